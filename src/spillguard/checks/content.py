@@ -1,0 +1,144 @@
+"""Turn one profiled piece of content into at most one finding a person must act on.
+
+One finding per table or text ("hidden sheet 'Detainees' holds 6,252 records with names,
+A-numbers and birth dates"), never one per cell.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spillguard.detect import BY_ENTITY
+from spillguard.detect.base import Span
+from spillguard.detect.columns import TableProfile
+from spillguard.model import (
+    DIRECT_IDENTIFIERS,
+    IDENTIFIER_PRIORITY,
+    Entity,
+    Finding,
+    Table,
+    Text,
+    Visibility,
+)
+from spillguard.rules import HIDDEN_PLACE_RULE, PLACE_WORDS, RULES
+
+#: a hidden table this big is a data table, not a stray cell (ICO: "hundreds of rows")
+DATA_TABLE_ROWS = 100
+
+ENTITY_WORDS: dict[Entity, str] = {
+    Entity.PERSON_NAME: "names",
+    Entity.A_NUMBER: "A-numbers",
+    Entity.SSN: "Social Security numbers",
+    Entity.DATE_OF_BIRTH: "birth dates",
+    Entity.NATIONALITY: "nationalities",
+    Entity.FACILITY: "detention facilities",
+    Entity.ADDRESS: "addresses",
+    Entity.PHONE: "phone numbers",
+    Entity.EMAIL: "e-mail addresses",
+    Entity.PASSPORT: "passport numbers",
+    Entity.USCIS_RECEIPT: "USCIS receipt numbers",
+    Entity.I94: "I-94 numbers",
+    Entity.GPS_LOCATION: "GPS locations",
+}
+
+
+def words(entities: list[Entity]) -> str:
+    names = [ENTITY_WORDS[e] for e in entities]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _finding(rule: str, title: str, content: Table | Text, **extra: object) -> Finding:
+    return Finding(rule=rule, severity=RULES[rule].default, title=title,
+                   location=content.location, visibility=content.visibility, **extra)  # type: ignore[arg-type]
+
+
+def _where(content: Table | Text) -> str:
+    place = PLACE_WORDS[content.visibility]
+    sheet = content.location.sheet
+    if sheet and content.visibility in (Visibility.HIDDEN_SHEET, Visibility.VERY_HIDDEN_SHEET):
+        return f"{place} '{sheet}'"
+    if sheet:
+        return f"{place} of sheet '{sheet}'"
+    return place
+
+
+def _samples(profile: TableProfile) -> list[str]:
+    """One sample per entity, identifiers first, three at most."""
+    out: list[str] = []
+    for entity in profile.entities:
+        col = next(c for c in profile.columns if c.entity is entity)
+        if col.samples:
+            out.append(col.samples[0])
+        if len(out) == 3:
+            break
+    return out
+
+
+def table_finding(table: Table, prof: TableProfile) -> Finding | None:
+    if prof.rows == 0:
+        return None  # empty hidden rows or sheets are not findings
+    entities = prof.entities
+    direct = [e for e in entities if e in DIRECT_IDENTIFIERS]
+    hidden = table.visibility.hidden
+    why = "; ".join(c.explain() for c in prof.columns)
+    if table.note:
+        why = f"{table.note}. {why}" if why else table.note
+    common = {"entities": entities, "rows": prof.rows, "samples": _samples(prof), "why": why}
+
+    if table.visibility is Visibility.METADATA:
+        if not entities:
+            return None
+        rule = "SG501" if entities == [Entity.PERSON_NAME] else "SG502"
+        return _finding(rule, f"Document properties name a person ({words(entities)})", table,
+                        records=prof.people, **common)
+    if direct and len(entities) >= 2:
+        rule = "SG201" if hidden else "SG202"
+        count = prof.people if prof.people is not None else prof.rows
+        title = f"{count:,} personal records {_where(table)}: {words(entities)}"
+        return _finding(rule, title, table, records=count, **common)
+    if direct:
+        rule = "SG204" if hidden else "SG203"
+        title = f"A column of {words(entities)} {_where(table)} ({prof.people or prof.rows:,} values)"
+        return _finding(rule, title, table, records=prof.people, **common)
+    if Entity.DATE_OF_BIRTH in entities:
+        title = f"Birth dates {_where(table)} ({prof.rows:,} rows)"
+        return _finding("SG206", title, table, **common)
+    if not hidden:
+        return None
+    rows_word = f"{prof.rows:,} row{'s' if prof.rows != 1 else ''}"
+    if table.row_aligned and prof.rows >= DATA_TABLE_ROWS:
+        title = f"A data table of {rows_word} {_where(table)}"
+        return _finding("SG116", title, table, **common)
+    rule = HIDDEN_PLACE_RULE.get(table.visibility, "SG101")
+    title = f"Content {_where(table)}: {rows_word}, {prof.cells:,} non-empty cells"
+    return _finding(rule, title, table, **common)
+
+
+def text_finding(text: Text, spans: list[Span], *, show_values: bool) -> Finding | None:
+    if not text.text.strip():
+        return None
+    by_entity = Counter(s.entity for s in spans)
+    entities = sorted(by_entity, key=lambda e: [*IDENTIFIER_PRIORITY, *Entity].index(e))
+    samples: list[str] = []
+    for entity in entities:
+        span = next(s for s in spans if s.entity is entity)
+        samples.append(span.value if show_values else BY_ENTITY[entity].mask(span.value))
+    why = "; ".join(f"{e.value}: {next(s.why for s in spans if s.entity is e)} ({by_entity[e]}×)"
+                    for e in entities)
+    label = f" ({text.label})" if text.label else ""
+    if text.visibility is Visibility.METADATA:
+        if not entities:
+            return None
+        rule = "SG501" if entities == [Entity.PERSON_NAME] else "SG502"
+        return _finding(rule, f"Document properties{label} hold {words(entities)}", text,
+                        entities=entities, samples=samples[:3], why=why)
+    if entities:
+        title = f"{words(entities).capitalize()} {_where(text)}{label}"
+        records = max(by_entity[e] for e in entities)
+        return _finding("SG205", title, text, entities=entities, samples=samples[:3],
+                        records=records, why=why)
+    if not text.visibility.hidden:
+        return None
+    rule = HIDDEN_PLACE_RULE.get(text.visibility, "SG101")
+    title = f"Text {_where(text)}{label}: {len(text.text):,} characters"
+    return _finding(rule, title, text, why="no personal data recognised; review before publishing")

@@ -1,0 +1,118 @@
+"""Configuration: CLI options over ``spillguard.toml`` / ``[tool.spillguard]`` over defaults."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from spillguard.errors import UsageError
+from spillguard.model import Severity
+from spillguard.rules import RULES
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on what one file may cost. Exceeding one is SG903 (fail closed)."""
+
+    max_file_bytes: int = 4096 * MiB
+    max_part_bytes: int = 1024 * MiB  # one decompressed zip member
+    max_total_bytes: int = 4096 * MiB  # all members of one zip, decompressed
+    max_ratio: int = 1000  # decompressed / compressed, for members over 1 MiB
+    max_members: int = 20_000
+    max_depth: int = 3  # archives / embedded objects inside each other
+    batch_rows: int = 65_536
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    fail_on: Severity = Severity.HIGH
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    show_values: bool = False
+    exclude: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    source: str | None = None  # the file the settings came from
+
+    def with_overrides(self, **changes: Any) -> Config:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _codes(value: Any, key: str) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else list(value)
+    codes = tuple(str(c).strip().upper() for c in items if str(c).strip())
+    for code in codes:
+        if not any(r.startswith(code) for r in RULES):
+            raise UsageError(f"{key}: unknown rule code or prefix {code!r}")
+    return codes
+
+
+def parse_codes(value: str | None, key: str) -> tuple[str, ...] | None:
+    return None if value is None else _codes(value, key)
+
+
+def from_mapping(data: dict[str, Any], source: str | None = None) -> Config:
+    known = {f.name for f in fields(Config)} | {"fail-on"}
+    unknown = set(data) - known
+    if unknown:
+        raise UsageError(f"{source or 'config'}: unknown setting(s): {', '.join(sorted(unknown))}")
+    cfg = Config(source=source)
+    try:
+        if "fail_on" in data or "fail-on" in data:
+            cfg = replace(cfg, fail_on=Severity.parse(str(data.get("fail_on", data.get("fail-on")))))
+        if "select" in data:
+            cfg = replace(cfg, select=_codes(data["select"], "select"))
+        if "ignore" in data:
+            cfg = replace(cfg, ignore=_codes(data["ignore"], "ignore"))
+        if "exclude" in data:
+            cfg = replace(cfg, exclude=tuple(str(g) for g in data["exclude"]))
+        if "severity" in data:
+            sev = {str(k).upper(): Severity.parse(str(v)) for k, v in data["severity"].items()}
+            bad = [k for k in sev if k not in RULES or k.startswith("SG9")]
+            if bad:
+                raise UsageError(f"severity: cannot override {', '.join(bad)}")
+            cfg = replace(cfg, severity=sev)
+        if "limits" in data:
+            cfg = replace(cfg, limits=replace(Limits(), **{k: int(v) for k, v in data["limits"].items()}))
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"{source or 'config'}: {exc}") from None
+    if data.get("show_values"):
+        raise UsageError("show_values cannot be set in a config file; pass --show-values explicitly")
+    return cfg
+
+
+def load(path: Path | None = None, start: Path | None = None) -> Config:
+    """Load ``path``, or the nearest ``spillguard.toml`` / ``pyproject.toml`` with
+    ``[tool.spillguard]`` from ``start`` upwards. Raises UsageError on a malformed file."""
+    if path is not None:
+        return _load_file(path, required=True) or Config()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        for name in ("spillguard.toml", "pyproject.toml"):
+            found = _load_file(folder / name, required=False)
+            if found is not None:
+                return found
+    return Config()
+
+
+def _load_file(path: Path, required: bool) -> Config | None:
+    if not path.is_file():
+        if required:
+            raise UsageError(f"config file not found: {path}")
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"cannot read config {path}: {exc}") from None
+    if path.name == "pyproject.toml":
+        section = data.get("tool", {}).get("spillguard")
+        if section is None:
+            return None if not required else Config(source=str(path))
+        data = section
+    elif "spillguard" in data and isinstance(data["spillguard"], dict):
+        data = data["spillguard"]
+    return from_mapping(data, source=str(path))

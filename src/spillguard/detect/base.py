@@ -1,0 +1,101 @@
+"""The detector contract and the helpers detectors share.
+
+A detector knows one entity type. It answers three questions, all vectorized over a polars
+string Series (nulls = empty cells) so that a million-row column costs one pass in Rust:
+
+* does a column header name this entity (in English or Spanish)?
+* which values match, given whether the header named the entity?
+* is the column as a whole evidence enough (share of matches, spread of values)?
+
+It also finds spans in free text, normalises values for de-duplication and masks them.
+Detectors never know file formats.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from spillguard.model import Entity
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip accents, ``#`` → `` no ``, every other non-alphanumeric → space."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("#", " no ")
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+def fold_series(values: pl.Series) -> pl.Series:
+    """``fold`` for a whole column, in Rust."""
+    return (
+        values.str.normalize("NFKD")
+        .str.replace_all(r"\p{Mn}", "")
+        .str.to_lowercase()
+        .str.replace_all(r"[^0-9\p{L}]+", " ")
+        .str.strip_chars()
+    )
+
+
+def phrase_in(phrases: tuple[str, ...], header: str) -> bool:
+    """True when a folded phrase occurs as whole words in the folded header."""
+    padded = f" {header} "
+    return any(f" {p} " in padded for p in phrases)
+
+
+def digits(values: pl.Series) -> pl.Series:
+    return values.str.replace_all(r"\D", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    entity: Entity
+    start: int
+    end: int
+    value: str
+    why: str
+
+
+class Detector:
+    """Base class: subclasses set the class attributes and override what they need."""
+
+    entity: Entity
+    #: folded header phrases that name the entity
+    header_terms: tuple[str, ...] = ()
+    #: folded header phrases that look like ours but are not (``facility name`` is no person)
+    header_excludes: tuple[str, ...] = ()
+    #: values alone never suffice (bare 9 digits are invoices as often as A-numbers)
+    needs_header: bool = False
+    min_share_with_header: float = 0.5
+    min_share_without_header: float = 0.8
+    #: fewest matching values before a column without a header hit counts
+    min_matches_without_header: int = 5
+
+    def header_hit(self, header: str) -> bool:
+        folded = fold(header)
+        if not folded or phrase_in(self.header_excludes, folded):
+            return False
+        return phrase_in(self.header_terms, folded)
+
+    def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
+        """Boolean Series: which (stripped, non-null) values are this entity."""
+        raise NotImplementedError
+
+    def column_ok(self, values: pl.Series, matched: pl.Series, header_hit: bool) -> bool:
+        """Extra column-level evidence beyond the share of matches (spread, lexicon...)."""
+        return True
+
+    def normalize(self, values: pl.Series) -> pl.Series:
+        """Canonical form for counting distinct people."""
+        return fold_series(values)
+
+    def mask(self, value: str) -> str:
+        raise NotImplementedError
+
+    def find_text(self, text: str) -> Iterator[Span]:
+        """Spans of this entity in free text. Default: none (column-only detector)."""
+        return iter(())

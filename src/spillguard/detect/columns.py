@@ -1,0 +1,151 @@
+"""Column-wise profiling of a Table: classify on a sample, confirm and count on every row.
+
+Classification looks at the first rows only (cheap); the counts that decide the gate are
+computed over all rows, batch by batch, in Rust (polars). Memory is bounded by one batch
+plus eight bytes per identified person (a hash, for counting distinct people).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from spillguard.detect import DETECTORS, Detector
+from spillguard.model import IDENTIFIER_PRIORITY, Entity, Table
+
+SAMPLE_ROWS = 2_000
+SAMPLES_PER_COLUMN = 3
+
+
+@dataclass(slots=True)
+class ColumnProfile:
+    index: int
+    header: str
+    detector: Detector
+    header_hit: bool
+    matches: int = 0
+    non_empty: int = 0
+    samples: list[str] = field(default_factory=list)
+
+    @property
+    def entity(self) -> Entity:
+        return self.detector.entity
+
+    @property
+    def share(self) -> float:
+        return self.matches / self.non_empty if self.non_empty else 0.0
+
+    def explain(self) -> str:
+        how = "header and values" if self.header_hit else "values"
+        name = f"'{self.header}'" if self.header else f"column {self.index + 1}"
+        return f"{name} → {self.entity.value} ({how}: {self.matches:,} of {self.non_empty:,})"
+
+
+@dataclass(slots=True)
+class TableProfile:
+    rows: int = 0
+    cells: int = 0
+    columns: list[ColumnProfile] = field(default_factory=list)
+    people: int | None = None
+
+    @property
+    def entities(self) -> list[Entity]:
+        seen: dict[Entity, None] = {}
+        for col in sorted(self.columns, key=lambda c: _entity_rank(c.entity)):
+            seen.setdefault(col.entity, None)
+        return list(seen)
+
+
+def _entity_rank(entity: Entity) -> int:
+    order = [*IDENTIFIER_PRIORITY, *Entity]
+    return order.index(entity)
+
+
+def _non_empty(col: pl.Series) -> pl.Series:
+    v = col.str.strip_chars().drop_nulls()
+    return v.filter(v != "")
+
+
+def classify(headers: list[str], sample: pl.DataFrame) -> list[ColumnProfile]:
+    """Pick at most one entity per column from the header and a sample of values."""
+    chosen: list[ColumnProfile] = []
+    for i, header in enumerate(headers):
+        values = _non_empty(sample.get_column(f"c{i}"))
+        if values.is_empty():
+            continue
+        best: tuple[float, Detector, bool] | None = None
+        for det in DETECTORS:
+            hit = det.header_hit(header)
+            if det.needs_header and not hit:
+                continue
+            matched = det.match(values, hit)
+            n = int(matched.sum())
+            if not hit and n < min(det.min_matches_without_header, max(len(values), 3)):
+                continue
+            share = n / len(values)
+            need = det.min_share_with_header if hit else det.min_share_without_header
+            if share < need or not det.column_ok(values, matched, hit):
+                continue
+            score = share + (1.0 if hit else 0.0)
+            if best is None or score > best[0]:
+                best = (score, det, hit)
+        if best is not None:
+            chosen.append(ColumnProfile(i, header, best[1], best[2]))
+    return chosen
+
+
+def profile(table: Table, *, show_values: bool = False) -> TableProfile:
+    """Consume the table's batches once and return what it holds."""
+    result = TableProfile()
+    hashes: list[pl.Series] = []
+    for batch in table.batches:
+        if batch.height == 0:
+            continue
+        present = batch.select(
+            pl.all().str.strip_chars().fill_null("").str.len_chars().gt(0)
+        )
+        row_has = present.select(pl.any_horizontal(pl.all())).to_series()
+        result.rows += int(row_has.sum())
+        result.cells += int(present.sum().sum_horizontal()[0])
+        if not result.columns and result.rows and not hashes:
+            result.columns = classify(table.headers, batch.head(SAMPLE_ROWS))
+        keys: list[pl.Series] = []
+        for col in result.columns:
+            raw = batch.get_column(f"c{col.index}").str.strip_chars()
+            filled = raw.fill_null("")
+            nonempty = filled != ""
+            matched = col.detector.match(filled, col.header_hit).fill_null(False) & nonempty
+            col.non_empty += int(nonempty.sum())
+            col.matches += int(matched.sum())
+            if len(col.samples) < SAMPLES_PER_COLUMN:
+                for value in raw.filter(matched).head(SAMPLES_PER_COLUMN - len(col.samples)):
+                    col.samples.append(value if show_values else col.detector.mask(value))
+            if col.entity in IDENTIFIER_PRIORITY:
+                norm = col.detector.normalize(filled)
+                keys.append(
+                    pl.select(
+                        pl.when(matched).then(pl.lit(f"{col.entity.value}:") + norm).otherwise(None)
+                    ).to_series()
+                )
+        if keys:
+            hashes.append(_person_keys(result.columns, keys).drop_nulls().hash())
+    # Confirm on every row: a column whose share fell below the bar is dropped.
+    result.columns = [c for c in result.columns if c.share >= _bar(c)]
+    kept = {c.entity for c in result.columns}
+    if hashes and kept & set(IDENTIFIER_PRIORITY):
+        result.people = pl.concat(hashes).n_unique()
+    return result
+
+
+def _bar(col: ColumnProfile) -> float:
+    det = col.detector
+    return det.min_share_with_header if col.header_hit else det.min_share_without_header
+
+
+def _person_keys(columns: list[ColumnProfile], keys: list[pl.Series]) -> pl.Series:
+    """Per row, the strongest identifier present: A-number before SSN ... before name."""
+    ident_cols = [c for c in columns if c.entity in IDENTIFIER_PRIORITY]
+    ranked = sorted(zip(ident_cols, keys, strict=True),
+                    key=lambda pair: IDENTIFIER_PRIORITY.index(pair[0].entity))
+    return pl.select(pl.coalesce([k for _, k in ranked])).to_series()

@@ -1,0 +1,72 @@
+"""Word lists shipped in ``spillguard/data`` (see its README for sources and licences)."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from functools import cache
+from importlib import resources
+
+import pycountry
+
+from spillguard.detect.base import fold
+
+
+def _words(name: str) -> frozenset[str]:
+    text = resources.files("spillguard.data").joinpath(name).read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+@cache
+def given_names() -> frozenset[str]:
+    return _words("given_names.txt")
+
+
+@cache
+def surnames() -> frozenset[str]:
+    return _words("surnames.txt")
+
+
+@cache
+def name_stopwords() -> frozenset[str]:
+    return _words("name_stopwords.txt")
+
+
+@cache
+def facilities() -> frozenset[str]:
+    text = resources.files("spillguard.data").joinpath("facilities.txt").read_text(encoding="utf-8")
+    return frozenset(fold(line) for line in text.splitlines() if line.strip())
+
+
+@cache
+def demonyms() -> dict[str, str]:
+    text = resources.files("spillguard.data").joinpath("demonyms.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {fold(d): code.strip() for d, code in rows}
+
+
+@cache
+def country_names() -> frozenset[str]:
+    """Country names in English and Spanish (pycountry + its iso-codes translations), folded."""
+    try:
+        spanish = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["es"]).gettext
+    except OSError:  # translations not shipped in this pycountry build
+        spanish = str
+    names: set[str] = set()
+    for c in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(c, attr, None)
+            if value:
+                names.add(fold(value))
+                names.add(fold(spanish(value)))
+                # "Bolivia, Plurinational State of" → "bolivia"
+                names.add(fold(re.split(r"[,(]", value)[0]))
+    names.discard("")
+    return frozenset(names)
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    codes = {c.alpha_2.lower() for c in pycountry.countries}
+    codes |= {c.alpha_3.lower() for c in pycountry.countries}
+    return frozenset(codes)

@@ -1,0 +1,23 @@
+"""Format registry: one line per format, tried in order on the file's first bytes.
+
+Formats are decided by content, never by the file name: a workbook renamed to .csv is still
+read as a workbook.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from spillguard.formats import csvfile, ole, signatures, textfile, zipcontainer
+
+REGISTRY: tuple[ModuleType, ...] = (
+    zipcontainer,  # xlsx/xlsm and zip bundles (docx, pptx, odf: recognised, not yet read)
+    ole,  # encrypted Office files, legacy binary Office
+    signatures,  # PDF, images, other archives: recognised, not yet read
+    csvfile,
+    textfile,
+)
+
+
+def find(head: bytes) -> ModuleType | None:
+    return next((fmt for fmt in REGISTRY if fmt.sniff(head)), None)

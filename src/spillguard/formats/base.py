@@ -1,0 +1,58 @@
+"""What a format reader gets: a Source, and a Context for limits and recursion."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from spillguard.config import Limits
+from spillguard.model import Content
+
+
+@dataclass(slots=True)
+class Source:
+    """A file to inspect: on disk (``path``) or in memory (``data``, e.g. a zip member)."""
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+    depth: int = 0
+
+    @property
+    def size(self) -> int:
+        if self.data is not None:
+            return len(self.data)
+        assert self.path is not None  # one of the two is always set by construction
+        return self.path.stat().st_size
+
+    def open(self) -> BinaryIO:
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        assert self.path is not None
+        return self.path.open("rb")
+
+    def head(self, n: int = 8192) -> bytes:
+        if self.data is not None:
+            return self.data[:n]
+        with self.open() as f:
+            return f.read(n)
+
+
+@dataclass(slots=True)
+class Context:
+    limits: Limits
+    #: scan a nested file (archive member, embedded object) with the whole registry
+    nested: Callable[[Source], Iterator[Content]]
+
+
+class Format(Protocol):
+    """One module per format exposes these (see ARCHITECTURE.md)."""
+
+    NAME: str
+
+    def sniff(self, head: bytes) -> bool: ...
+
+    def read(self, source: Source, ctx: Context) -> Iterator[Content]: ...

@@ -1,0 +1,108 @@
+"""CSV / TSV: encoding and delimiter detected from the head, rows streamed by pyarrow.
+
+Every column is read as text (no type guessing that could drop a value), in record batches
+handed to polars without copying. Rows that do not fit the header's width are not dropped:
+pyarrow hands them to us and their text is scanned as well.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from spillguard.errors import CorruptFile
+from spillguard.formats.base import Context, Source
+from spillguard.formats.textfile import detect_encoding
+from spillguard.model import Content, Location, Table, Text, Visibility
+
+NAME = "csv"
+_DELIMITERS = ",;\t|"
+_MAX_RAGGED_KEPT = 10_000
+
+
+def _sample_rows(head: bytes, encoding: str, delimiter: str) -> list[list[str]]:
+    text = head.decode(encoding, errors="replace")
+    lines = text.splitlines()[:-1] if len(head) >= 65536 else text.splitlines()
+    return list(csv.reader(io.StringIO("\n".join(lines[:50])), delimiter=delimiter))
+
+
+def dialect(head: bytes) -> tuple[str, str] | None:
+    """(encoding, delimiter) when the head reads as a delimited table, else None."""
+    encoding = detect_encoding(head)
+    if encoding is None:
+        return None
+    best: tuple[float, str] | None = None
+    for delim in _DELIMITERS:
+        try:
+            rows = [r for r in _sample_rows(head, encoding, delim) if r]
+        except csv.Error:
+            continue
+        if len(rows) < 2:
+            continue
+        widths = [len(r) for r in rows]
+        mode = max(set(widths), key=widths.count)
+        share = widths.count(mode) / len(widths)
+        if mode >= 2 and share >= 0.9 and (best is None or share > best[0]):
+            best = (share, delim)
+    return (encoding, best[1]) if best else None
+
+
+def sniff(head: bytes) -> bool:
+    return dialect(head) is not None
+
+
+def _has_header(first: list[str]) -> bool:
+    cells = [c.strip() for c in first]
+    return all(cells) and len(set(cells)) == len(cells) and not any(
+        c.replace(".", "").replace("-", "").replace("/", "").isdigit() for c in cells)
+
+
+def read(source: Source, ctx: Context) -> Iterator[Content]:
+    head = source.head(65536)
+    found = dialect(head)
+    if found is None:
+        raise CorruptFile("the delimited text could not be parsed")
+    encoding, delim = found
+    first = _sample_rows(head, encoding, delim)[0]
+    header = _has_header(first)
+    width = len(first)
+    names = [f"c{j}" for j in range(width)]
+    ragged: list[str] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        if len(ragged) < _MAX_RAGGED_KEPT:
+            ragged.append(row.text or "")
+            return "skip"
+        return "error"  # too many bad rows: stop rather than skip unseen data
+
+    try:
+        reader = pacsv.open_csv(
+            source.open(),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1 if header else 0,
+                                           encoding=encoding.replace("-sig", "") if encoding.startswith("utf-8") else encoding,
+                                           block_size=8 << 20),
+            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=True),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
+        raise CorruptFile(f"CSV cannot be parsed ({str(exc)[:160]})") from None
+
+    def batches() -> Iterator[pl.DataFrame]:
+        try:
+            for batch in reader:
+                yield pl.from_arrow(batch)  # type: ignore[misc]
+        except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
+            raise CorruptFile(f"CSV cannot be parsed ({str(exc)[:160]})") from None
+
+    headers = [h.strip().lstrip("\ufeff") for h in first] if header else [""] * width
+    yield Table(Location(file=source.name), Visibility.VISIBLE, headers, batches())
+    if ragged:
+        yield Text(Location(file=source.name), Visibility.VISIBLE, "\n".join(ragged),
+                   label=f"{len(ragged)} rows with a different number of fields")

@@ -1,0 +1,38 @@
+"""Formats recognised by their magic bytes but not read yet: fail closed with the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spillguard.errors import UnsupportedFormat
+from spillguard.formats.base import Context, Source
+from spillguard.model import Content
+
+NAME = "recognised"
+
+SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"{\\rtf", "RTF document"),
+)
+
+
+def _kind(head: bytes) -> str | None:
+    return next((what for magic, what in SIGNATURES if head.startswith(magic)), None)
+
+
+def sniff(head: bytes) -> bool:
+    return _kind(head) is not None
+
+
+def read(source: Source, ctx: Context) -> Iterator[Content]:
+    raise UnsupportedFormat(f"{_kind(source.head(16))} is not supported yet")
+    yield  # pragma: no cover

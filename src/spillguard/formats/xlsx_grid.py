@@ -1,0 +1,279 @@
+"""Worksheet grids: which cells a reader sees, and which hide.
+
+Cell values come from calamine (Rust). What calamine does not report — hidden rows and
+columns, filters, collapsed groups, camouflage styles, validation lists — comes from one
+bytes-level pass over the sheet XML with regular expressions, which is far cheaper than a
+second XML parse. Then a single streaming pass over the rows routes every cell to exactly one
+place: the visible table, hidden rows, hidden columns, camouflaged cells, or cells far outside
+the visible block. The visible table streams in batches; the (normally small) others are
+buffered and reported after it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from spillguard.formats.cells import col_letter, col_ranges, frame, frame_columns, row_ranges, split_ref
+from spillguard.formats.ooxml import SafeZip, local
+from spillguard.model import Content, Location, Table, Text, Visibility
+
+#: this many empty rows below the block, or empty columns right of it, make a cell "far outside"
+ROW_GAP = 20
+COL_GAP = 10
+HEADER_SCAN_ROWS = 10
+
+_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ROW_NUM = re.compile(rb'\br="(\d+)"')
+_COL = re.compile(rb"<col\b[^>]*>")
+_ATTR = re.compile(rb'\b(\w+)="([^"]*)"')
+_FORMULA1 = re.compile(rb"<(?:\w+:)?formula1>([^<]*)</(?:\w+:)?formula1>")
+_DV_LIST = re.compile(rb'<(?:\w+:)?dataValidation\b[^>]*\btype="list"')
+
+
+@dataclass(slots=True)
+class SheetLayout:
+    #: row number (1-based) → True when hidden by a filter or a collapsed group
+    hidden_rows: dict[int, bool] = field(default_factory=dict)
+    hidden_cols: set[int] = field(default_factory=set)  # 0-based absolute
+    camo_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col0)
+    has_filter: bool = False
+    validation_lists: list[str] = field(default_factory=list)
+
+
+def camouflaged_styles(z: SafeZip, styles_part: str | None) -> set[int]:
+    """cellXfs indices that hide their value: ';;;' formats, tiny fonts, white on white."""
+    if not styles_part or not z.has(styles_part):
+        return set()
+    root = z.xml(styles_part)
+
+    def children(name: str) -> list:
+        el = next((e for e in root if local(e.tag) == name), None)
+        return [c for c in el if isinstance(c.tag, str)] if el is not None else []
+
+    def white(color) -> bool:
+        if color is None:
+            return False
+        rgb = (color.get("rgb") or "").upper()
+        return rgb.endswith("FFFFFF") or color.get("theme") == "0" or color.get("indexed") in ("1", "9")
+
+    fonts = []
+    for font in children("fonts"):
+        color = next((c for c in font if local(c.tag) == "color"), None)
+        size = next((c.get("val") for c in font if local(c.tag) == "sz"), None)
+        try:
+            tiny = size is not None and float(size) < 3
+        except ValueError:
+            tiny = False
+        fonts.append((white(color), tiny))
+    fills = []
+    for fill in children("fills"):
+        pattern = next((c for c in fill if local(c.tag) == "patternFill"), None)
+        kind = pattern.get("patternType", "none") if pattern is not None else "none"
+        fg = next((c for c in pattern if local(c.tag) == "fgColor"), None) if pattern is not None else None
+        fills.append(kind in ("none", "gray125") or (kind == "solid" and white(fg)))
+    formats = {int(n.get("numFmtId", "-1")): n.get("formatCode", "") for n in children("numFmts")}
+    camo: set[int] = set()
+    for i, xf in enumerate(children("cellXfs")):
+        font = fonts[int(xf.get("fontId", "0"))] if int(xf.get("fontId", "0")) < len(fonts) else (False, False)
+        fill_white = fills[int(xf.get("fillId", "0"))] if int(xf.get("fillId", "0")) < len(fills) else True
+        code = formats.get(int(xf.get("numFmtId", "0")), "")
+        if re.fullmatch(r";{2,3}", code.replace('"', "")) or font[1] or (font[0] and fill_white):
+            camo.add(i)
+    return camo
+
+
+def prepass(z: SafeZip, part: str, camo_styles: set[int]) -> SheetLayout:
+    layout = SheetLayout()
+    camo_re = None
+    if camo_styles:
+        alt = b"|".join(str(s).encode() for s in sorted(camo_styles))
+        camo_re = re.compile(rb'<c\b[^>]*?\bs="(?:' + alt + rb')"[^>]*>')
+    tail = b""
+    for chunk in z.chunks(part):
+        for m in _HIDDEN_ROW.finditer(chunk):
+            num = _ROW_NUM.search(m.group(0))
+            if num:
+                layout.hidden_rows[int(num.group(1))] = b"outlineLevel=" in m.group(0)
+        for m in _COL.finditer(chunk):
+            attrs = dict(_ATTR.findall(m.group(0)))
+            if attrs.get(b"hidden") in (b"1", b"true"):
+                lo, hi = int(attrs.get(b"min", b"1")), int(attrs.get(b"max", b"1"))
+                layout.hidden_cols.update(range(lo - 1, min(hi, 16384)))
+        if b"<autoFilter" in chunk:
+            layout.has_filter = True
+        if camo_re is not None:
+            for m in camo_re.finditer(chunk):
+                ref = dict(_ATTR.findall(m.group(0))).get(b"r")
+                cell = split_ref(ref.decode()) if ref else None
+                if cell:
+                    layout.camo_cells.add(cell)
+        window = tail + chunk
+        if _DV_LIST.search(window):
+            for m in _FORMULA1.finditer(window):
+                value = m.group(1).decode("utf-8", "replace").replace("&quot;", '"').replace("&amp;", "&")
+                if value.startswith('"') and value not in layout.validation_lists:
+                    layout.validation_lists.append(value.strip('"'))
+        tail = chunk[-4096:]
+    if layout.has_filter:  # rows a filter hides are filtered, not hand-hidden
+        layout.hidden_rows = dict.fromkeys(layout.hidden_rows, True)
+    return layout
+
+
+def _looks_like_header(row: list[object], width_hint: int) -> bool:
+    filled = [v for v in row if v != "" and v is not None]
+    if len(filled) < max(2, width_hint // 2):
+        return False
+    return all(isinstance(v, str) and not re.fullmatch(r"[\d\s.,%$-]+", v) for v in filled)
+
+
+@dataclass(slots=True)
+class _Side:
+    """A buffered place of the sheet: its rows and the sheet row numbers they came from."""
+
+    rows: list[list[object]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+
+
+class SheetGrid:
+    """Reads one worksheet through calamine and yields its contents by visibility."""
+
+    def __init__(self, cal_sheet, name: str, loc: Location, visibility: Visibility,
+                 layout: SheetLayout, batch_rows: int) -> None:
+        self.sheet = cal_sheet
+        self.name = name
+        self.loc = loc
+        self.vis = visibility
+        self.layout = layout
+        self.batch_rows = batch_rows
+        self.sides: dict[Visibility, _Side] = {}
+        self.camo_refs: list[str] = []
+
+    def contents(self) -> Iterator[Content]:
+        if self.sheet.start is None or self.sheet.height == 0:
+            return
+        start_row0, start_col0 = self.sheet.start
+        width = self.sheet.width
+        rows = enumerate(self.sheet.iter_rows(), start=1)  # sheet row numbers
+        # Buffer the first non-empty rows to find the header and the block's width.
+        head: list[tuple[int, list[object]]] = []
+        for num, row in rows:
+            if row.count("") != len(row):
+                head.append((num, row))
+                if len(head) >= HEADER_SCAN_ROWS:
+                    break
+        if not head:
+            return
+        hidden_cols = {c - start_col0 for c in self.layout.hidden_cols if 0 <= c - start_col0 < width}
+        last_col = max(max((j for j, v in enumerate(r) if v != ""), default=0) for _, r in head)
+        widest = max(sum(1 for v in r if v != "") for _, r in head)
+        header_at = next((k for k, (num, r) in enumerate(head)
+                          if num not in self.layout.hidden_rows and _looks_like_header(r, widest)), None)
+        headers = [""] * width
+        titles: list[str] = []
+        if header_at is not None:
+            headers = [str(v) if v != "" else "" for v in head[header_at][1]]
+            titles = [" ".join(str(v) for v in r if v != "") for _, r in head[:header_at]]
+            head = head[header_at + 1:]
+        if titles:
+            yield Text(self.loc.with_(range=f"rows {head[0][0] - 1 if head else 1}"), self.vis,
+                       "\n".join(titles), label="title rows above the table")
+        self.beyond_col = last_col + COL_GAP + 1
+        first = head[0][0] if head else (start_row0 + 1)
+        rng = f"{col_letter(start_col0)}{first}:{col_letter(start_col0 + width - 1)}{self.sheet.end[0] + 1}"
+        main = self._main_batches(head, rows, width, hidden_cols, start_col0)
+        yield Table(self.loc.with_(range=rng), self.vis, headers, main)
+        for _ in main:  # make sure the sides are complete even if the consumer stopped early
+            pass
+        yield from self._side_tables(headers, width, hidden_cols, start_col0)
+
+    def _main_batches(self, head, rows, width, hidden_cols, start_col0) -> Iterator[pl.DataFrame]:
+        hidden = self.vis.hidden  # a hidden sheet is one place: no partition inside it
+        fast = hidden or (not hidden_cols and not self.layout.camo_cells and self.beyond_col >= width)
+        hidden_rows = {} if hidden else self.layout.hidden_rows
+        batch: list[list[object]] = []
+        last_filled = head[0][0] if head else 0
+        beyond = False
+
+        def all_rows():
+            yield from head
+            yield from rows
+
+        for num, row in all_rows():
+            if row.count("") == len(row):
+                continue
+            if not hidden and (beyond or num - last_filled > ROW_GAP):
+                beyond = True
+                self._side(Visibility.BEYOND_USED_RANGE, num, row)
+                continue
+            last_filled = num
+            if num in hidden_rows:
+                kind = Visibility.FILTERED_OR_GROUPED if hidden_rows[num] else Visibility.HIDDEN_ROW
+                if fast:
+                    self._side(kind, num, row)
+                    continue
+                base = kind
+            else:
+                base = None
+            if not fast:
+                row = self._split(num, row, width, hidden_cols, start_col0, base)
+                if row is None:
+                    continue
+            batch.append(row)
+            if len(batch) >= self.batch_rows:
+                yield frame_columns(batch, width)
+                batch = []
+        if batch:
+            yield frame_columns(batch, width)
+
+    def _split(self, num, row, width, hidden_cols, start_col0, base):
+        """Route the cells of one row; return what stays in the visible table (or None)."""
+        keep = list(row)
+        moved: dict[Visibility, list[object]] = {}
+        for j, v in enumerate(row):
+            if v == "":
+                continue
+            if (num, start_col0 + j) in self.layout.camo_cells:
+                kind = Visibility.CAMOUFLAGED
+                self.camo_refs.append(f"{col_letter(start_col0 + j)}{num}")
+            elif j in hidden_cols:
+                kind = Visibility.HIDDEN_COLUMN
+            elif j >= self.beyond_col:
+                kind = Visibility.BEYOND_USED_RANGE
+            else:
+                continue
+            moved.setdefault(kind, [""] * width)[j] = v
+            keep[j] = ""
+        for kind, cells in moved.items():
+            self._side(kind, num, cells)
+        if base is not None:
+            if keep.count("") != len(keep):
+                self._side(base, num, keep)
+            return None
+        return keep if keep.count("") != len(keep) else None
+
+    def _side(self, kind: Visibility, num: int, row: list[object]) -> None:
+        side = self.sides.setdefault(kind, _Side())
+        if side.numbers and side.numbers[-1] == num:  # same row, another routing of its cells
+            prev = side.rows[-1]
+            for j, v in enumerate(row):
+                if v != "":
+                    prev[j] = v
+            return
+        side.rows.append(list(row))
+        side.numbers.append(num)
+
+    def _side_tables(self, headers, width, hidden_cols, start_col0) -> Iterator[Table]:
+        for kind, side in self.sides.items():
+            if kind is Visibility.HIDDEN_COLUMN:
+                rng = col_ranges(sorted(start_col0 + j for j in hidden_cols))
+            elif kind is Visibility.CAMOUFLAGED:
+                rng = ", ".join(self.camo_refs[:6]) + (" …" if len(self.camo_refs) > 6 else "")
+            else:
+                rng = row_ranges(side.numbers)
+            frames = [frame(side.rows[i:i + self.batch_rows], width)
+                      for i in range(0, len(side.rows), self.batch_rows)]
+            yield Table(self.loc.with_(range=rng), kind, headers, iter(frames))

@@ -1,0 +1,189 @@
+"""Workbook parts beside the grids: comments, threaded comments, charts, external links,
+defined names, drawing text. Each function yields Content with its Location and Visibility."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+import polars as pl
+
+from spillguard.formats.cells import col_index, frame, split_ref
+from spillguard.formats.ooxml import SafeZip, local
+from spillguard.model import Content, Location, Notice, Table, Text, Visibility
+
+
+def _texts(el) -> str:
+    return "".join(t for t in el.itertext())
+
+
+def comments(z: SafeZip, part: str, loc: Location) -> Iterator[Content]:
+    """Legacy notes (``xl/commentsN.xml``): authors as metadata, texts as comment text."""
+    root = z.xml(part)
+    authors = [_texts(a).strip() for a in root.iter("{*}author")]
+    notes = [(c.get("ref", ""), _texts(next(c.iter("{*}text"), c)).strip()) for c in root.iter("{*}comment")]
+    where = loc.with_(part=part, range=", ".join(r for r, _ in notes[:6]) + (" …" if len(notes) > 6 else ""))
+    if authors:
+        yield _column(where, "author", authors, Visibility.METADATA)
+    if notes:
+        yield Text(where, Visibility.COMMENT, "\n".join(t for _, t in notes),
+                   label=f"{len(notes)} comment{'s' if len(notes) != 1 else ''}")
+
+
+def threaded_comments(z: SafeZip, part: str, loc: Location) -> Iterator[Content]:
+    root = z.xml(part)
+    notes = [(c.get("ref", ""), _texts(next(c.iter("{*}text"), c)).strip()) for c in root.iter("{*}threadedComment")]
+    if notes:
+        where = loc.with_(part=part, range=", ".join(r for r, _ in notes[:6]))
+        yield Text(where, Visibility.COMMENT, "\n".join(t for _, t in notes),
+                   label=f"{len(notes)} threaded comment{'s' if len(notes) != 1 else ''}")
+
+
+def persons(z: SafeZip, part: str, loc: Location) -> Iterator[Content]:
+    """``xl/persons/person.xml``: the display names of everyone who wrote a threaded comment."""
+    names = [p.get("displayName", "") for p in z.xml(part).iter("{*}person")]
+    names = [n for n in names if n.strip()]
+    if names:
+        yield _column(loc.with_(part=part), "displayName", names, Visibility.METADATA)
+
+
+def _column(loc: Location, header: str, values: list[str], vis: Visibility) -> Table:
+    return Table(loc, vis, [header], iter([pl.DataFrame({"c0": values}, schema={"c0": pl.Utf8})]))
+
+
+_SHEET_IN_FORMULA = re.compile(r"^(?:\[(\d+)\])?(?:'((?:[^']|'')+)'|([^'!]+))!")
+
+
+def formula_sheet(formula: str) -> tuple[str | None, bool]:
+    """``'My Sheet'!$A$1:$A$9`` → ('My Sheet', external?)."""
+    m = _SHEET_IN_FORMULA.match(formula.strip().lstrip("="))
+    if not m:
+        return None, False
+    name = (m.group(2) or "").replace("''", "'") or m.group(3)
+    return name, m.group(1) is not None
+
+
+def chart_caches(z: SafeZip, part: str, loc: Location, visible_sheets: set[str]) -> Iterator[Content]:
+    """Series caches of a chart that point at hidden, deleted or external ranges.
+
+    Caches of visible ranges repeat what a reader can see and are not reported.
+    """
+    root = z.xml(part)
+    headers: list[str] = []
+    columns: list[list[str | None]] = []
+    reasons: set[str] = set()
+    for ref in root.iter("{*}strRef", "{*}numRef"):
+        f = next((c for c in ref if local(c.tag) == "f"), None)
+        cache = next((c for c in ref if local(c.tag) in ("strCache", "numCache")), None)
+        if f is None or cache is None or not (f.text or "").strip():
+            continue
+        sheet, external = formula_sheet(f.text)
+        if external:
+            reasons.add("an external workbook")
+        elif sheet is not None and sheet not in visible_sheets:
+            reasons.add(f"sheet '{sheet}', which is hidden or no longer exists")
+        else:
+            continue
+        points: dict[int, str] = {}
+        for pt in cache.iter("{*}pt"):
+            v = next((c for c in pt if local(c.tag) == "v"), None)
+            if v is not None and v.text is not None:
+                points[int(pt.get("idx", "0"))] = v.text
+        if points:
+            headers.append(f.text.strip())
+            columns.append([points.get(i) for i in range(max(points) + 1)])
+    if columns:
+        longest = max(map(len, columns))
+        rows = [[c[i] if i < len(c) else None for c in columns] for i in range(longest)]
+        yield Table(loc.with_(part=part), Visibility.CHART_CACHE, headers,
+                    iter([frame(rows, len(headers))]),
+                    note="chart caches values from " + " and ".join(sorted(reasons)))
+
+
+def external_link(z: SafeZip, part: str, loc: Location) -> Iterator[Content]:
+    """``xl/externalLinks/externalLinkN.xml``: cached cells of another workbook, and its path."""
+    root = z.xml(part)
+    rels = z.rels(part)
+    book = next(root.iter("{*}externalBook"), None)
+    target = ""
+    if book is not None:
+        rid = book.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id", "")
+        target = rels.get(rid, ("", ""))[1]
+    where = loc.with_(part=part)
+    if target:
+        base = posixpath.basename(target.replace("\\", "/")) or target
+        yield Notice("SG503", f"Links to another workbook: {base}", where,
+                     Visibility.EXTERNAL_LINK_CACHE,
+                     "external links reveal file paths and can carry cached copies of their data")
+    names = [n.get("val", "") for n in root.iter("{*}sheetName")]
+    for data in root.iter("{*}sheetData"):
+        cells: dict[tuple[int, int], str] = {}
+        for cell in data.iter("{*}cell"):
+            ref = split_ref(cell.get("r", ""))
+            v = next((c for c in cell if local(c.tag) == "v"), None)
+            if ref and v is not None and v.text:
+                cells[ref] = v.text
+        if not cells:
+            continue
+        rows_sorted = sorted({r for r, _ in cells})
+        width = max(c for _, c in cells) + 1
+        grid = [[cells.get((r, c)) for c in range(width)] for r in rows_sorted]
+        header_row = grid[0]
+        headers = [h or "" for h in header_row] if all(h is None or not h.replace(".", "").isdigit() for h in header_row) else [""] * width
+        body = grid[1:] if headers != [""] * width else grid
+        sid = int(data.get("sheetId", "0"))
+        sheet = names[sid] if sid < len(names) else None
+        yield Table(where.with_(sheet=f"[external] {sheet}" if sheet else None),
+                    Visibility.EXTERNAL_LINK_CACHE, headers, iter([frame(body, width)]),
+                    note="values cached from an external workbook")
+
+
+_REFERENCE = re.compile(r"(?:^|[^\"])(?:[A-Za-z_][\w.]*!|'[^']+'!|\$[A-Z]+\$\d+|#REF!)")
+_BUILTIN = ("_xlnm.", "_FilterDatabase")
+
+
+def defined_names(root, loc: Location) -> Iterator[Content]:
+    """Names whose value is a constant (``="Maria Gomez"``, ``={"a","b"}``), not a reference."""
+    consts: list[str] = []
+    labels: list[str] = []
+    for dn in root.iter("{*}definedName"):
+        name, value = dn.get("name", ""), (dn.text or "").strip()
+        if not value or name.startswith(_BUILTIN) or _REFERENCE.search(value):
+            continue
+        if re.fullmatch(r"=?-?[\d.]+", value):
+            continue  # a plain number constant (a rate, a threshold)
+        consts.append(re.sub(r'[{}"=]', " ", value).replace(",", ", ").strip())
+        labels.append(name)
+    if consts:
+        yield Text(loc.with_(part="xl/workbook.xml", range=", ".join(labels[:6])), Visibility.DEFINED_NAME,
+                   "\n".join(consts), label=f"{len(consts)} defined name{'s' if len(consts) != 1 else ''}")
+
+
+def drawing_text(z: SafeZip, part: str, loc: Location) -> Iterator[Content]:
+    """Text boxes and shapes drawn on a sheet; hidden shapes are hidden text."""
+    root = z.xml(part)
+    shown, hidden = [], []
+    for sp in root.iter("{*}sp"):
+        props = next(sp.iter("{*}cNvPr"), None)
+        text = " ".join(t.text for t in sp.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}t") if t.text)
+        if text.strip():
+            (hidden if props is not None and props.get("hidden") in ("1", "true") else shown).append(text)
+    if shown:
+        yield Text(loc.with_(part=part), Visibility.VISIBLE, "\n".join(shown), label="text boxes")
+    if hidden:
+        yield Text(loc.with_(part=part), Visibility.HIDDEN_TEXT, "\n".join(hidden), label="hidden shapes")
+
+
+def xml_text(z: SafeZip, part: str, loc: Location, vis: Visibility, label: str) -> Iterator[Content]:
+    """All text and attribute values of a part (custom XML, connections, rich values)."""
+    root = z.xml(part)
+    bits = [t.strip() for t in root.itertext() if t.strip()]
+    for el in root.iter():
+        bits.extend(v for k, v in el.attrib.items() if len(v) > 3 and not k.startswith("{http://www.w3.org"))
+    if bits:
+        yield Text(loc.with_(part=part), vis, "\n".join(bits), label=label)
+
+
+__all__ = ["chart_caches", "col_index", "comments", "defined_names", "drawing_text", "external_link",
+           "persons", "threaded_comments", "xml_text"]

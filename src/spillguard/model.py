@@ -1,0 +1,264 @@
+"""The central types: Location, Visibility, Content (Table | Text), Finding, Report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import polars as pl
+
+
+class Visibility(StrEnum):
+    """How a reader of the published file would (not) see a piece of content."""
+
+    VISIBLE = "visible"
+    HIDDEN_SHEET = "hidden_sheet"
+    VERY_HIDDEN_SHEET = "very_hidden_sheet"
+    HIDDEN_ROW = "hidden_row"
+    HIDDEN_COLUMN = "hidden_column"
+    FILTERED_OR_GROUPED = "filtered_or_grouped"
+    PIVOT_CACHE = "pivot_cache"
+    EXTERNAL_LINK_CACHE = "external_link_cache"
+    CHART_CACHE = "chart_cache"
+    DEFINED_NAME = "defined_name"
+    DATA_VALIDATION = "data_validation"
+    COMMENT = "comment"
+    TRACKED_CHANGE = "tracked_change"
+    HIDDEN_TEXT = "hidden_text"
+    CAMOUFLAGED = "camouflaged"
+    METADATA = "metadata"
+    SPEAKER_NOTES = "speaker_notes"
+    EMBEDDED_OBJECT = "embedded_object"
+    BEYOND_USED_RANGE = "beyond_used_range"
+    EARLIER_REVISION = "earlier_revision"
+
+    @property
+    def hidden(self) -> bool:
+        return self is not Visibility.VISIBLE
+
+
+class Entity(StrEnum):
+    """Kinds of personal data. A closed set: extend only by adding."""
+
+    PERSON_NAME = "PERSON_NAME"
+    A_NUMBER = "A_NUMBER"
+    SSN = "SSN"
+    DATE_OF_BIRTH = "DATE_OF_BIRTH"
+    NATIONALITY = "NATIONALITY"
+    FACILITY = "FACILITY"
+    ADDRESS = "ADDRESS"
+    PHONE = "PHONE"
+    EMAIL = "EMAIL"
+    PASSPORT = "PASSPORT"
+    USCIS_RECEIPT = "USCIS_RECEIPT"
+    I94 = "I94"
+    GPS_LOCATION = "GPS_LOCATION"
+
+
+#: Entities that point at one person by themselves.
+DIRECT_IDENTIFIERS = frozenset(
+    {
+        Entity.PERSON_NAME,
+        Entity.A_NUMBER,
+        Entity.SSN,
+        Entity.PASSPORT,
+        Entity.USCIS_RECEIPT,
+        Entity.I94,
+    }
+)
+
+#: Identifier strength, strongest first: people are de-duplicated by the first one present.
+IDENTIFIER_PRIORITY: tuple[Entity, ...] = (
+    Entity.A_NUMBER,
+    Entity.SSN,
+    Entity.PASSPORT,
+    Entity.USCIS_RECEIPT,
+    Entity.I94,
+    Entity.EMAIL,
+    Entity.PERSON_NAME,
+)
+
+
+class Severity(IntEnum):
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {text!r} (one of: {names})") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Whatever pins a thing down so that a person can open the file and see it."""
+
+    file: str
+    part: str | None = None
+    sheet: str | None = None
+    range: str | None = None
+    page: int | None = None
+    line: int | None = None
+
+    def with_(self, **changes: Any) -> Location:
+        values = {name: getattr(self, name) for name in self.__slots__}
+        values.update(changes)
+        return Location(**values)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"part": self.part, "sheet": self.sheet, "range": self.range, "page": self.page,
+                "line": self.line}
+
+    def describe(self) -> str:
+        bits = [self.file]
+        if self.sheet:
+            bits.append(f"sheet '{self.sheet}'")
+        elif self.part:
+            bits.append(self.part)
+        if self.range:
+            bits.append(self.range)
+        if self.page is not None:
+            bits.append(f"page {self.page}")
+        if self.line is not None:
+            bits.append(f"line {self.line}")
+        return " › ".join(bits)
+
+
+@dataclass(slots=True)
+class Table:
+    """Column-wise content, streamed in batches of string columns.
+
+    ``batches`` yields polars DataFrames whose columns are all strings (nulls for empty cells),
+    named ``c0..cN`` in the order of ``headers``. It may be consumed exactly once.
+    """
+
+    location: Location
+    visibility: Visibility
+    headers: list[str]
+    batches: Iterable[pl.DataFrame]
+    #: extra words for the finding, e.g. "source sheet 'Data' was deleted"
+    note: str | None = None
+    #: False when columns are not aligned rows (e.g. pivot shared items without records)
+    row_aligned: bool = True
+
+
+@dataclass(slots=True)
+class Text:
+    """A run of text with its place. ``label`` says what it is (e.g. 'comment by', 'creator')."""
+
+    location: Location
+    visibility: Visibility
+    text: str
+    label: str | None = None
+
+
+@dataclass(slots=True)
+class Notice:
+    """A structural fact only the format reader can see (an external link, a macro project...)."""
+
+    rule: str
+    title: str
+    location: Location
+    visibility: Visibility
+    why: str
+    severity: Severity | None = None
+
+
+@dataclass(slots=True)
+class Incomplete:
+    """A part that could not be inspected while the rest of the file could (fail closed)."""
+
+    rule: str
+    reason: str
+    location: Location
+
+
+Content = Table | Text | Notice | Incomplete
+ContentStream = Iterator[Content]
+
+
+@dataclass(slots=True)
+class Finding:
+    rule: str
+    severity: Severity
+    title: str
+    location: Location
+    visibility: Visibility
+    entities: list[Entity] = field(default_factory=list)
+    records: int | None = None
+    rows: int | None = None
+    samples: list[str] = field(default_factory=list)
+    why: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.label,
+            "title": self.title,
+            "file": self.location.file,
+            "location": self.location.to_json(),
+            "visibility": self.visibility.value,
+            "entities": [e.value for e in self.entities],
+            "records": self.records,
+            "rows": self.rows,
+            "samples": list(self.samples),
+            "why": self.why,
+        }
+
+
+@dataclass(slots=True)
+class InspectionError:
+    file: str
+    rule: str
+    reason: str
+    part: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "rule": self.rule, "reason": self.reason, "part": self.part}
+
+
+@dataclass(slots=True)
+class Stats:
+    files: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[InspectionError] = field(default_factory=list)
+    stats: Stats = field(default_factory=Stats)
+    fail_on: Severity = Severity.HIGH
+    #: findings muted by --ignore/--select, counted so a reader knows they exist
+    suppressed: int = 0
+
+    @property
+    def blocked(self) -> bool:
+        """Fail closed: any SG9xx error blocks, as does any finding at or above ``fail_on``."""
+        return bool(self.errors) or any(f.severity >= self.fail_on for f in self.findings)
+
+    @property
+    def decision(self) -> str:
+        return "block" if self.blocked else "pass"
+
+    def files(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for f in self.findings:
+            seen.setdefault(f.location.file, None)
+        for e in self.errors:
+            seen.setdefault(e.file, None)
+        return list(seen)

@@ -1,0 +1,131 @@
+"""The rule catalogue: stable codes, one line each. Baselines and users' configs refer to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spillguard.model import Severity, Visibility
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+    default: Severity
+
+
+_RULES = [
+    # SG1xx: hidden or camouflaged content that holds data but no recognised personal data
+    Rule("SG101", "hidden-sheet-content", "A hidden sheet holds content.", Severity.LOW),
+    Rule("SG102", "very-hidden-sheet-content",
+         "A very-hidden sheet (unhideable from Excel's menus) holds content.", Severity.LOW),
+    Rule("SG103", "hidden-rows-content", "Hidden rows hold content.", Severity.LOW),
+    Rule("SG104", "hidden-columns-content", "Hidden columns hold content.", Severity.LOW),
+    Rule("SG105", "filtered-or-grouped-content",
+         "Rows hidden by a filter or a collapsed group hold content.", Severity.LOW),
+    Rule("SG106", "beyond-used-range",
+         "Cells far outside the visible block of the sheet hold content.", Severity.LOW),
+    Rule("SG107", "camouflaged-content",
+         "Cells are camouflaged (white-on-white, tiny font, ';;;' format).", Severity.LOW),
+    Rule("SG108", "pivot-cache-records",
+         "A pivot table carries a cached copy of its source rows.", Severity.LOW),
+    Rule("SG109", "chart-cache-hidden-data",
+         "A chart caches values from a hidden or deleted range.", Severity.LOW),
+    Rule("SG110", "external-link-cache",
+         "An external-link cache holds values copied from another workbook.", Severity.LOW),
+    Rule("SG111", "defined-name-constant", "A defined name holds constant values.", Severity.LOW),
+    Rule("SG112", "data-validation-list", "A data-validation list holds values.", Severity.INFO),
+    Rule("SG113", "comments", "Cell comments or threaded comments hold text.", Severity.LOW),
+    Rule("SG114", "embedded-object", "An embedded object or file travels inside the file.",
+         Severity.LOW),
+    Rule("SG115", "macros", "The file carries a macro (VBA) project.", Severity.LOW),
+    Rule("SG116", "hidden-data-table",
+         "A hidden place holds a data table of 100 rows or more.", Severity.HIGH),
+    # SG2xx: personal data by entity type
+    Rule("SG201", "personal-records-hidden",
+         "Per-person records (a direct identifier plus other personal data) in a hidden place.",
+         Severity.CRITICAL),
+    Rule("SG202", "personal-records-visible",
+         "Per-person records (a direct identifier plus other personal data) in plain view.",
+         Severity.HIGH),
+    Rule("SG203", "identifier-column",
+         "A column of personal identifiers (names, A-numbers, SSNs...) on its own.",
+         Severity.MEDIUM),
+    Rule("SG204", "identifier-column-hidden",
+         "A column of personal identifiers on its own, in a hidden place.", Severity.HIGH),
+    Rule("SG205", "personal-data-in-text",
+         "Personal identifiers in text (comments, names, lists).", Severity.MEDIUM),
+    Rule("SG206", "birth-dates", "A column of birth dates.", Severity.MEDIUM),
+    # SG5xx: metadata
+    Rule("SG501", "person-name-in-properties",
+         "A person's name in the document properties (author, last modified by...).",
+         Severity.LOW),
+    Rule("SG502", "personal-data-in-properties",
+         "Personal identifiers in document properties.", Severity.MEDIUM),
+    Rule("SG503", "external-link-target", "The file links to another file by path or URL.",
+         Severity.INFO),
+    # SG9xx: could not inspect (always fails the gate)
+    Rule("SG901", "corrupt", "The file or a part of it is corrupt or truncated.", Severity.CRITICAL),
+    Rule("SG902", "encrypted", "The file is encrypted or password-protected.", Severity.CRITICAL),
+    Rule("SG903", "resource-limit",
+         "The file exceeds a size, ratio or count limit (possible zip bomb).", Severity.CRITICAL),
+    Rule("SG904", "unsafe-xml",
+         "An XML part declares a DTD or entities (possible entity bomb).", Severity.CRITICAL),
+    Rule("SG905", "unsupported-format", "The file's format is unknown or not supported yet.",
+         Severity.CRITICAL),
+    Rule("SG906", "part-not-inspected",
+         "A part of the file could not be read (data model, binary object...).", Severity.CRITICAL),
+    Rule("SG907", "empty-file", "The file is empty (0 bytes).", Severity.CRITICAL),
+    Rule("SG908", "read-error", "The file could not be read (permissions, I/O).", Severity.CRITICAL),
+    Rule("SG909", "internal-error", "spillguard failed while reading the file.", Severity.CRITICAL),
+]
+
+RULES: dict[str, Rule] = {r.code: r for r in _RULES}
+
+#: The SG1xx rule for content with no recognised personal data, by where it hides.
+HIDDEN_PLACE_RULE: dict[Visibility, str] = {
+    Visibility.HIDDEN_SHEET: "SG101",
+    Visibility.VERY_HIDDEN_SHEET: "SG102",
+    Visibility.HIDDEN_ROW: "SG103",
+    Visibility.HIDDEN_COLUMN: "SG104",
+    Visibility.FILTERED_OR_GROUPED: "SG105",
+    Visibility.BEYOND_USED_RANGE: "SG106",
+    Visibility.CAMOUFLAGED: "SG107",
+    Visibility.PIVOT_CACHE: "SG108",
+    Visibility.CHART_CACHE: "SG109",
+    Visibility.EXTERNAL_LINK_CACHE: "SG110",
+    Visibility.DEFINED_NAME: "SG111",
+    Visibility.DATA_VALIDATION: "SG112",
+    Visibility.COMMENT: "SG113",
+    Visibility.EMBEDDED_OBJECT: "SG114",
+}
+
+#: Words a person understands for each hidden place (used in titles and the web app later).
+PLACE_WORDS: dict[Visibility, str] = {
+    Visibility.VISIBLE: "in plain view",
+    Visibility.HIDDEN_SHEET: "on a hidden sheet",
+    Visibility.VERY_HIDDEN_SHEET: "on a very-hidden sheet",
+    Visibility.HIDDEN_ROW: "in hidden rows",
+    Visibility.HIDDEN_COLUMN: "in hidden columns",
+    Visibility.FILTERED_OR_GROUPED: "in rows hidden by a filter or collapsed group",
+    Visibility.PIVOT_CACHE: "in a pivot table's cache",
+    Visibility.EXTERNAL_LINK_CACHE: "in an external-link cache",
+    Visibility.CHART_CACHE: "in a chart's cache",
+    Visibility.DEFINED_NAME: "in a defined name",
+    Visibility.DATA_VALIDATION: "in a data-validation list",
+    Visibility.COMMENT: "in comments",
+    Visibility.TRACKED_CHANGE: "in tracked changes",
+    Visibility.HIDDEN_TEXT: "in hidden text",
+    Visibility.CAMOUFLAGED: "in camouflaged cells",
+    Visibility.METADATA: "in document properties",
+    Visibility.SPEAKER_NOTES: "in speaker notes",
+    Visibility.EMBEDDED_OBJECT: "in an embedded object",
+    Visibility.BEYOND_USED_RANGE: "far outside the visible block",
+    Visibility.EARLIER_REVISION: "in an earlier revision",
+}
+
+
+def is_fatal(code: str) -> bool:
+    """SG9xx: could not inspect. Always fails the gate."""
+    return code.startswith("SG9")
