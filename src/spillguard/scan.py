@@ -1,1 +1,200 @@
-def scan(*a, **k): raise NotImplementedError
+"""The scanner: walk the inputs, read each file by its content, judge what it holds.
+
+``scan(paths, config) -> Report`` is the library entry point every command builds on. It never
+raises for a bad input file: a file that cannot be fully inspected becomes an SG9xx error (and a
+blocking finding), and the rest of the batch is still scanned. Reasons never quote file content.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+import time
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from spillguard import formats, policy
+from spillguard.checks.content import table_finding, text_finding
+from spillguard.config import Config
+from spillguard.detect.columns import profile
+from spillguard.detect.text import find_spans
+from spillguard.errors import (
+    CorruptFile,
+    EmptyFile,
+    InspectionIncomplete,
+    ReadError,
+    ResourceLimit,
+    UnsupportedFormat,
+)
+from spillguard.formats.base import Context, Source
+from spillguard.model import (
+    Content,
+    Finding,
+    Incomplete,
+    InspectionError,
+    Location,
+    Notice,
+    Report,
+    Table,
+    Text,
+    Visibility,
+)
+from spillguard.rules import RULES
+
+log = logging.getLogger(__name__)
+
+#: called before each top-level file: (path shown to the user, index from 0, total files)
+Progress = Callable[[str, int, int], None]
+
+
+def iter_files(paths: Iterable[str | Path], exclude: tuple[str, ...] = ()) -> Iterator[Path]:
+    """Files named, and every file under folders named, in a stable (sorted) order."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not _excluded(Path(root, d), exclude))
+                for name in sorted(files):
+                    child = Path(root, name)
+                    if not _excluded(child, exclude):
+                        yield child
+        elif not _excluded(path, exclude):
+            yield path
+
+
+def _excluded(path: Path, exclude: tuple[str, ...]) -> bool:
+    text = path.as_posix()
+    return any(fnmatch.fnmatch(text, g) or fnmatch.fnmatch(path.name, g) for g in exclude)
+
+
+def _incomplete_from(exc: BaseException, part: str | None = None) -> tuple[str, str, str | None]:
+    """Map an exception to (rule, reason, part). Reasons name the failure, never the data."""
+    if isinstance(exc, InspectionIncomplete):
+        return exc.rule, exc.reason, exc.part or part
+    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
+        return CorruptFile.rule, "the zip container is corrupt or truncated", part
+    if isinstance(exc, etree.XMLSyntaxError):
+        return CorruptFile.rule, "an XML part is malformed", part
+    if isinstance(exc, MemoryError):
+        return ResourceLimit.rule, "reading the file needed more memory than is available", part
+    if isinstance(exc, PermissionError | IsADirectoryError):
+        return ReadError.rule, f"cannot read the file ({type(exc).__name__})", part
+    name = type(exc).__name__
+    if "calamine" in type(exc).__module__.lower() or name.startswith("Calamine"):
+        return CorruptFile.rule, f"the workbook's cells cannot be parsed ({name})", part
+    return "SG909", f"spillguard failed while reading the file ({name}); please report it", part
+
+
+class Scanner:
+    """One scan run: holds the config, collects the report."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.report = Report(fail_on=config.fail_on)
+        self.ctx = Context(limits=config.limits, nested=self._contents)
+
+    # -- reading -------------------------------------------------------------------------------
+    def _contents(self, source: Source) -> Iterator[Content]:
+        """Every piece of content of one source; failures become Incomplete, never exceptions."""
+        try:
+            size = source.size
+            if size == 0:
+                raise EmptyFile("the file is empty (0 bytes)")
+            if size > self.config.limits.max_file_bytes:
+                raise ResourceLimit(
+                    f"the file is {size:,} bytes, over the limit of "
+                    f"{self.config.limits.max_file_bytes:,}"
+                )
+            head = source.head()
+            fmt = formats.find(head)
+            if fmt is None:
+                raise UnsupportedFormat("the file's format is not recognised from its content")
+            yield from fmt.read(source, self.ctx)
+        except (GeneratorExit, KeyboardInterrupt):
+            raise
+        except OSError as exc:
+            if isinstance(exc, PermissionError | IsADirectoryError | FileNotFoundError):
+                yield Incomplete(ReadError.rule, f"cannot read the file ({type(exc).__name__})",
+                                 Location(file=source.name))
+            else:
+                rule, reason, part = _incomplete_from(exc)
+                yield Incomplete(rule, reason, Location(file=source.name, part=part))
+        except Exception as exc:  # noqa: BLE001 - every failure must become a blocking entry
+            rule, reason, part = _incomplete_from(exc)
+            log.debug("inspection of a file stopped: %s", type(exc).__name__)
+            yield Incomplete(rule, reason, Location(file=source.name, part=part))
+
+    # -- judging -------------------------------------------------------------------------------
+    def _judge(self, content: Content) -> Finding | None:
+        show = self.config.show_values
+        if isinstance(content, Table):
+            return table_finding(content, profile(content, show_values=show))
+        if isinstance(content, Text):
+            return text_finding(content, find_spans(content.text), show_values=show)
+        if isinstance(content, Notice):
+            rule = RULES[content.rule]
+            return Finding(rule=content.rule, severity=content.severity or rule.default,
+                           title=content.title, location=content.location,
+                           visibility=content.visibility, why=content.why)
+        raise TypeError(type(content).__name__)
+
+    def _add_error(self, rule: str, reason: str, location: Location) -> None:
+        self.report.errors.append(
+            InspectionError(file=location.file, rule=rule, reason=reason, part=location.part)
+        )
+        # Also a finding, so that a consumer reading only findings still fails closed.
+        self.report.findings.append(
+            Finding(rule=rule, severity=RULES[rule].default,
+                    title=f"Not fully inspected: {reason}", location=location,
+                    visibility=Visibility.VISIBLE,
+                    why="an input that could not be fully inspected fails the gate (fail closed)")
+        )
+
+    def _add(self, finding: Finding | None) -> None:
+        if finding is None:
+            return
+        kept = policy.apply(finding, self.config)
+        if kept is None:
+            self.report.suppressed += 1
+        else:
+            self.report.findings.append(kept)
+
+    def scan_source(self, source: Source) -> None:
+        for content in self._contents(source):
+            if isinstance(content, Incomplete):
+                self._add_error(content.rule, content.reason, content.location)
+                continue
+            try:
+                self._add(self._judge(content))
+            except Exception as exc:  # noqa: BLE001 - a lazily read table may fail mid-way
+                rule, reason, part = _incomplete_from(exc, content.location.part)
+                self._add_error(rule, reason, content.location.with_(part=part))
+
+    def run(self, paths: Iterable[str | Path], progress: Progress | None = None) -> Report:
+        started = time.perf_counter()
+        files = list(iter_files(paths, self.config.exclude))
+        for index, path in enumerate(files):
+            name = path.as_posix()
+            if progress is not None:
+                progress(name, index, len(files))
+            self.report.stats.files += 1
+            try:
+                self.report.stats.bytes += path.stat().st_size
+            except OSError:
+                pass
+            self.scan_source(Source(name=name, path=path))
+        self.report.stats.seconds = round(time.perf_counter() - started, 3)
+        return self.report
+
+
+def scan(paths: Iterable[str | Path] | str | Path, config: Config | None = None,
+         progress: Progress | None = None) -> Report:
+    """Scan files and folders; return the report. Never raises for a bad input file."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    return Scanner(config or Config()).run(paths, progress)

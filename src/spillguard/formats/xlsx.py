@@ -188,7 +188,7 @@ def _open_calamine(source: Source) -> calamine.CalamineWorkbook:
     except calamine.PasswordError:
         raise EncryptedFile("the workbook is password-protected") from None
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError, OSError) as exc:
-        raise CorruptFile(f"the workbook cannot be read ({type(exc).__name__}: {str(exc)[:120]})") from None
+        raise CorruptFile(f"the workbook cannot be read ({type(exc).__name__})") from None
 
 
 __all__ = ["NAME", "Workbook", "is_workbook", "local", "read_package"]
