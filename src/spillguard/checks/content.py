@@ -90,7 +90,7 @@ def table_finding(table: Table, prof: TableProfile) -> Finding | None:
             return None
         rule = "SG501" if entities == [Entity.PERSON_NAME] else "SG502"
         return _finding(rule, f"Document properties name a person ({words(entities)})", table,
-                        records=prof.people, **common)
+                        records=sum(c.matches for c in prof.columns), **common)
     if direct and len(entities) >= 2:
         rule = "SG201" if hidden else "SG202"
         count = prof.people if prof.people is not None else prof.rows
@@ -125,7 +125,7 @@ def text_finding(text: Text, spans: list[Span], *, show_values: bool) -> Finding
         samples.append(span.value if show_values else BY_ENTITY[entity].mask(span.value))
     why = "; ".join(f"{e.value}: {next(s.why for s in spans if s.entity is e)} ({by_entity[e]}×)"
                     for e in entities)
-    label = f" ({text.label})" if text.label else ""
+    label = f" ({text.label})" if text.label and "propert" not in text.label else ""
     if text.visibility is Visibility.METADATA:
         if not entities:
             return None

@@ -131,13 +131,17 @@ class PersonName(Detector):
                        r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]+){1,3})\b")
 
     def find_text(self, text: str) -> Iterator[Span]:
-        """Weak text detection: capitalised word runs with a known given name first.
+        """Weak text detection: capitalised word runs from a known given name on.
         Issue 3 brings the full text recogniser; this keeps comments and notes covered."""
         given, stop = lexicon.given_names(), lexicon.name_stopwords()
         for m in self._text.finditer(text):
-            words = [fold(w) for w in m.group(1).split()]
-            if words[0] in given and not any(w in stop for w in words):
-                yield Span(self.entity, m.start(1), m.end(1), m.group(1), "given name + capitalised words")
+            words = list(re.finditer(r"\S+", m.group(1)))
+            folded = [fold(w.group()) for w in words]
+            first = next((i for i, w in enumerate(folded[:-1]) if w in given), None)
+            if first is None or any(w in stop for w in folded[first:]):
+                continue
+            start, end = m.start(1) + words[first].start(), m.end(1)
+            yield Span(self.entity, start, end, text[start:end], "given name + capitalised words")
 
 
 class Nationality(Detector):

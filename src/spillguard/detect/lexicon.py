@@ -17,6 +17,11 @@ def _words(name: str) -> frozenset[str]:
     return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 
+def _lines(name: str) -> list[str]:
+    text = resources.files("spillguard.data").joinpath(name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 @cache
 def given_names() -> frozenset[str]:
     return _words("given_names.txt")
@@ -61,6 +66,7 @@ def country_names() -> frozenset[str]:
                 names.add(fold(spanish(value)))
                 # "Bolivia, Plurinational State of" → "bolivia"
                 names.add(fold(re.split(r"[,(]", value)[0]))
+    names |= {fold(w) for w in _lines("country_aliases.txt")}
     names.discard("")
     return frozenset(names)
 

@@ -1,0 +1,152 @@
+"""Command line: ``spillguard scan | rules | demo | version``.
+
+Exit codes (linter style, stable): 0 = nothing at or above the fail level; 1 = blocked;
+2 = usage error (bad option, missing path, malformed config).
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
+
+from spillguard import __version__
+from spillguard.config import Config, load, parse_codes
+from spillguard.errors import UsageError
+from spillguard.model import Report, Severity
+from spillguard.report import json as json_report
+from spillguard.report import sarif as sarif_report
+from spillguard.report import text as text_report
+from spillguard.rules import RULES
+from spillguard.scan import Scanner
+
+EXIT_PASS, EXIT_BLOCK, EXIT_USAGE = 0, 1, 2
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Stop personal data from spilling onto public websites.")
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+class FailOn(StrEnum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    info = "info"
+
+
+def _usage(message: str) -> typer.Exit:
+    Console(stderr=True).print(f"[bold red]spillguard: error:[/] {message}", highlight=False)
+    return typer.Exit(EXIT_USAGE)
+
+
+def build_config(config_file: Path | None, fail_on: FailOn | None, select: str | None,
+                 ignore: str | None, show_values: bool) -> Config:
+    cfg = load(config_file)
+    return cfg.with_overrides(
+        fail_on=Severity.parse(fail_on.value) if fail_on else None,
+        select=parse_codes(select, "--select"),
+        ignore=parse_codes(ignore, "--ignore"),
+        show_values=True if show_values else None,
+    )
+
+
+def _progress_scan(scanner: Scanner, paths: list[Path]) -> Report:
+    err = Console(stderr=True)
+    if not err.is_terminal:
+        return scanner.run(paths)
+    with Progress(TextColumn("[dim]scanning[/]"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("scan", total=None)
+
+        def step(_name: str, index: int, total: int) -> None:
+            # file names only: they are the user's own paths, never file content
+            bar.update(task, completed=index, total=total)
+
+        report = scanner.run(paths, progress=step)
+        bar.update(task, completed=report.stats.files)
+    return report
+
+
+def emit(report: Report, fmt: OutputFormat, output: Path | None) -> None:
+    if fmt is OutputFormat.text:
+        if output is None:
+            text_report.render(report, Console(highlight=False))
+        else:
+            with output.open("w", encoding="utf-8") as fh:
+                text_report.render(report, Console(file=fh, no_color=True, width=120, highlight=False))
+        return
+    rendered = json_report.render(report) if fmt is OutputFormat.json else sarif_report.render(report)
+    if output is None:
+        sys.stdout.write(rendered)
+    else:
+        output.write_text(rendered, encoding="utf-8")
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).", show_default=False)],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Block at this severity or above [default: high].")] = None,
+    select: Annotated[str | None, typer.Option("--select", help="Only these rule codes or prefixes (SG2,SG501).")] = None,
+    ignore: Annotated[str | None, typer.Option("--ignore", help="Skip these rule codes or prefixes.")] = None,
+    show_values: Annotated[bool, typer.Option("--show-values", help="Show unmasked samples (handle the report as personal data).")] = False,
+    config: Annotated[Path | None, typer.Option("--config", help="spillguard.toml or pyproject.toml to use.")] = None,
+) -> None:
+    """Inspect files for visible and hidden personal data; exit 1 when publication must stop."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise _usage(f"no such file or folder: {', '.join(missing)}")
+    try:
+        cfg = build_config(config, fail_on, select, ignore, show_values)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    report = _progress_scan(Scanner(cfg), paths)
+    try:
+        emit(report, format, output)
+    except OSError as exc:
+        raise _usage(f"cannot write the report: {exc.strerror or type(exc).__name__}") from None
+    raise typer.Exit(EXIT_BLOCK if report.blocked else EXIT_PASS)
+
+
+@app.command()
+def rules() -> None:
+    """List every rule code with its default severity and a one-line explanation."""
+    console = Console(highlight=False)
+    for code, rule in RULES.items():
+        console.print(f"{code}  {rule.default.label:<8}  {rule.name:<28} {rule.summary}")
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Argument(help="Folder to build the scenario in.")] = Path("spillguard-demo"),
+) -> None:
+    """Build the 2022 scenario (last quarter's clean file, this quarter's 'routine update') and scan both."""
+    from spillguard.demo import run
+
+    raise typer.Exit(run(folder, Console(highlight=False)))
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    print(f"spillguard {__version__}")
+
+
+def main() -> None:
+    app(prog_name="spillguard")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""``spillguard demo``: the November 2022 failure, rebuilt with fictitious people.
+
+Last quarter's workbook is a clean aggregate. This quarter's "routine update" looks the same on
+screen, but its pivot table keeps a cache of the 6,252 individual records it was built from —
+names, A-numbers, birth dates, countries and facilities — although the source sheet was deleted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from rich.console import Console
+
+from spillguard.config import Config
+from spillguard.report import text as text_report
+from spillguard.scan import scan
+from spillguard.synth.people import Person, people
+from spillguard.synth.xlsx import Book, PivotCache
+
+RECORDS = 6_252
+SEED = 2022
+LAST_QUARTER = "published/FY23_Q4_detentionStats.xlsx"
+THIS_QUARTER = "release/FY24_Q1_detentionStats.xlsx"
+
+
+def _aggregate(book: Book, roster: list[Person], fiscal: str) -> None:
+    by_facility = Counter(p.facility for p in roster)
+    by_country = Counter(p.country for p in roster)
+    book.sheet(f"Facilities {fiscal}", [["Facility", "Average daily population"],
+                                        *sorted(by_facility.items())])
+    book.sheet(f"Citizenship {fiscal}", [["Country of citizenship", "Book-ins"],
+                                         *by_country.most_common()])
+    book.properties(title=f"Detention statistics {fiscal}", company="Statistics and Reporting Unit",
+                    author="Statistics and Reporting Unit")
+
+
+def build_last_quarter(path: Path) -> None:
+    roster = list(people(5_800, seed=SEED - 1))
+    book = Book()
+    _aggregate(book, roster, "FY23")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(book.to_bytes())
+
+
+def build_this_quarter(path: Path) -> None:
+    roster = list(people(RECORDS, seed=SEED))
+    book = Book()
+    _aggregate(book, roster, "FY24")
+    # The analyst built the tables from a pivot over the case-level extract, then deleted the
+    # extract's sheet. The pivot cache keeps every row.
+    book.extras.pivots.append(PivotCache(
+        headers=["Name", "A-Number", "Birth Date", "Country of Citizenship", "Facility"],
+        rows=[[p.listed_name, p.a_number, p.birth, p.country, p.facility] for p in roster],
+        source_sheet="Detainee extract",
+        indexed=("Country of Citizenship", "Facility"),
+    ))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(book.to_bytes())
+
+
+def run(folder: Path, console: Console) -> int:
+    last, this = folder / LAST_QUARTER, folder / THIS_QUARTER
+    console.print(f"[bold]spillguard demo[/] — building the scenario in {folder}/ (fixed seed {SEED})")
+    build_last_quarter(last)
+    build_this_quarter(this)
+    outcomes = []
+    for label, path in (("Last quarter, as published", last), ("This quarter's routine update", this)):
+        console.rule(f"{label}: spillguard scan {path}")
+        report = scan([path], Config())
+        text_report.render(report, console)
+        outcomes.append(report.decision)
+    console.rule("What happened")
+    console.print(f"Last quarter: [bold]{outcomes[0]}[/] (exit {1 if outcomes[0] == 'block' else 0}).  "
+                  f"Routine update: [bold]{outcomes[1]}[/] (exit {1 if outcomes[1] == 'block' else 0}).")
+    console.print("The update looks like last quarter on screen, but its pivot cache carries every "
+                  "individual record, although the source sheet was deleted. In CI, `spillguard scan` "
+                  "exits 1 and the upload stops.")
+    return 0 if outcomes == ["pass", "block"] else 1

@@ -1,0 +1,60 @@
+"""The terminal report: the decision first, then findings grouped by file, worst first."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+
+from spillguard.model import Finding, Report, Severity
+
+_STYLE = {Severity.CRITICAL: "bold white on red", Severity.HIGH: "bold red",
+          Severity.MEDIUM: "yellow", Severity.LOW: "cyan", Severity.INFO: "dim"}
+
+
+def decision_line(report: Report) -> str:
+    gate = report.fail_on.label
+    above = [f for f in report.findings if f.severity >= report.fail_on and not f.rule.startswith("SG9")]
+    below = len(report.findings) - len(above) - len(report.errors)
+    if report.blocked:
+        bits = []
+        if above:
+            bits.append(f"{len(above)} finding{'s' if len(above) != 1 else ''} at or above {gate}")
+        if report.errors:
+            n = len({e.file for e in report.errors})
+            bits.append(f"{n} file{'s' if n != 1 else ''} could not be fully inspected")
+        return "BLOCK — must not publish: " + "; ".join(bits)
+    extra = f" ({below} lower finding{'s' if below != 1 else ''} to review)" if below else ""
+    return f"PASS — may publish: nothing at or above {gate}{extra}"
+
+
+def _finding(console: Console, f: Finding) -> None:
+    sev = f"[{_STYLE[f.severity]}]{f.severity.label.upper():>8}[/]"
+    console.print(f"  {sev} [bold]{f.rule}[/]  {escape(f.title)}")
+    pad = " " * 16
+    console.print(f"{pad}[dim]where:[/] {escape(f.location.describe())}")
+    if f.visibility.hidden:
+        console.print(f"{pad}[dim]hidden:[/] {f.visibility.value}")
+    if f.entities:
+        count = f" · {f.records:,} people/records" if f.records else ""
+        console.print(f"{pad}[dim]holds:[/] {', '.join(e.value for e in f.entities)}{count}")
+    if f.samples:
+        console.print(f"{pad}[dim]e.g.:[/] {escape('  ·  '.join(f.samples[:3]))}")
+    if f.why:
+        console.print(f"{pad}[dim]why:[/] {escape(f.why)}", overflow="fold")
+
+
+def render(report: Report, console: Console) -> None:
+    style = "bold red" if report.blocked else "bold green"
+    console.print(f"[{style}]{escape(decision_line(report))}[/]")
+    for file in report.files():
+        console.print()
+        console.print(f"[bold underline]{escape(file)}[/]")
+        found = sorted((f for f in report.findings if f.location.file == file),
+                       key=lambda f: -f.severity)
+        for f in found:
+            _finding(console, f)
+    console.print()
+    s = report.stats
+    tail = f", {report.suppressed} suppressed by --select/--ignore" if report.suppressed else ""
+    console.print(f"[dim]{s.files} file{'s' if s.files != 1 else ''}, {s.bytes:,} bytes, "
+                  f"{s.seconds:.2f} s{tail}[/]")
