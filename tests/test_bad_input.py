@@ -1,0 +1,121 @@
+"""Bad input gets a clear SG9xx error naming the file and the reason, in bounded time and memory;
+the gate fails closed and the rest of the batch is still scanned."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from spillguard import Config, scan
+from spillguard.config import Limits
+from spillguard.synth import badfiles
+from spillguard.synth.people import Person
+from spillguard.synth.xlsx import Book
+from tests.helpers import summary, write
+
+
+def good_workbook(people: list[Person]) -> bytes:
+    book = Book()
+    book.sheet("Data", [["Name", "A-Number", "Date of Birth"]] + [[p.name, p.a_number, p.birth] for p in people])
+    return book.to_bytes()
+
+
+def errors(report) -> list[tuple[str, str]]:
+    return sorted((Path(e.file.split("!/")[0]).name, e.rule) for e in report.errors)
+
+
+@pytest.mark.parametrize(("name", "make", "rule", "words"), [
+    ("truncated.xlsx", lambda wb: badfiles.truncated(wb), "SG901", "not a readable zip"),
+    ("corrupt.xlsx", lambda wb: badfiles.corrupt_zip(), "SG901", "not a readable zip"),
+    ("encrypted.xlsx", lambda wb: badfiles.encrypted(wb), "SG902", "encrypted"),
+    ("bomb.zip", lambda wb: badfiles.ratio_bomb(), "SG903", "zip bomb"),
+    ("entities.xlsx", lambda wb: badfiles.replace_part(wb, "xl/sharedStrings.xml", badfiles.BILLION_LAUGHS),
+     "SG904", "DTD"),
+    ("empty.xlsx", lambda wb: b"", "SG907", "empty"),
+    ("mystery.bin", lambda wb: badfiles.unknown_binary(), "SG905", "not recognised"),
+])
+def test_each_bad_input_blocks_with_its_reason(tmp_path: Path, roster: list[Person], name: str, make,
+                                               rule: str, words: str) -> None:
+    path = write(tmp_path, name, make(good_workbook(roster[:20])))
+    report = scan([path])
+    assert [(e.rule, Path(e.file).name) for e in report.errors] == [(rule, name)]
+    assert words.lower() in report.errors[0].reason.lower()
+    assert report.decision == "block"
+    # the error is also a blocking finding, for consumers that read only findings
+    assert [(f.rule, f.severity.label) for f in report.findings] == [(rule, "critical")]
+
+
+def test_bad_files_do_not_stop_the_rest_of_the_batch(tmp_path: Path, roster: list[Person]) -> None:
+    wb = good_workbook(roster[:20])
+    write(tmp_path, "a_truncated.xlsx", badfiles.truncated(wb))
+    write(tmp_path, "b_empty.csv", b"")
+    write(tmp_path, "c_good.xlsx", wb)
+    write(tmp_path, "d_entities.xlsx", badfiles.replace_part(wb, "xl/workbook.xml", badfiles.BILLION_LAUGHS))
+    report = scan([tmp_path])
+    assert report.stats.files == 4
+    assert errors(report) == [("a_truncated.xlsx", "SG901"), ("b_empty.csv", "SG907"),
+                              ("d_entities.xlsx", "SG904")]
+    good = [f for f in report.findings if f.location.file.endswith("c_good.xlsx")]
+    assert [(f.rule, f.records) for f in good] == [("SG202", 20)]
+
+
+def test_member_count_limit(tmp_path: Path) -> None:
+    path = write(tmp_path, "many.zip", badfiles.many_members(60))
+    cfg = Config(limits=replace(Limits(), max_members=50))
+    report = scan([path], cfg)
+    assert [(e.rule, e.reason) for e in report.errors] == [
+        ("SG903", "60 members, more than the limit of 50")]
+
+
+def test_part_size_limit(tmp_path: Path, roster: list[Person]) -> None:
+    path = write(tmp_path, "big.xlsx", good_workbook(roster))
+    cfg = Config(limits=replace(Limits(), max_part_bytes=2000))
+    report = scan([path], cfg)
+    assert [e.rule for e in report.errors] == ["SG903"]
+    assert "over the limit" in report.errors[0].reason
+
+
+def test_file_size_limit(tmp_path: Path, roster: list[Person]) -> None:
+    path = write(tmp_path, "big.xlsx", good_workbook(roster))
+    report = scan([path], Config(limits=replace(Limits(), max_file_bytes=1000)))
+    assert [e.rule for e in report.errors] == ["SG903"]
+
+
+def test_nesting_depth_limit(tmp_path: Path, roster: list[Person]) -> None:
+    path = write(tmp_path, "deep.zip", badfiles.nested_zip(good_workbook(roster[:5]), levels=5))
+    report = scan([path])
+    assert [e.rule for e in report.errors] == ["SG903"]
+    assert "nested deeper than 3" in report.errors[0].reason
+
+
+def test_nested_bundle_within_the_limit_is_scanned(tmp_path: Path, roster: list[Person]) -> None:
+    path = write(tmp_path, "release.zip", badfiles.nested_zip(good_workbook(roster[:5]), levels=2))
+    report = scan([path])
+    assert report.errors == []
+    assert [(f.rule, f.records) for f in report.findings] == [("SG202", 5)]
+    assert report.findings[0].location.file.endswith("release.zip!/level1.zip!/inner.xlsx")
+
+
+def test_mislabelled_workbook_is_read_by_content(tmp_path: Path, roster: list[Person]) -> None:
+    path = write(tmp_path, "figures.csv", good_workbook(roster[:12]))
+    report = scan([path])
+    assert summary(report) == [("SG202", "visible", ("A_NUMBER", "DATE_OF_BIRTH", "PERSON_NAME"), 12)]
+
+
+def test_unreadable_part_fails_closed(tmp_path: Path, roster: list[Person]) -> None:
+    wb = badfiles.replace_part(good_workbook(roster[:5]), "xl/model/item.data", b"\x00binary model")
+    report = scan([write(tmp_path, "model.xlsx", wb)])
+    assert [(e.rule, e.part) for e in report.errors] == [("SG906", "xl/model/item.data")]
+    assert "Power Pivot" in report.errors[0].reason
+    assert report.decision == "block"
+
+
+def test_legacy_and_other_formats_are_named(tmp_path: Path) -> None:
+    write(tmp_path, "scan.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n")
+    write(tmp_path, "photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100)
+    report = scan([tmp_path])
+    assert sorted((Path(e.file).name, e.rule) for e in report.errors) == [
+        ("photo.jpg", "SG905"), ("scan.pdf", "SG905")]
+    assert all("not supported yet" in e.reason for e in report.errors)
