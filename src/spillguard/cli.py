@@ -123,9 +123,8 @@ def scan(
 @app.command()
 def rules() -> None:
     """List every rule code with its default severity and a one-line explanation."""
-    console = Console(highlight=False)
     for code, rule in RULES.items():
-        console.print(f"{code}  {rule.default.label:<8}  {rule.name:<28} {rule.summary}")
+        print(f"{code}  {rule.default.label:<8}  {rule.name:<28} {rule.summary}")
 
 
 @app.command()

@@ -35,9 +35,12 @@ def mask_ssn(digits: str) -> str:
     return f"***-**-{digits[-4:]}"
 
 
-def mask_date(iso: str) -> str:
-    """``1990-01-02`` → ``19**-**-**``: the century only."""
-    return f"{iso[:2]}**-**-**" if len(iso) >= 4 else "****"
+def mask_date(value: str) -> str:
+    """``1990-01-02`` → ``19**-**-**``, ``02/01/1990`` → ``**/**/19**``: the century only."""
+    year = re.search(r"(?<!\d)\d{4}(?!\d)", value)
+    keep = year.start() if year else -10
+    return "".join(ch if (not ch.isdigit() or i in (keep, keep + 1)) else "*"
+                   for i, ch in enumerate(value))
 
 
 def mask_email(value: str) -> str:

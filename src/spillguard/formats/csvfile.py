@@ -57,9 +57,12 @@ def sniff(head: bytes) -> bool:
 
 
 def _has_header(first: list[str]) -> bool:
+    """A header row has a distinct, non-empty label in every cell and no value-like cell
+    (a number, a date, an identifier: four digits or more)."""
     cells = [c.strip() for c in first]
     return all(cells) and len(set(cells)) == len(cells) and not any(
-        c.replace(".", "").replace("-", "").replace("/", "").isdigit() for c in cells)
+        c.replace(".", "").replace("-", "").replace("/", "").isdigit()
+        or sum(ch.isdigit() for ch in c) >= 4 for c in cells)
 
 
 def read(source: Source, ctx: Context) -> Iterator[Content]:
