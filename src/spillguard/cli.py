@@ -98,10 +98,13 @@ def scan(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).", show_default=False)],
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
-    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Block at this severity or above [default: high].")] = None,
-    select: Annotated[str | None, typer.Option("--select", help="Only these rule codes or prefixes (SG2,SG501).")] = None,
+    fail_on: Annotated[FailOn | None, typer.Option(
+        "--fail-on", help="Block at this severity or above [default: high].")] = None,
+    select: Annotated[str | None, typer.Option(
+        "--select", help="Only these rule codes or prefixes (SG2,SG501).")] = None,
     ignore: Annotated[str | None, typer.Option("--ignore", help="Skip these rule codes or prefixes.")] = None,
-    show_values: Annotated[bool, typer.Option("--show-values", help="Show unmasked samples (handle the report as personal data).")] = False,
+    show_values: Annotated[bool, typer.Option(
+        "--show-values", help="Show unmasked samples (handle the report as personal data).")] = False,
     config: Annotated[Path | None, typer.Option("--config", help="spillguard.toml or pyproject.toml to use.")] = None,
 ) -> None:
     """Inspect files for visible and hidden personal data; exit 1 when publication must stop."""

@@ -7,6 +7,7 @@ blocking finding), and the rest of the batch is still scanned. Reasons never quo
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import logging
 import os
@@ -124,7 +125,7 @@ class Scanner:
             else:
                 rule, reason, part = _incomplete_from(exc)
                 yield Incomplete(rule, reason, Location(file=source.name, part=part))
-        except Exception as exc:  # noqa: BLE001 - every failure must become a blocking entry
+        except Exception as exc:
             rule, reason, part = _incomplete_from(exc)
             log.debug("inspection of a file stopped: %s", type(exc).__name__)
             yield Incomplete(rule, reason, Location(file=source.name, part=part))
@@ -171,7 +172,7 @@ class Scanner:
                 continue
             try:
                 self._add(self._judge(content))
-            except Exception as exc:  # noqa: BLE001 - a lazily read table may fail mid-way
+            except Exception as exc:
                 rule, reason, part = _incomplete_from(exc, content.location.part)
                 self._add_error(rule, reason, content.location.with_(part=part))
 
@@ -183,10 +184,8 @@ class Scanner:
             if progress is not None:
                 progress(name, index, len(files))
             self.report.stats.files += 1
-            try:
+            with contextlib.suppress(OSError):
                 self.report.stats.bytes += path.stat().st_size
-            except OSError:
-                pass
             self.scan_source(Source(name=name, path=path))
         self.report.stats.seconds = round(time.perf_counter() - started, 3)
         return self.report

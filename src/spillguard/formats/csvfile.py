@@ -56,6 +56,10 @@ def sniff(head: bytes) -> bool:
     return dialect(head) is not None
 
 
+def _arrow_encoding(encoding: str) -> str:
+    return encoding.replace("-sig", "") if encoding.startswith("utf-8") else encoding
+
+
 def _has_header(first: list[str]) -> bool:
     """A header row has a distinct, non-empty label in every cell and no value-like cell
     (a number, a date, an identifier: four digits or more)."""
@@ -87,7 +91,7 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
         reader = pacsv.open_csv(
             source.open(),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1 if header else 0,
-                                           encoding=encoding.replace("-sig", "") if encoding.startswith("utf-8") else encoding,
+                                           encoding=_arrow_encoding(encoding),
                                            block_size=8 << 20),
             parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True,
                                              invalid_row_handler=on_invalid),

@@ -64,7 +64,7 @@ class Workbook:
             state = sh.get("state", "visible")
             vis = {"hidden": Visibility.HIDDEN_SHEET, "veryHidden": Visibility.VERY_HIDDEN_SHEET}.get(
                 state, Visibility.VISIBLE)
-            kind, target = rels.get(sh.get(R_ID, ""), ("", ""))
+            _, target = rels.get(sh.get(R_ID, ""), ("", ""))
             self.sheets.append((sh.get("name", ""), target, vis))
         self.pivot_definitions = [t for k, t in rels.values() if k == "pivotCacheDefinition"]
         self.external_links = [t for k, t in rels.values() if k == "externalLink"]

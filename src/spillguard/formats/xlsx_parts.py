@@ -130,7 +130,8 @@ def external_link(z: SafeZip, part: str, loc: Location) -> Iterator[Content]:
         width = max(c for _, c in cells) + 1
         grid = [[cells.get((r, c)) for c in range(width)] for r in rows_sorted]
         header_row = grid[0]
-        headers = [h or "" for h in header_row] if all(h is None or not h.replace(".", "").isdigit() for h in header_row) else [""] * width
+        labels = all(h is None or not h.replace(".", "").isdigit() for h in header_row)
+        headers = [h or "" for h in header_row] if labels else [""] * width
         body = grid[1:] if headers != [""] * width else grid
         sid = int(data.get("sheetId", "0"))
         sheet = names[sid] if sid < len(names) else None

@@ -131,9 +131,8 @@ def _record_chunks(z: SafeZip, part: str) -> Iterator[str]:
         carry = data[cut + 4:]
         yield data[:cut + 4].decode("utf-8")
     tail = carry.split(b"</pivotCacheRecords>")[0].strip()
-    if tail.strip(b"\r\n\t "):
-        if tail.startswith(b"<r"):
-            raise CorruptFile(f"pivot cache records end inside a record: {part}", part=part)
+    if tail.strip(b"\r\n\t ") and tail.startswith(b"<r"):
+        raise CorruptFile(f"pivot cache records end inside a record: {part}", part=part)
 
 
 def _slow_frames(z: SafeZip, part: str, fields: list[CacheField], batch_rows: int) -> Iterator[pl.DataFrame]:

@@ -207,7 +207,8 @@ def add_parts(package: bytes, extras: Extras, sheet_names: list[str]) -> bytes:
                 f'<Relationship Id="rId1" Type="{REL}/externalLinkPath" Target={quoteattr(target)} '
                 f'TargetMode="External"/></Relationships>').encode()
             override(part, f"{CT}.externalLink+xml")
-            refs.append(f'<externalReference r:id="{relate(f"{REL}/externalLink", f"externalLinks/externalLink{n}.xml")}"/>')
+            link = relate(f"{REL}/externalLink", f"externalLinks/externalLink{n}.xml")
+            refs.append(f'<externalReference r:id="{link}"/>')
         workbook = workbook.replace("</sheets>", f"</sheets><externalReferences>{''.join(refs)}</externalReferences>")
     if extras.pivots:
         caches = []
