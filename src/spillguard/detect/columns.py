@@ -110,26 +110,21 @@ def profile(table: Table, *, show_values: bool = False) -> TableProfile:
         result.cells += int(present.sum().sum_horizontal()[0])
         if not result.columns and result.rows and not hashes:
             result.columns = classify(table.headers, batch.head(SAMPLE_ROWS))
-        keys: list[pl.Series] = []
+        matched_by: dict[int, tuple[pl.Series, pl.Series]] = {}
         for col in result.columns:
             raw = batch.get_column(f"c{col.index}").str.strip_chars()
             filled = raw.fill_null("")
             nonempty = filled != ""
-            matched = col.detector.match(filled, col.header_hit).fill_null(False) & nonempty
+            matched = _match(col.detector, filled, col.header_hit) & nonempty
             col.non_empty += int(nonempty.sum())
             col.matches += int(matched.sum())
             if len(col.samples) < SAMPLES_PER_COLUMN:
                 for value in raw.filter(matched).head(SAMPLES_PER_COLUMN - len(col.samples)):
                     col.samples.append(value if show_values else col.detector.mask(value))
-            if col.entity in IDENTIFIER_PRIORITY:
-                norm = col.detector.normalize(filled)
-                keys.append(
-                    pl.select(
-                        pl.when(matched).then(pl.lit(f"{col.entity.value}:") + norm).otherwise(None)
-                    ).to_series()
-                )
-        if keys:
-            hashes.append(_person_keys(result.columns, keys).drop_nulls().hash())
+            matched_by[col.index] = (filled, matched)
+        key = _person_keys(result.columns, matched_by, batch.height)
+        if key is not None:
+            hashes.append(key.drop_nulls().hash())
     # Confirm on every row: a column whose share fell below the bar is dropped.
     result.columns = [c for c in result.columns if c.share >= _bar(c)]
     kept = {c.entity for c in result.columns}
@@ -138,14 +133,47 @@ def profile(table: Table, *, show_values: bool = False) -> TableProfile:
     return result
 
 
+#: below this many rows, matching every value is as cheap as de-duplicating first
+_DEDUP_MIN_ROWS = 4096
+
+
+def _match(detector: Detector, values: pl.Series, header_hit: bool) -> pl.Series:
+    """The detector's test on every row. Columns of repeated values (countries, facilities,
+    birth dates) are tested once per distinct value and mapped back, in Rust."""
+    if len(values) >= _DEDUP_MIN_ROWS:
+        distinct = values.unique()
+        if len(distinct) * 2 <= len(values):
+            hits = distinct.filter(detector.match(distinct, header_hit).fill_null(False))
+            return values.is_in(hits)
+    return detector.match(values, header_hit).fill_null(False)
+
+
 def _bar(col: ColumnProfile) -> float:
     det = col.detector
     return det.min_share_with_header if col.header_hit else det.min_share_without_header
 
 
-def _person_keys(columns: list[ColumnProfile], keys: list[pl.Series]) -> pl.Series:
-    """Per row, the strongest identifier present: A-number before SSN ... before name."""
-    ident_cols = [c for c in columns if c.entity in IDENTIFIER_PRIORITY]
-    ranked = sorted(zip(ident_cols, keys, strict=True),
-                    key=lambda pair: IDENTIFIER_PRIORITY.index(pair[0].entity))
-    return pl.select(pl.coalesce([k for _, k in ranked])).to_series()
+def _person_keys(columns: list[ColumnProfile], matched_by: dict[int, tuple[pl.Series, pl.Series]],
+                 height: int) -> pl.Series | None:
+    """Per row, the strongest identifier present: A-number before SSN ... before name.
+
+    Weaker identifiers are normalised only for the rows the stronger ones left empty, so a
+    roster with an A-number on every row never pays for normalising names.
+    """
+    ranked = sorted((c for c in columns if c.entity in IDENTIFIER_PRIORITY),
+                    key=lambda c: IDENTIFIER_PRIORITY.index(c.entity))
+    key: pl.Series | None = None
+    for col in ranked:
+        filled, matched = matched_by[col.index]
+        need = matched if key is None else matched & key.is_null()
+        if not need.any():
+            continue
+        idx = need.arg_true()
+        norm = (pl.lit(f"{col.entity.value}:") + col.detector.normalize(filled.gather(idx)))
+        values = pl.select(norm).to_series()
+        if key is None:
+            key = pl.Series("key", [None] * height, dtype=pl.Utf8)
+        key = key.scatter(idx, values)
+        if key.null_count() == 0:
+            break
+    return key

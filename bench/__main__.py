@@ -1,0 +1,50 @@
+"""``make bench``: spillguard against the bare readers it builds on, measured in the same run.
+
+Each job runs in its own process (peak RSS is per process), best of ``REPEAT`` runs.
+Targets for issue 2: time ratio ≤ 3 against the bare reader, peak RSS ≤ 1 GiB.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.generate import csv_roster, xlsx_roster
+
+OUT = Path(__file__).parent / "out"
+REPEAT = 3
+GiB = 1024**3
+
+
+def measure(job: str, path: Path) -> dict[str, float]:
+    runs = []
+    for _ in range(REPEAT):
+        out = subprocess.run([sys.executable, "-m", "bench.one", job, str(path)], capture_output=True,
+                             text=True, check=True)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return min(runs, key=lambda r: r["seconds"])
+
+
+def main() -> int:
+    print("generating inputs (cached in bench/out/) ...", flush=True)
+    cases = [("CSV roster, 1,000,000 rows", csv_roster(OUT / "roster_1m.csv"), "pyarrow"),
+             ("xlsx, 200,000 rows in a hidden sheet + pivot cache", xlsx_roster(OUT / "roster_200k.xlsx"),
+              "calamine")]
+    ok = True
+    for title, path, peer in cases:
+        ours, theirs = measure("spillguard", path), measure(peer, path)
+        ratio = ours["seconds"] / theirs["seconds"]
+        print(f"\n{title} ({path.stat().st_size / 2**20:,.1f} MiB)")
+        for r in (ours, theirs):
+            print(f"  {r['job']:<11} {r['seconds']:7.2f} s  {r['rows'] / r['seconds']:>12,.0f} rows/s  "
+                  f"peak RSS {r['peak_rss'] / 2**20:7.0f} MiB")
+        verdict = "ok" if ratio <= 3 and ours["peak_rss"] <= GiB else "MISSED"
+        print(f"  ratio spillguard/{peer}: {ratio:.2f}x (target ≤ 3x, RSS ≤ 1 GiB): {verdict}")
+        ok &= verdict == "ok"
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
