@@ -60,3 +60,11 @@ def xlsx_roster(path: Path, n: int = 200_000) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(book.to_bytes())
     return path
+
+
+if __name__ == "__main__":
+    import sys
+
+    out = Path(sys.argv[1])
+    csv_roster(out / "roster_1m.csv")
+    xlsx_roster(out / "roster_200k.xlsx")

@@ -18,9 +18,25 @@ _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%d
 
 
 def parse_dates(values: pl.Series) -> pl.Series:
-    """Dates in any common written form (ISO date-times too) → pl.Date, else null."""
-    v = values.str.strip_chars().str.replace(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2})?.*$", "$1")
-    return pl.select(pl.coalesce([v.str.to_date(f, strict=False) for f in _DATE_FORMATS])).to_series()
+    """Dates in any common written form (ISO date-times too) → pl.Date, else null.
+
+    The format that parses most of a sample is tried on every value; the others only on the
+    values still unparsed (a column is almost always written in one format).
+    """
+    v = values.str.strip_chars()
+    if v.str.contains(":", literal=True).any():
+        v = v.str.replace(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2})?.*$", "$1")
+    sample = v.drop_nulls().head(200)
+    ranked = sorted(_DATE_FORMATS, key=lambda f: -int(sample.str.to_date(f, strict=False).is_not_null().sum()))
+    out = v.str.to_date(ranked[0], strict=False)
+    present = v.is_not_null() & (v != "")
+    for fmt in ranked[1:]:
+        missing = out.is_null() & present
+        if not missing.any():
+            break
+        idx = missing.arg_true()
+        out = out.scatter(idx, v.gather(idx).str.to_date(fmt, strict=False))
+    return out
 
 
 class DateOfBirth(Detector):

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 import polars as pl
 
@@ -30,15 +31,34 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
 
 
+@cache
+def _accents() -> dict[str, str]:
+    """Lowercase Latin letters with diacritics → their base letters (Latin-1, Extended-A/B,
+    Extended Additional: Spanish, Portuguese, French, Haitian Creole, Vietnamese...)."""
+    table: dict[str, str] = {}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        ch = chr(code)
+        if ch != ch.lower():
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if base and base != ch and base.isascii():
+            table[ch] = base
+    return table
+
+
 def fold_series(values: pl.Series) -> pl.Series:
-    """``fold`` for a whole column, in Rust."""
-    return (
-        values.str.normalize("NFKD")
-        .str.replace_all(r"\p{Mn}", "")
-        .str.to_lowercase()
-        .str.replace_all(r"[^0-9\p{L}]+", " ")
-        .str.strip_chars()
+    """``fold`` for a whole column, in Rust. Diacritics are removed with one Aho-Corasick pass
+    (``replace_many``), several times faster than Unicode normalisation on a million rows."""
+    accents = _accents()
+    out = (
+        values.str.to_lowercase()
+        .str.replace_many(list(accents), list(accents.values()))
+        # single spaces are left alone: replacing only punctuation runs is twice as fast
+        .str.replace_all(r"[^0-9\p{L} ][^0-9\p{L}]*| {2,}", " ")
     )
+    if out.str.contains("  ", literal=True).any():
+        out = out.str.replace_all(" {2,}", " ")
+    return out.str.strip_chars()
 
 
 def phrase_in(phrases: tuple[str, ...], header: str) -> bool:

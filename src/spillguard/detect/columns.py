@@ -140,11 +140,11 @@ _DEDUP_MIN_ROWS = 4096
 def _match(detector: Detector, values: pl.Series, header_hit: bool) -> pl.Series:
     """The detector's test on every row. Columns of repeated values (countries, facilities,
     birth dates) are tested once per distinct value and mapped back, in Rust."""
-    if len(values) >= _DEDUP_MIN_ROWS:
+    if len(values) >= _DEDUP_MIN_ROWS and values.head(_DEDUP_MIN_ROWS).n_unique() * 2 <= _DEDUP_MIN_ROWS:
         distinct = values.unique()
         if len(distinct) * 2 <= len(values):
             hits = distinct.filter(detector.match(distinct, header_hit).fill_null(False))
-            return values.is_in(hits)
+            return values.is_in(hits.implode())
     return detector.match(values, header_hit).fill_null(False)
 
 

@@ -45,7 +45,7 @@ class ANumber(Detector):
         ok = values.str.contains(self._prefixed)
         if header_hit:
             ok = ok | values.str.contains(self._bare)
-        return ok & (digits(values).str.len_chars() >= 7)
+        return ok  # both patterns already demand 7 to 9 digits
 
     def normalize(self, values: pl.Series) -> pl.Series:
         return digits(values).str.zfill(9)
