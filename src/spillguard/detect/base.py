@@ -119,3 +119,25 @@ class Detector:
     def find_text(self, text: str) -> Iterator[Span]:
         """Spans of this entity in free text. Default: none (column-only detector)."""
         return iter(())
+
+
+class LabelledNumber(Detector):
+    """An identifier that is only recognisable under its label: a column header saying so, or
+    in text the label right before the number (passport, I-94...)."""
+
+    needs_header = True
+    #: regex a value must match in full
+    value_pattern: str = ""
+    #: compiled regex whose group 1 is the number, found after its label in text
+    context: re.Pattern[str]
+    #: why a text span counts, for the finding
+    context_why: str = ""
+
+    def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
+        if not header_hit:
+            return pl.Series([False] * len(values))
+        return values.str.contains(self.value_pattern)
+
+    def find_text(self, text: str) -> Iterator[Span]:
+        for m in self.context.finditer(text):
+            yield Span(self.entity, m.start(1), m.end(1), m.group(1), self.context_why)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import polars as pl
 
-from spillguard.detect.base import Detector, Span, digits
+from spillguard.detect.base import Detector, LabelledNumber, Span, digits
 from spillguard.mask import mask_a_number, mask_digits_tail, mask_email, mask_ssn
 from spillguard.model import Entity
 
@@ -132,19 +132,14 @@ class UscisReceipt(Detector):
             yield Span(self.entity, m.start(), m.end(), m.group(0), "USCIS receipt pattern")
 
 
-class Passport(Detector):
+class Passport(LabelledNumber):
     entity = Entity.PASSPORT
     header_terms = ("passport", "passport no", "passport number", "pasaporte", "numero de pasaporte",
                     "travel document", "travel document number")
-    needs_header = True
-    _value = r"(?i)^[A-Z]{0,2}\d{6,9}$"
-    _ctx = re.compile(r"(?i)\b(?:passport|pasaporte)(?:\s+(?:no\.?|number|n[uú]mero|#))?"
-                      + _CONTEXT_GAP + r"([A-Z]{0,2}\d{6,9})\b")
-
-    def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
-        if not header_hit:
-            return pl.Series([False] * len(values))
-        return values.str.contains(self._value)
+    value_pattern = r"(?i)^[A-Z]{0,2}\d{6,9}$"
+    context = re.compile(r"(?i)\b(?:passport|pasaporte)(?:\s+(?:no\.?|number|n[uú]mero|#))?"
+                         + _CONTEXT_GAP + r"([A-Z]{0,2}\d{6,9})\b")
+    context_why = "number after 'passport'"
 
     def normalize(self, values: pl.Series) -> pl.Series:
         return values.str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")
@@ -152,33 +147,20 @@ class Passport(Detector):
     def mask(self, value: str) -> str:
         return mask_digits_tail(value, 3)
 
-    def find_text(self, text: str) -> Iterator[Span]:
-        for m in self._ctx.finditer(text):
-            yield Span(self.entity, m.start(1), m.end(1), m.group(1), "number after 'passport'")
 
-
-class I94(Detector):
+class I94(LabelledNumber):
     entity = Entity.I94
     header_terms = ("i 94", "i94", "i 94 number", "admission number", "admission no", "i 94 no")
-    needs_header = True
-    _value = r"(?i)^(?:\d{11}|\d{9}[A-Z]\d)$"
-    _ctx = re.compile(r"(?i)\bI-?94(?:\s+(?:no\.?|number|#))?" + _CONTEXT_GAP
-                      + r"(\d{11}|\d{9}[A-Z]\d)\b")
-
-    def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
-        if not header_hit:
-            return pl.Series([False] * len(values))
-        return values.str.contains(self._value)
+    value_pattern = r"(?i)^(?:\d{11}|\d{9}[A-Z]\d)$"
+    context = re.compile(r"(?i)\bI-?94(?:\s+(?:no\.?|number|#))?" + _CONTEXT_GAP
+                         + r"(\d{11}|\d{9}[A-Z]\d)\b")
+    context_why = "number after 'I-94'"
 
     def normalize(self, values: pl.Series) -> pl.Series:
         return values.str.to_uppercase()
 
     def mask(self, value: str) -> str:
         return mask_digits_tail(value, 3)
-
-    def find_text(self, text: str) -> Iterator[Span]:
-        for m in self._ctx.finditer(text):
-            yield Span(self.entity, m.start(1), m.end(1), m.group(1), "number after 'I-94'")
 
 
 class Email(Detector):
