@@ -96,7 +96,7 @@ def test_text_report_decision_first_and_masked(leaky: Path, roster: list[Person]
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert lines[0].startswith("BLOCK — must not publish: 1 finding at or above high")
     assert "SG201" in result.stdout and "hidden_sheet" in result.stdout
-    assert "30 people/records" in result.stdout
+    assert "30 records" in result.stdout
     assert not any(p.name in result.stdout or p.a_number in result.stdout for p in roster[:30])
 
 

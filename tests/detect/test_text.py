@@ -21,6 +21,8 @@ def found(text: str) -> list[tuple[str, str]]:
     ("DOB 1990-04-02", [("DATE_OF_BIRTH", "1990-04-02")]),
     ("Includes Maria Gomez Lopez today", [("PERSON_NAME", "Maria Gomez Lopez")]),
     ("citizen of Guatemala", [("NATIONALITY", "Guatemala")]),
+    # regression: the name stopped at the label that follows it
+    ("Ask about Wei Zhang DOB 1990-04-02", [("DATE_OF_BIRTH", "1990-04-02"), ("PERSON_NAME", "Wei Zhang")]),
 ])
 def test_identifiers_in_text(text: str, expected: list[tuple[str, str]]) -> None:
     assert found(text) == expected

@@ -154,9 +154,13 @@ class PersonName(Detector):
             words = list(re.finditer(r"\S+", m.group(1)))
             folded = [fold(w.group()) for w in words]
             first = next((i for i, w in enumerate(folded[:-1]) if w in given), None)
-            if first is None or any(w in stop for w in folded[first:]):
+            if first is None:
                 continue
-            start, end = m.start(1) + words[first].start(), m.end(1)
+            # the name ends where a non-name word starts ("Wei Zhang DOB ...", "... Field Office")
+            last = next((i for i in range(first, len(folded)) if folded[i] in stop), len(folded))
+            if last - first < 2:
+                continue
+            start, end = m.start(1) + words[first].start(), m.start(1) + words[last - 1].end()
             yield Span(self.entity, start, end, text[start:end], "given name + capitalised words")
 
 

@@ -35,7 +35,7 @@ def _finding(console: Console, f: Finding) -> None:
     if f.visibility.hidden:
         console.print(f"{pad}[dim]hidden:[/] {f.visibility.value}")
     if f.entities:
-        count = f" · {f.records:,} people/records" if f.records else ""
+        count = f" · {f.records:,} {'record' if f.records == 1 else 'records'}" if f.records else ""
         console.print(f"{pad}[dim]holds:[/] {', '.join(e.value for e in f.entities)}{count}")
     if f.samples:
         console.print(f"{pad}[dim]e.g.:[/] {escape('  ·  '.join(f.samples[:3]))}")
