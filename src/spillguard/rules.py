@@ -57,6 +57,9 @@ _RULES = [
     Rule("SG205", "personal-data-in-text",
          "Personal identifiers in text (comments, names, lists).", Severity.MEDIUM),
     Rule("SG206", "birth-dates", "A column of birth dates.", Severity.MEDIUM),
+    Rule("SG207", "personal-data-list-in-text",
+         "Text that lists many people: 10 or more distinct direct identifiers (names, A-numbers...).",
+         Severity.HIGH),
     # SG5xx: metadata
     Rule("SG501", "person-name-in-properties",
          "A person's name in the document properties (author, last modified by...).",

@@ -79,6 +79,8 @@ def _incomplete_from(exc: BaseException, part: str | None = None) -> tuple[str, 
         return exc.rule, exc.reason, exc.part or part
     if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
         return CorruptFile.rule, "the zip container is corrupt or truncated", part
+    if isinstance(exc, UnicodeError):
+        return CorruptFile.rule, "a part is not valid text in its declared encoding", part
     if isinstance(exc, etree.XMLSyntaxError):
         return CorruptFile.rule, "an XML part is malformed", part
     if isinstance(exc, MemoryError):

@@ -24,6 +24,8 @@ from spillguard.rules import HIDDEN_PLACE_RULE, PLACE_WORDS, RULES
 
 #: a hidden table this big is a data table, not a stray cell (ICO: "hundreds of rows")
 DATA_TABLE_ROWS = 100
+#: this many distinct direct identifiers make a text a list of people, not a mention
+TEXT_LIST_IDENTIFIERS = 10
 
 ENTITY_WORDS: dict[Entity, str] = {
     Entity.PERSON_NAME: "names",
@@ -133,8 +135,13 @@ def text_finding(text: Text, spans: list[Span], *, show_values: bool) -> Finding
         return _finding(rule, f"Document properties{label} hold {words(entities)}", text,
                         entities=entities, samples=samples[:3], why=why)
     if entities:
-        title = f"{words(entities).capitalize()} {_where(text)}{label}"
         records = max(by_entity[e] for e in entities)
+        distinct = len({(s.entity, s.value) for s in spans if s.entity in DIRECT_IDENTIFIERS})
+        if distinct >= TEXT_LIST_IDENTIFIERS:
+            title = f"A list of people {_where(text)}{label}: {words(entities)}"
+            return _finding("SG207", title, text, entities=entities, samples=samples[:3],
+                            records=records, why=f"{distinct:,} distinct direct identifiers; {why}")
+        title = f"{words(entities).capitalize()} {_where(text)}{label}"
         return _finding("SG205", title, text, entities=entities, samples=samples[:3],
                         records=records, why=why)
     if not text.visibility.hidden:

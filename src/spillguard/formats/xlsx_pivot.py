@@ -129,7 +129,10 @@ def _record_chunks(z: SafeZip, part: str) -> Iterator[str]:
             carry = data
             continue
         carry = data[cut + 4:]
-        yield data[:cut + 4].decode("utf-8")
+        try:
+            yield data[:cut + 4].decode("utf-8")
+        except UnicodeDecodeError:
+            raise CorruptFile(f"pivot cache records are not valid UTF-8: {part}", part=part) from None
     tail = carry.split(b"</pivotCacheRecords>")[0].strip()
     if tail.strip(b"\r\n\t ") and tail.startswith(b"<r"):
         raise CorruptFile(f"pivot cache records end inside a record: {part}", part=part)
