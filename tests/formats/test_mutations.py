@@ -16,6 +16,23 @@ from tests.helpers import write
 INSERTS = [b"<", b">", b'"', b"&", b"<x>", b"</r>", b"999999999", b"-1", b"\xff\xfe"]
 
 
+CSV_INSERTS = [b'"', b"\n", b"\r", b";", b"\t", b"\x00", b",,,,"]
+
+
+def damage(data: bytearray, rng: random.Random, edits: int, max_cut: int, inserts: list[bytes]) -> None:
+    """Flip bytes, cut runs, insert stray markup, in place."""
+    for _ in range(edits):
+        if not data:
+            return
+        pos, op = rng.randrange(len(data)), rng.random()
+        if op < 0.4:
+            data[pos] = rng.randrange(256)
+        elif op < 0.7:
+            del data[pos:pos + rng.randint(1, max_cut)]
+        else:
+            data[pos:pos] = rng.choice(inserts)
+
+
 def base_workbook(people: list[Person]) -> bytes:
     book = Book()
     book.sheet("S", [["Name", "A-Number", "DOB"]] + [[p.name, p.a_number, p.birth] for p in people])
@@ -29,17 +46,7 @@ def base_workbook(people: list[Person]) -> bytes:
 def mutate(package: bytes, rng: random.Random) -> bytes:
     src = zipfile.ZipFile(io.BytesIO(package))
     parts = {n: bytearray(src.read(n)) for n in src.namelist()}
-    data = parts[rng.choice(sorted(parts))]
-    for _ in range(rng.randint(1, 5)):
-        if not data:
-            break
-        pos, op = rng.randrange(len(data)), rng.random()
-        if op < 0.4:
-            data[pos] = rng.randrange(256)
-        elif op < 0.7:
-            del data[pos:pos + rng.randint(1, 50)]
-        else:
-            data[pos:pos] = rng.choice(INSERTS)
+    damage(parts[rng.choice(sorted(parts))], rng, rng.randint(1, 5), 50, INSERTS)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         for name, body in parts.items():
@@ -67,14 +74,7 @@ def test_mutated_csv_files_are_read_or_blocked_with_a_reason(tmp_path: Path) -> 
     base = "Name,A-Number,DOB\n" + rows
     for i in range(100):
         data = bytearray(base.encode(rng.choice(["utf-8", "utf-16", "cp1252", "utf-8-sig"])))
-        for _ in range(rng.randint(1, 20)):
-            pos, op = rng.randrange(len(data)), rng.random()
-            if op < 0.5:
-                data[pos] = rng.randrange(256)
-            elif op < 0.8:
-                del data[pos:pos + rng.randint(1, 30)]
-            else:
-                data[pos:pos] = rng.choice([b'"', b"\n", b"\r", b";", b"\t", b"\x00", b",,,,"])
+        damage(data, rng, rng.randint(1, 20), 30, CSV_INSERTS)
         write(tmp_path, f"c{i:03d}.csv", bytes(data))
     report = scan([tmp_path])
     assert [e for e in report.errors if e.rule == "SG909"] == []
