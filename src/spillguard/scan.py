@@ -85,7 +85,7 @@ def _incomplete_from(exc: BaseException, part: str | None = None) -> tuple[str, 
         return CorruptFile.rule, "an XML part is malformed", part
     if isinstance(exc, MemoryError):
         return ResourceLimit.rule, "reading the file needed more memory than is available", part
-    if isinstance(exc, PermissionError | IsADirectoryError):
+    if isinstance(exc, PermissionError | IsADirectoryError | FileNotFoundError):
         return ReadError.rule, f"cannot read the file ({type(exc).__name__})", part
     name = type(exc).__name__
     if "calamine" in type(exc).__module__.lower() or name.startswith("Calamine"):
@@ -120,13 +120,6 @@ class Scanner:
             yield from fmt.read(source, self.ctx)
         except (GeneratorExit, KeyboardInterrupt):
             raise
-        except OSError as exc:
-            if isinstance(exc, PermissionError | IsADirectoryError | FileNotFoundError):
-                yield Incomplete(ReadError.rule, f"cannot read the file ({type(exc).__name__})",
-                                 Location(file=source.name))
-            else:
-                rule, reason, part = _incomplete_from(exc)
-                yield Incomplete(rule, reason, Location(file=source.name, part=part))
         except Exception as exc:
             rule, reason, part = _incomplete_from(exc)
             log.debug("inspection of a file stopped: %s", type(exc).__name__)

@@ -127,7 +127,7 @@ def text_finding(text: Text, spans: list[Span], *, show_values: bool) -> Finding
         samples.append(span.value if show_values else BY_ENTITY[entity].mask(span.value))
     why = "; ".join(f"{e.value}: {next(s.why for s in spans if s.entity is e)} ({by_entity[e]}×)"
                     for e in entities)
-    label = f" ({text.label})" if text.label and "propert" not in text.label else ""
+    label = f" ({text.label})" if text.label else ""
     if text.visibility is Visibility.METADATA:
         if not entities:
             return None

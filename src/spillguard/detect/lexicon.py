@@ -12,14 +12,14 @@ import pycountry
 from spillguard.detect.base import fold
 
 
-def _words(name: str) -> frozenset[str]:
-    text = resources.files("spillguard.data").joinpath(name).read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
-
-
 def _lines(name: str) -> list[str]:
+    """Non-empty, non-comment lines of a shipped data file."""
     text = resources.files("spillguard.data").joinpath(name).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(w for line in _lines(name) for w in line.split())
 
 
 @cache
@@ -39,8 +39,7 @@ def name_stopwords() -> frozenset[str]:
 
 @cache
 def facilities() -> frozenset[str]:
-    text = resources.files("spillguard.data").joinpath("facilities.txt").read_text(encoding="utf-8")
-    return frozenset(fold(line) for line in text.splitlines() if line.strip())
+    return frozenset(fold(line) for line in _lines("facilities.txt"))
 
 
 @cache

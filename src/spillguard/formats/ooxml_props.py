@@ -38,7 +38,8 @@ def properties(z: SafeZip, loc: Location) -> Iterator[Content]:
         yield Table(where, Visibility.METADATA, headers, iter([frame]))
     texts = [f"{k}: {values[k]}" for k in TEXT_FIELDS if k in values]
     if texts:
-        yield Text(where, Visibility.METADATA, "\n".join(texts), label="document properties")
+        # no label: the metadata visibility already says "document properties"
+        yield Text(where, Visibility.METADATA, "\n".join(texts))
 
 
 #: app.xml bookkeeping that never holds personal data

@@ -23,6 +23,12 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+def _rels(*relationships: str) -> bytes:
+    """A relationships part holding the given ``<Relationship/>`` elements."""
+    return (XML_DECL + f'<Relationships xmlns="{PKG_REL}">{"".join(relationships)}</Relationships>').encode()
 
 
 @dataclass
@@ -130,28 +136,26 @@ def _pivot_parts(cache: PivotCache, n: int) -> dict[str, bytes]:
             fields.append(f'<cacheField name={quoteattr(header)} numFmtId="0"><sharedItems/></cacheField>')
     ref = f"A1:{_cell_ref(len(rows), width - 1)}"
     definition = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<pivotCacheDefinition xmlns="{MAIN}" xmlns:r="{REL}" r:id="rId1" refreshOnLoad="1" '
+        XML_DECL
+        + f'<pivotCacheDefinition xmlns="{MAIN}" xmlns:r="{REL}" r:id="rId1" refreshOnLoad="1" '
         f'recordCount="{len(rows)}"><cacheSource type="worksheet"><worksheetSource ref="{ref}" '
         f'sheet={quoteattr(cache.source_sheet)}/></cacheSource><cacheFields count="{width}">'
         + "".join(fields) + "</cacheFields></pivotCacheDefinition>"
     )
     records = io.StringIO()
-    records.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                  f'<pivotCacheRecords xmlns="{MAIN}" xmlns:r="{REL}" count="{len(rows)}">')
+    records.write(XML_DECL
+                  + f'<pivotCacheRecords xmlns="{MAIN}" xmlns:r="{REL}" count="{len(rows)}">')
     for row in rows:
         records.write("<r>")
         for i, value in enumerate(row):
             records.write(f'<x v="{shared[i][value]}"/>' if i in shared else item(value))
         records.write("</r>")
     records.write("</pivotCacheRecords>")
-    rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PKG_REL}">'
-            f'<Relationship Id="rId1" Type="{REL}/pivotCacheRecords" '
-            f'Target="pivotCacheRecords{n}.xml"/></Relationships>')
+    rels = _rels(f'<Relationship Id="rId1" Type="{REL}/pivotCacheRecords" Target="pivotCacheRecords{n}.xml"/>')
     return {
         f"xl/pivotCache/pivotCacheDefinition{n}.xml": definition.encode(),
         f"xl/pivotCache/pivotCacheRecords{n}.xml": records.getvalue().encode(),
-        f"xl/pivotCache/_rels/pivotCacheDefinition{n}.xml.rels": rels.encode(),
+        f"xl/pivotCache/_rels/pivotCacheDefinition{n}.xml.rels": rels,
     }
 
 
@@ -167,8 +171,8 @@ def _external_part(sheet: str, rows: list[list[Any]]) -> bytes:
             for c, v in enumerate(row) if v is not None
         )
         cells.append(f'<row r="{r + 1}">{vals}</row>')
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<externalLink xmlns="{MAIN}" xmlns:r="{REL}"><externalBook r:id="rId1">'
+    return (XML_DECL
+            + f'<externalLink xmlns="{MAIN}" xmlns:r="{REL}"><externalBook r:id="rId1">'
             f'<sheetNames><sheetName val={quoteattr(sheet)}/></sheetNames><sheetDataSet>'
             f'<sheetData sheetId="0">{"".join(cells)}</sheetData></sheetDataSet></externalBook>'
             f"</externalLink>").encode()
@@ -202,10 +206,9 @@ def add_parts(package: bytes, extras: Extras, sheet_names: list[str]) -> bytes:
         for n, (target, sheet, rows) in enumerate(extras.external, start=1):
             part = f"xl/externalLinks/externalLink{n}.xml"
             parts[part] = _external_part(sheet, rows)
-            parts[f"xl/externalLinks/_rels/externalLink{n}.xml.rels"] = (
-                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PKG_REL}">'
+            parts[f"xl/externalLinks/_rels/externalLink{n}.xml.rels"] = _rels(
                 f'<Relationship Id="rId1" Type="{REL}/externalLinkPath" Target={quoteattr(target)} '
-                f'TargetMode="External"/></Relationships>').encode()
+                'TargetMode="External"/>')
             override(part, f"{CT}.externalLink+xml")
             link = relate(f"{REL}/externalLink", f"externalLinks/externalLink{n}.xml")
             refs.append(f'<externalReference r:id="{link}"/>')
@@ -231,8 +234,8 @@ def add_parts(package: bytes, extras: Extras, sheet_names: list[str]) -> bytes:
         tc_ns = "http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"
         people = "".join(f"<person displayName={quoteattr(a)} id={quoteattr(ids[a])} userId={quoteattr(a)} "
                          f'providerId="None"/>' for a in authors)
-        parts["xl/persons/person.xml"] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                                          f'<personList xmlns="{tc_ns}">{people}</personList>').encode()
+        parts["xl/persons/person.xml"] = (XML_DECL
+                                          + f'<personList xmlns="{tc_ns}">{people}</personList>').encode()
         override("xl/persons/person.xml", "application/vnd.ms-excel.person+xml")
         relate("http://schemas.microsoft.com/office/2017/10/relationships/person", "persons/person.xml")
         by_sheet: dict[int, list[tuple[str, str, str]]] = {}
@@ -244,12 +247,11 @@ def add_parts(package: bytes, extras: Extras, sheet_names: list[str]) -> bytes:
                 f'id="{{00000000-0000-0000-0001-{n:06d}{k:06d}}}"><text>{escape(t)}</text></threadedComment>'
                 for k, (cell, a, t) in enumerate(notes))
             part = f"xl/threadedComments/threadedComment{n}.xml"
-            parts[part] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                           f'<ThreadedComments xmlns="{tc_ns}">{body}</ThreadedComments>').encode()
+            parts[part] = (XML_DECL
+                           + f'<ThreadedComments xmlns="{tc_ns}">{body}</ThreadedComments>').encode()
             override(part, "application/vnd.ms-excel.threadedcomments+xml")
             rels_name = f"xl/worksheets/_rels/sheet{sheet + 1}.xml.rels"
-            rels = parts.get(rels_name, f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                                        f'<Relationships xmlns="{PKG_REL}"></Relationships>'.encode()).decode()
+            rels = parts.get(rels_name, _rels()).decode()
             rels = rels.replace("</Relationships>",
                                 '<Relationship Id="rId900" Type="http://schemas.microsoft.com/office/2017/10/'
                                 f'relationships/threadedComment" Target="../threadedComments/threadedComment{n}.xml"/>'
