@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import cache
 
 import polars as pl
 
@@ -96,6 +97,21 @@ _NAME = (
 _ONE = rf"^{_TOKEN}(?:[\s-]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{0,3}}$"  # one field of a split name
 
 
+@cache
+def _places() -> pl.Series:
+    """Country and facility names: never a person's name (built once, not per batch)."""
+    return pl.Series(sorted(lexicon.country_names() | lexicon.facilities())).implode()
+
+
+@cache
+def _nationality_words(with_codes: bool) -> pl.Series:
+    words = lexicon.country_names() | set(lexicon.demonyms())
+    if with_codes:
+        words = words | lexicon.country_codes()
+    return pl.Series(sorted(words)).implode()
+
+
+@cache
 def _word_regex(words: frozenset[str]) -> str:
     return r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b"
 
@@ -124,7 +140,7 @@ class PersonName(Detector):
         if header_hit:
             shape = shape | v.str.contains(_ONE)
         folded = fold_series(v)
-        not_place = ~folded.is_in(list(lexicon.country_names() | lexicon.facilities()))
+        not_place = ~folded.is_in(_places())
         no_stopword = ~folded.str.contains(_word_regex(lexicon.name_stopwords()))
         return shape & not_place & no_stopword & (v.str.len_chars() <= 80)
 
@@ -174,10 +190,7 @@ class Nationality(Detector):
 
     def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
         folded = fold_series(values)
-        words = lexicon.country_names() | set(lexicon.demonyms())
-        if header_hit:
-            words = words | lexicon.country_codes()
-        return folded.is_in(list(words))
+        return folded.is_in(_nationality_words(header_hit))
 
     def mask(self, value: str) -> str:
         return mask_generic(value)
