@@ -36,6 +36,10 @@ class Config:
     exclude: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
+    #: text detections under this confidence are not reported (0..1)
+    min_confidence: float = 0.5
+    #: optional NER plug-in for text: "spacy:<package or path>" or "gliner:<path>"
+    ner: str | None = None
     source: str | None = None  # the file the settings came from
 
     def with_overrides(self, **changes: Any) -> Config:
@@ -76,6 +80,13 @@ def from_mapping(data: dict[str, Any], source: str | None = None) -> Config:
             if bad:
                 raise UsageError(f"severity: cannot override {', '.join(bad)}")
             cfg = replace(cfg, severity=sev)
+        if "min_confidence" in data:
+            value = float(data["min_confidence"])
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"min_confidence must be between 0 and 1, not {value}")
+            cfg = replace(cfg, min_confidence=value)
+        if "ner" in data:
+            cfg = replace(cfg, ner=str(data["ner"]) or None)
         if "limits" in data:
             cfg = replace(cfg, limits=replace(Limits(), **{k: int(v) for k, v in data["limits"].items()}))
     except (ValueError, TypeError) as exc:

@@ -112,6 +112,7 @@ class Location:
     range: str | None = None
     page: int | None = None
     line: int | None = None
+    column: int | None = None
 
     def with_(self, **changes: Any) -> Location:
         values = {name: getattr(self, name) for name in self.__slots__}
@@ -120,7 +121,7 @@ class Location:
 
     def to_json(self) -> dict[str, Any]:
         return {"part": self.part, "sheet": self.sheet, "range": self.range, "page": self.page,
-                "line": self.line}
+                "line": self.line, "column": self.column}
 
     def describe(self) -> str:
         bits = [self.file]
@@ -133,7 +134,7 @@ class Location:
         if self.page is not None:
             bits.append(f"page {self.page}")
         if self.line is not None:
-            bits.append(f"line {self.line}")
+            bits.append(f"line {self.line}" + (f":{self.column}" if self.column is not None else ""))
         return " › ".join(bits)
 
 
@@ -190,6 +191,22 @@ Content = Table | Text | Notice | Incomplete
 ContentStream = Iterator[Content]
 
 
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """One detected value inside a text finding: where it is, how sure, why (masked sample)."""
+
+    entity: Entity
+    line: int | None
+    column: int | None
+    confidence: float
+    why: str
+    sample: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"entity": self.entity.value, "line": self.line, "column": self.column,
+                "confidence": self.confidence, "why": self.why, "sample": self.sample}
+
+
 @dataclass(slots=True)
 class Finding:
     rule: str
@@ -202,6 +219,10 @@ class Finding:
     rows: int | None = None
     samples: list[str] = field(default_factory=list)
     why: str = ""
+    #: how sure the detection behind the finding is (0..1); None for structural findings
+    confidence: float | None = None
+    #: the detected values of a text finding, in order (capped; masked unless asked)
+    detections: list[Detection] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -216,6 +237,8 @@ class Finding:
             "rows": self.rows,
             "samples": list(self.samples),
             "why": self.why,
+            "confidence": self.confidence,
+            "detections": [d.to_json() for d in self.detections],
         }
 
 

@@ -22,7 +22,9 @@ from lxml import etree
 from spillguard import formats, policy
 from spillguard.checks.content import table_finding, text_finding
 from spillguard.config import Config
+from spillguard.detect import ner
 from spillguard.detect.columns import profile
+from spillguard.detect.doc import Doc
 from spillguard.detect.text import find_spans
 from spillguard.errors import (
     CorruptFile,
@@ -100,6 +102,7 @@ class Scanner:
         self.config = config
         self.report = Report(fail_on=config.fail_on)
         self.ctx = Context(limits=config.limits, nested=self._contents)
+        self.ner = ner.load(config.ner) if config.ner else None
 
     # -- reading -------------------------------------------------------------------------------
     def _contents(self, source: Source) -> Iterator[Content]:
@@ -131,7 +134,9 @@ class Scanner:
         if isinstance(content, Table):
             return table_finding(content, profile(content, show_values=show))
         if isinstance(content, Text):
-            return text_finding(content, find_spans(content.text), show_values=show)
+            doc = Doc(content.text)
+            spans = find_spans(doc, self.config.min_confidence, self.ner)
+            return text_finding(content, doc, spans, show_values=show)
         if isinstance(content, Notice):
             rule = RULES[content.rule]
             return Finding(rule=content.rule, severity=content.severity or rule.default,

@@ -11,9 +11,11 @@ from collections import Counter
 from spillguard.detect import BY_ENTITY
 from spillguard.detect.base import Span
 from spillguard.detect.columns import TableProfile
+from spillguard.detect.doc import Doc
 from spillguard.model import (
     DIRECT_IDENTIFIERS,
     IDENTIFIER_PRIORITY,
+    Detection,
     Entity,
     Finding,
     Table,
@@ -85,7 +87,8 @@ def table_finding(table: Table, prof: TableProfile) -> Finding | None:
     why = "; ".join(c.explain() for c in prof.columns)
     if table.note:
         why = f"{table.note}. {why}" if why else table.note
-    common = {"entities": entities, "rows": prof.rows, "samples": _samples(prof), "why": why}
+    common = {"entities": entities, "rows": prof.rows, "samples": _samples(prof), "why": why,
+              "confidence": max((c.confidence for c in prof.columns), default=None)}
 
     if table.visibility is Visibility.METADATA:
         if not entities:
@@ -116,9 +119,35 @@ def table_finding(table: Table, prof: TableProfile) -> Finding | None:
     return _finding(rule, title, table, **common)
 
 
-def text_finding(text: Text, spans: list[Span], *, show_values: bool) -> Finding | None:
+#: at most this many detections are listed in one text finding
+MAX_DETECTIONS = 100
+
+
+def _detections(text: Text, doc: Doc, spans: list[Span], show_values: bool) -> list[Detection]:
+    out: list[Detection] = []
+    base = text.location.line
+    for span in spans[:MAX_DETECTIONS]:
+        line, column = doc.line_col(span.start)
+        out.append(Detection(
+            entity=span.entity, line=None if base is None else base + line,
+            column=column if base is not None else None, confidence=span.confidence, why=span.why,
+            sample=span.value if show_values else BY_ENTITY[span.entity].mask(span.value)))
+    return out
+
+
+def text_finding(text: Text, doc: Doc, spans: list[Span], *, show_values: bool) -> Finding | None:
     if not text.text.strip():
         return None
+    if spans:
+        detections = _detections(text, doc, spans, show_values)
+        first = detections[0]
+        if first.line is not None:
+            text = Text(text.location.with_(line=first.line, column=first.column), text.visibility,
+                        text.text, text.label)
+        extra: dict[str, object] = {"detections": detections,
+                                    "confidence": max(s.confidence for s in spans)}
+    else:
+        extra = {}
     by_entity = Counter(s.entity for s in spans)
     entities = sorted(by_entity, key=lambda e: [*IDENTIFIER_PRIORITY, *Entity].index(e))
     samples: list[str] = []
@@ -133,17 +162,17 @@ def text_finding(text: Text, spans: list[Span], *, show_values: bool) -> Finding
             return None
         rule = "SG501" if entities == [Entity.PERSON_NAME] else "SG502"
         return _finding(rule, f"Document properties{label} hold {words(entities)}", text,
-                        entities=entities, samples=samples[:3], why=why)
+                        entities=entities, samples=samples[:3], why=why, **extra)
     if entities:
         records = max(by_entity[e] for e in entities)
         distinct = len({(s.entity, s.value) for s in spans if s.entity in DIRECT_IDENTIFIERS})
         if distinct >= TEXT_LIST_IDENTIFIERS:
             title = f"A list of people {_where(text)}{label}: {words(entities)}"
             return _finding("SG207", title, text, entities=entities, samples=samples[:3],
-                            records=records, why=f"{distinct:,} distinct direct identifiers; {why}")
+                            records=records, why=f"{distinct:,} distinct direct identifiers; {why}", **extra)
         title = f"{words(entities).capitalize()} {_where(text)}{label}"
         return _finding("SG205", title, text, entities=entities, samples=samples[:3],
-                        records=records, why=why)
+                        records=records, why=why, **extra)
     if not text.visibility.hidden:
         return None
     rule = HIDDEN_PLACE_RULE.get(text.visibility, "SG101")

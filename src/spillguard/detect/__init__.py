@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from spillguard.detect.attributes import Address, DateOfBirth, Facility, Nationality, PersonName
+from spillguard.detect.attributes import Address, DateOfBirth, Facility, Nationality
 from spillguard.detect.base import Detector
 from spillguard.detect.identifiers import I94, ANumber, Email, Passport, Phone, Ssn, UscisReceipt
+from spillguard.detect.person_name import PersonName
 
 DETECTORS: tuple[Detector, ...] = (
     ANumber(),

@@ -1,4 +1,4 @@
-"""Attribute detectors: date of birth, person name, nationality, facility, address."""
+"""Attribute detectors: date of birth, nationality, facility, address."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from functools import cache
 import polars as pl
 
 from spillguard.detect import lexicon
-from spillguard.detect.base import Detector, Span, fold, fold_series
-from spillguard.mask import mask_date, mask_generic, mask_name
+from spillguard.detect.base import Detector, Span, fold_series
+from spillguard.detect.doc import Doc
+from spillguard.detect.gazetteer import Kind
+from spillguard.mask import mask_date, mask_generic
 from spillguard.model import Entity
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%d-%m-%Y",
@@ -40,6 +42,12 @@ def parse_dates(values: pl.Series) -> pl.Series:
     return out
 
 
+_MONTH = r"[A-Za-z\u00e9\u00fb]{3,10}\.?"
+#: dates as prose writes them: ISO, numeric, "3 March 1990", "March 3, 1990", "3 de marzo de 1990"
+_TEXT_DATE = (r"\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"
+              rf"|\d{{1,2}}\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}")
+
+
 class DateOfBirth(Detector):
     """A date column whose header says birth, or whose values look like a population's births.
 
@@ -54,10 +62,9 @@ class DateOfBirth(Detector):
     header_excludes = ("country of birth", "place of birth", "birth country", "pais de nacimiento",
                        "lugar de nacimiento", "birth place", "birthplace")
     _ctx = re.compile(
-        r"(?i)\b(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|fecha\s+de\s+nacimiento"
-        r"|nacid[oa]\s+el|n[ée]e?\s+le)\s*[:\-]?\s*"
-        r"(\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4}"
-        r"|[A-Za-z]{3,9}\s+\d{1,2},\s+\d{4})"
+        r"(?i)\b(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|fecha\s+de\s+nacimiento"
+        r"|f\.?\s?nac\.?|nacid[oa]\s+el|n[ée]e?\s+le|date\s+de\s+naissance)\s*[:\-]?\s*(?:on\s+|el\s+)?"
+        rf"({_TEXT_DATE})"
     )
 
     def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
@@ -83,24 +90,10 @@ class DateOfBirth(Detector):
     def mask(self, value: str) -> str:
         return mask_date(value.strip())
 
-    def find_text(self, text: str) -> Iterator[Span]:
-        for m in self._ctx.finditer(text):
-            yield Span(self.entity, m.start(1), m.end(1), m.group(1), "date after birth words")
-
-
-_PARTICLES = "de|del|la|las|los|da|das|do|dos|du|van|von|der|den|bin|binti|ibn|al|el|y|e|di|le|ben|abu|ter|mac|st"
-_TOKEN = r"(?:\p{Lu}[\p{L}'’\-]*\.?|(?:al|el|ad|ar|as|at|az|ash)-\p{Lu}[\p{L}'’\-]*)"
-_NAME = (
-    rf"^{_TOKEN}(?:[\s]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{1,5}}$"  # First [de] Last
-    rf"|^{_TOKEN}(?:[\s-]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{0,3}},\s*{_TOKEN}(?:\s+{_TOKEN}){{0,3}}$"  # LAST, First
-)
-_ONE = rf"^{_TOKEN}(?:[\s-]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{0,3}}$"  # one field of a split name
-
-
-@cache
-def _places() -> pl.Series:
-    """Country and facility names: never a person's name (built once, not per batch)."""
-    return pl.Series(sorted(lexicon.country_names() | lexicon.facilities())).implode()
+    def find_text(self, doc: Doc) -> Iterator[Span]:
+        # plain dates elsewhere (report dates, book-in dates) are not birth dates
+        for m in self._ctx.finditer(doc.text):
+            yield Span(self.entity, m.start(1), m.end(1), m.group(1), "date after birth words", 0.95)
 
 
 @cache
@@ -109,75 +102,6 @@ def _nationality_words(with_codes: bool) -> pl.Series:
     if with_codes:
         words = words | lexicon.country_codes()
     return pl.Series(sorted(words)).implode()
-
-
-@cache
-def _word_regex(words: frozenset[str]) -> str:
-    return r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b"
-
-
-class PersonName(Detector):
-    """Person names in the forms rosters use: ``Maria Gomez``, ``GOMEZ LOPEZ, Maria``,
-    ``al-Hassan``, ``Wang Xiaoming``. Numbers, dates, places and institutions are never names."""
-
-    entity = Entity.PERSON_NAME
-    header_terms = ("name", "names", "full name", "first name", "last name", "surname", "surnames",
-                    "given name", "given names", "family name", "middle name", "last first",
-                    "nombre", "nombres", "apellido", "apellidos", "nombre completo", "detainee",
-                    "detainee name", "alien name", "person", "client", "client name",
-                    "beneficiary", "applicant", "respondent", "author", "creator",
-                    "last modified by", "lastmodifiedby", "manager", "display name", "displayname")
-    header_excludes = ("facility name", "name of facility", "country name", "file name",
-                       "sheet name", "company name", "organization name", "org name",
-                       "agency name", "city name", "state name", "street name", "field name",
-                       "product name", "nombre de la instalacion", "nombre del centro",
-                       "nombre del pais", "user name", "username", "host name", "table name")
-    min_share_with_header = 0.6
-
-    def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
-        v = values.str.strip_chars()
-        shape = v.str.contains(_NAME)
-        if header_hit:
-            shape = shape | v.str.contains(_ONE)
-        folded = fold_series(v)
-        not_place = ~folded.is_in(_places())
-        no_stopword = ~folded.str.contains(_word_regex(lexicon.name_stopwords()))
-        return shape & not_place & no_stopword & (v.str.len_chars() <= 80)
-
-    def column_ok(self, values: pl.Series, matched: pl.Series, header_hit: bool) -> bool:
-        if header_hit:
-            return True
-        # No header: the values must also contain known given names or surnames.
-        known = lexicon.given_names() | lexicon.surnames()
-        hits = fold_series(values.filter(matched)).str.contains(_word_regex(known))
-        return bool(hits.mean() or 0) >= 0.3
-
-    def normalize(self, values: pl.Series) -> pl.Series:
-        # "GOMEZ, Maria" and "Maria Gomez" are the same person: sort the folded words.
-        return fold_series(values).str.split(" ").list.sort().list.join(" ")
-
-    def mask(self, value: str) -> str:
-        return mask_name(value)
-
-    _text = re.compile(r"\b([A-ZÀ-Ý][a-zà-ÿ'’-]+(?:\s+(?:(?:de|del|la|al|bin|van|von)\s+)?"
-                       r"[A-ZÀ-Ý][A-Za-zÀ-ÿ'’-]+){1,3})\b")
-
-    def find_text(self, text: str) -> Iterator[Span]:
-        """Weak text detection: capitalised word runs from a known given name on.
-        Issue 3 brings the full text recogniser; this keeps comments and notes covered."""
-        given, stop = lexicon.given_names(), lexicon.name_stopwords()
-        for m in self._text.finditer(text):
-            words = list(re.finditer(r"\S+", m.group(1)))
-            folded = [fold(w.group()) for w in words]
-            first = next((i for i, w in enumerate(folded[:-1]) if w in given), None)
-            if first is None:
-                continue
-            # the name ends where a non-name word starts ("Wei Zhang DOB ...", "... Field Office")
-            last = next((i for i in range(first, len(folded)) if folded[i] in stop), len(folded))
-            if last - first < 2:
-                continue
-            start, end = m.start(1) + words[first].start(), m.start(1) + words[last - 1].end()
-            yield Span(self.entity, start, end, text[start:end], "given name + capitalised words")
 
 
 class Nationality(Detector):
@@ -195,14 +119,42 @@ class Nationality(Detector):
     def mask(self, value: str) -> str:
         return mask_generic(value)
 
-    _text = re.compile(r"(?i)\b(?:citizen|national|native|ciudadan[oa]|nacional)\s+(?:of|de)\s+"
-                       r"([A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,2})")
+    #: "citizen of Honduras", "nationality: Guatemalan", "de nacionalidad hondureña"
+    _before = re.compile(r"(?:\b(?:citizen|citizens|national|nationals|native|natives|ciudadan[oa]s?|nacional(?:es)?|"
+                         r"originari[oa]s?)\s+(?:of|de)|\b(?:nationality|citizenship|nacionalidad|ciudadania|"
+                         r"country of citizenship|pais de origen)\s*(?:is|es|of|de|:)?)\s*(?:the\s+)?$")
+    #: "ciudadano hondureño", "una mujer guatemalteca"
+    _noun_before = re.compile(r"\b(?:ciudadan[oa]s?|nacional(?:es)?|mujer|hombre|joven|nino|nina|madre|padre|"
+                              r"migrante|persona|senor|senora)\s+$")
+    #: "a Guatemalan national", "Honduran citizen", "Salvadoran woman"
+    _after_strong = re.compile(r"^\s+(?:national|nationals|citizen|citizens)\b")
+    _after_person = re.compile(r"^\s+(?:man|woman|men|women|boy|girl|child|mother|father|family|asylum seekers?|"
+                               r"detainee|migrant|teenager|minor|nino|nina|mujer|hombre|joven|madre|padre)\b")
 
-    def find_text(self, text: str) -> Iterator[Span]:
-        names = lexicon.country_names()
-        for m in self._text.finditer(text):
-            if fold(m.group(1)) in names:
-                yield Span(self.entity, m.start(1), m.end(1), m.group(1), "'citizen of' + country")
+    def find_text(self, doc: Doc) -> Iterator[Span]:
+        for p in _lexicon_hits(doc, Kind.COUNTRY | Kind.DEMONYM):
+            before, after = doc.before(p[0], 45), doc.after(p[1], 30)
+            value = doc.text[p[0]:p[1]]
+            if self._before.search(before):
+                yield Span(self.entity, p[0], p[1], value, "country or demonym after 'citizen of' words", 0.95)
+            elif p[2] & Kind.DEMONYM and self._noun_before.search(before):
+                yield Span(self.entity, p[0], p[1], value, "demonym after a person noun", 0.85)
+            elif p[2] & Kind.DEMONYM and self._after_strong.match(after):
+                yield Span(self.entity, p[0], p[1], value, "demonym + 'national'", 0.9)
+            elif p[2] & Kind.DEMONYM and self._after_person.match(after) and doc.text[p[0]].isupper():
+                yield Span(self.entity, p[0], p[1], value, "demonym describing a person", 0.75)
+
+
+def _lexicon_hits(doc: Doc, kinds: Kind) -> Iterator[tuple[int, int, Kind]]:
+    """(start, end, kinds) of words and phrases in the given lists, longest first at a start."""
+    hits = [(w.start, w.end, w.kinds) for w in doc.words if w.kinds & kinds]
+    hits += [(p.start, p.end, p.kinds) for p in doc.phrases if p.kinds & kinds]
+    hits.sort(key=lambda h: (h[0], -h[1]))
+    end = -1
+    for h in hits:
+        if h[0] >= end:
+            end = h[1]
+            yield h
 
 
 _FACILITY_SHAPE = (r"\b(?:processing center|detention (?:center|centre|facility)|county jail|"
@@ -223,6 +175,19 @@ class Facility(Detector):
     def mask(self, value: str) -> str:
         return value  # a facility is a public place, not a secret; the person is what matters
 
+    _shape = re.compile(r"(?:\b[A-Z][\w'’.-]*\s+){1,4}?(?:Service\s+)?(?:Processing Center|Detention (?:Center|Centre|"
+                        r"Facility)|County Jail|Correctional (?:Center|Facility)|Contract Detention Facility|"
+                        r"Residential Center|Immigration Removal Centre|Transitional Center)\b")
+
+    def find_text(self, doc: Doc) -> Iterator[Span]:
+        taken: list[tuple[int, int]] = []
+        for start, end, _ in _lexicon_hits(doc, Kind.FACILITY):
+            taken.append((start, end))
+            yield Span(self.entity, start, end, doc.text[start:end], "known detention facility", 0.95)
+        for m in self._shape.finditer(doc.text):
+            if not any(s < m.end() and m.start() < e for s, e in taken):
+                yield Span(self.entity, m.start(), m.end(), m.group(), "'… Detention Center' shape", 0.8)
+
 
 class Address(Detector):
     entity = Entity.ADDRESS
@@ -230,6 +195,21 @@ class Address(Detector):
                     "residence", "direccion", "domicilio", "calle", "address line 1")
     needs_header = True
     _value = r"\d+\s+\p{L}"
+    _street = (r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|Court|Ct|Place|Pl|"
+               r"Terrace|Ter|Highway|Hwy|Circle|Cir|Parkway|Pkwy|Trail|Loop)")
+    _text = re.compile(
+        rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:\d{{1,3}}(?:st|nd|rd|th)\s+|[A-Z][\w'’-]*\s+){{1,4}}{_street}\b\.?"
+        r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?\s*\w+)?"
+        r"(?P<city>,\s*[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,2},\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
+        r"|\b(?:Calle|Avenida|Av\.|Calzada|Privada|Carrera|Rue)\s+(?:[\w'’.-]+\s+){1,4}(?:No\.?\s*|#\s*)?\d{1,5}\b"
+    )
+
+    def find_text(self, doc: Doc) -> Iterator[Span]:
+        for m in self._text.finditer(doc.text):
+            if m.group("city"):
+                yield Span(self.entity, m.start(), m.end(), m.group(), "street address with city and ZIP", 0.95)
+            else:
+                yield Span(self.entity, m.start(), m.end(), m.group(), "number + street name + street type", 0.85)
 
     def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
         if not header_hit:

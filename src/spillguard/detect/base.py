@@ -18,10 +18,14 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from spillguard.model import Entity
+
+if TYPE_CHECKING:
+    from spillguard.detect.doc import Doc
 
 
 def fold(text: str) -> str:
@@ -77,7 +81,10 @@ class Span:
     start: int
     end: int
     value: str
+    #: what made it a detection: pattern, validator, context words, lexicon hit
     why: str
+    #: 0..1, how sure the detector is; spans under the configured minimum are not reported
+    confidence: float
 
 
 class Detector:
@@ -116,7 +123,7 @@ class Detector:
     def mask(self, value: str) -> str:
         raise NotImplementedError
 
-    def find_text(self, text: str) -> Iterator[Span]:
+    def find_text(self, doc: Doc) -> Iterator[Span]:
         """Spans of this entity in free text. Default: none (column-only detector)."""
         return iter(())
 
@@ -132,12 +139,13 @@ class LabelledNumber(Detector):
     context: re.Pattern[str]
     #: why a text span counts, for the finding
     context_why: str = ""
+    context_confidence: float = 0.9
 
     def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
         if not header_hit:
             return pl.Series([False] * len(values))
         return values.str.contains(self.value_pattern)
 
-    def find_text(self, text: str) -> Iterator[Span]:
-        for m in self.context.finditer(text):
-            yield Span(self.entity, m.start(1), m.end(1), m.group(1), self.context_why)
+    def find_text(self, doc: Doc) -> Iterator[Span]:
+        for m in self.context.finditer(doc.text):
+            yield Span(self.entity, m.start(1), m.end(1), m.group(1), self.context_why, self.context_confidence)

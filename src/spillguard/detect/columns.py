@@ -36,6 +36,13 @@ class ColumnProfile:
     def share(self) -> float:
         return self.matches / self.non_empty if self.non_empty else 0.0
 
+    @property
+    def confidence(self) -> float:
+        """A header naming the entity and values that fit: 0.95+; values alone: by their share."""
+        if self.header_hit:
+            return round(min(0.99, 0.9 + self.share / 10), 2)
+        return round(min(0.9, 0.4 + self.share / 2), 2)
+
     def explain(self) -> str:
         how = "header and values" if self.header_hit else "values"
         name = f"'{self.header}'" if self.header else f"column {self.index + 1}"

@@ -8,9 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import phonenumbers
 import polars as pl
 
 from spillguard.detect.base import Detector, LabelledNumber, Span, digits
+from spillguard.detect.doc import Doc
+from spillguard.detect.gazetteer import Kind, entries
 from spillguard.mask import mask_a_number, mask_digits_tail, mask_email, mask_ssn
 from spillguard.model import Entity
 
@@ -38,7 +41,7 @@ class ANumber(Detector):
     )
     _ctx = re.compile(
         r"(?i)(?:\bA[-\s]?(?:number|no\.?|#)|\balien\s+(?:registration\s+)?(?:number|no\.?|#)"
-        r"|n[uú]mero\s+A\b)" + _CONTEXT_GAP + r"(?P<d>\d{3}-\d{3}-\d{3}|\d{9})(?!\d)"
+        r"|n[uú]mero\s+(?:A|de\s+extranjero)\b)" + _CONTEXT_GAP + r"(?P<d>\d{3}-\d{3}-\d{3}|\d{8,9})(?!\d)"
     )
 
     def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
@@ -53,15 +56,20 @@ class ANumber(Detector):
     def mask(self, value: str) -> str:
         return mask_a_number(re.sub(r"\D", "", value))
 
-    def find_text(self, text: str) -> Iterator[Span]:
+    def find_text(self, doc: Doc) -> Iterator[Span]:
         seen: set[int] = set()
-        for m in self._ctx.finditer(text):
+        for m in self._ctx.finditer(doc.text):
             seen.add(m.start("d"))
-            yield Span(self.entity, m.start("d"), m.end("d"), m.group("d"), "digits after A-number words")
-        for m in self._text.finditer(text):
+            yield Span(self.entity, m.start("d"), m.end("d"), m.group("d"), "digits after A-number words", 0.97)
+        for m in self._text.finditer(doc.text):
             if m.start() in seen or m.start(m.lastgroup or 0) in seen:
                 continue
-            yield Span(self.entity, m.start(), m.end(), m.group(0), "A-number pattern")
+            if _negative_before(doc, m.start()):
+                continue  # "Invoice A12345678", "order no. A1234567"
+            if _A_WORDS.search(doc.before(m.start(), 30)):
+                yield Span(self.entity, m.start(), m.end(), m.group(0), "A-number pattern after A-number words", 0.99)
+            else:
+                yield Span(self.entity, m.start(), m.end(), m.group(0), "A-number pattern", 0.85)
 
 
 class Ssn(Detector):
@@ -100,13 +108,17 @@ class Ssn(Detector):
     def _ok(d: str) -> bool:
         return d[:3] not in ("000", "666") and d[0] != "9" and d[3:5] != "00" and d[5:] != "0000"
 
-    def find_text(self, text: str) -> Iterator[Span]:
-        for m in self._text.finditer(text):
-            if self._ok("".join(m.groups())):
-                yield Span(self.entity, m.start(), m.end(), m.group(0), "SSN pattern, valid ranges")
-        for m in self._ctx.finditer(text):
+    def find_text(self, doc: Doc) -> Iterator[Span]:
+        for m in self._text.finditer(doc.text):
+            if not self._ok("".join(m.groups())) or _negative_before(doc, m.start()):
+                continue
+            if _SSN_WORDS.search(doc.before(m.start(), 30)):
+                yield Span(self.entity, m.start(), m.end(), m.group(0), "SSN pattern after SSN words", 0.99)
+            else:
+                yield Span(self.entity, m.start(), m.end(), m.group(0), "SSN pattern, valid ranges", 0.85)
+        for m in self._ctx.finditer(doc.text):
             if self._ok(m.group(1)):
-                yield Span(self.entity, m.start(1), m.end(1), m.group(1), "9 digits after SSN words")
+                yield Span(self.entity, m.start(1), m.end(1), m.group(1), "9 digits after SSN words", 0.95)
 
 
 class UscisReceipt(Detector):
@@ -127,9 +139,10 @@ class UscisReceipt(Detector):
     def mask(self, value: str) -> str:
         return mask_digits_tail(value, 3)
 
-    def find_text(self, text: str) -> Iterator[Span]:
-        for m in self._text.finditer(text):
-            yield Span(self.entity, m.start(), m.end(), m.group(0), "USCIS receipt pattern")
+    def find_text(self, doc: Doc) -> Iterator[Span]:
+        for m in self._text.finditer(doc.text):
+            yield Span(self.entity, m.start(), m.end(), m.group(0),
+                       "USCIS receipt pattern (centre code + 10 digits)", 0.95)
 
 
 class Passport(LabelledNumber):
@@ -178,9 +191,9 @@ class Email(Detector):
     def mask(self, value: str) -> str:
         return mask_email(value)
 
-    def find_text(self, text: str) -> Iterator[Span]:
-        for m in self._text.finditer(text):
-            yield Span(self.entity, m.start(), m.end(), m.group(0), "e-mail address pattern")
+    def find_text(self, doc: Doc) -> Iterator[Span]:
+        for m in self._text.finditer(doc.text):
+            yield Span(self.entity, m.start(), m.end(), m.group(0), "e-mail address pattern", 0.95)
 
 
 class Phone(Detector):
@@ -191,8 +204,10 @@ class Phone(Detector):
                     "telefono", "celular", "movil", "numero de telefono", "contact number")
     _formatted = r"^(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,4}$"
     _bare = r"^\+?\d{7,15}$"
-    _text = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?\(\d{3}\)\s?\d{3}[\s.-]\d{4}(?!\d)"
-                       r"|(?<![\w+-])\+\d{1,3}[\s.-]\d{2,4}[\s.-]\d{3,4}[\s.-]\d{3,4}(?!\d)")
+    #: phone-shaped digit groups; each candidate is then validated by libphonenumber
+    _text = re.compile(r"(?<![\w+/.-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[\s.-])"
+                       r"\d{3,4}[\s.-]\d{3,4}(?![\w/-])|(?<![\w+])\+\d{8,14}(?!\w)")
+    _words = re.compile(r"\b(?:phone|tel|telephone|cell|mobile|call|fax|telefono|celular|movil|whatsapp)\b[\s:.#no]*$")
 
     def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
         ok = values.str.contains(self._formatted)
@@ -206,6 +221,32 @@ class Phone(Detector):
     def mask(self, value: str) -> str:
         return mask_digits_tail(value, 2)
 
-    def find_text(self, text: str) -> Iterator[Span]:
-        for m in self._text.finditer(text):
-            yield Span(self.entity, m.start(), m.end(), m.group(0), "phone number pattern")
+    def find_text(self, doc: Doc) -> Iterator[Span]:
+        for m in self._text.finditer(doc.text):
+            if not _valid_phone(m.group(0)) or _negative_before(doc, m.start()):
+                continue
+            if self._words.search(doc.before(m.start(), 25)):
+                yield Span(self.entity, m.start(), m.end(), m.group(0), "valid phone number after phone words", 0.95)
+            else:
+                yield Span(self.entity, m.start(), m.end(), m.group(0), "valid phone number (libphonenumber)", 0.8)
+
+
+def _valid_phone(candidate: str) -> bool:
+    """libphonenumber's validity check: real area codes and lengths for the country
+    (US numbers without a country code)."""
+    try:
+        number = phonenumbers.parse(candidate, "US")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number)
+
+
+_A_WORDS = re.compile(r"\b(?:a number|a no|alien|uscis|numero a|a file)\b[\s:no]*$")
+_SSN_WORDS = re.compile(r"\b(?:ssn|social security|seguro social)\b[\s:a-z]{0,12}$")
+_NEGATIVE_WINDOW = 25
+
+
+def _negative_before(doc: Doc, start: int) -> bool:
+    """A number announced as something else: "Invoice 123-45-6789", "order no. A1234567"."""
+    words = doc.before(start, _NEGATIVE_WINDOW).split()[-3:]
+    return any(entries().get(w, Kind(0)) & Kind.NEGATIVE for w in words)

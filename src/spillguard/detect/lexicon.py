@@ -75,3 +75,35 @@ def country_codes() -> frozenset[str]:
     codes = {c.alpha_2.lower() for c in pycountry.countries}
     codes |= {c.alpha_3.lower() for c in pycountry.countries}
     return frozenset(codes)
+
+
+@cache
+def common_words() -> frozenset[str]:
+    return _words("common_words.txt")
+
+
+@cache
+def section(name: str, title: str) -> frozenset[str]:
+    """Entries of one ``[title]`` section of a sectioned word file: each line's words, and the
+    line itself when it holds a phrase."""
+    out: set[str] = set()
+    current = None
+    for line in _lines(name):
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+        elif current == title:
+            out.update(line.split())
+            out.add(" ".join(line.split()))
+    return frozenset(out)
+
+
+@cache
+def places() -> frozenset[str]:
+    """Names of states and provinces where the people concerned live or are held (US, Mexico,
+    Central America), from pycountry: a place name is never a person's name."""
+    out: set[str] = set()
+    for country in ("US", "MX", "GT", "HN", "SV", "CA"):
+        for sub in pycountry.subdivisions.get(country_code=country) or ():
+            out.add(fold(sub.name))
+    out |= {fold(line) for line in _lines("places.txt")}
+    return frozenset(out)

@@ -1,18 +1,36 @@
-"""Run every detector's text finder over a run of text; overlapping spans keep the first."""
+"""Run every detector's text finder over a run of text.
+
+The text is analysed once (``Doc``); each detector proposes spans with a confidence and a
+why; overlapping proposals keep the most confident (then the longest); spans under the
+minimum confidence are dropped. An optional NER plug-in adds its own proposals.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from spillguard.detect import DETECTORS
 from spillguard.detect.base import Span
+from spillguard.detect.doc import Doc
+
+#: the default minimum confidence of a reported text span
+MIN_CONFIDENCE = 0.5
+
+Extra = Callable[[Doc], Iterable[Span]]
 
 
-def find_spans(text: str) -> list[Span]:
-    spans: list[Span] = []
-    taken: list[tuple[int, int]] = []
-    for det in DETECTORS:
-        for span in det.find_text(text):
-            if any(span.start < end and start < span.end for start, end in taken):
-                continue
-            taken.append((span.start, span.end))
-            spans.append(span)
-    return spans
+def find_spans(text: str | Doc, min_confidence: float = MIN_CONFIDENCE,
+               extra: Extra | None = None) -> list[Span]:
+    doc = text if isinstance(text, Doc) else Doc(text)
+    proposals = [s for det in DETECTORS for s in det.find_text(doc)]
+    if extra is not None:
+        proposals.extend(extra(doc))
+    proposals.sort(key=lambda s: (-s.confidence, s.start - s.end, s.start))
+    taken: list[Span] = []
+    for span in proposals:
+        if span.confidence < min_confidence:
+            break
+        if any(span.start < t.end and t.start < span.end for t in taken):
+            continue
+        taken.append(span)
+    return sorted(taken, key=lambda s: s.start)

@@ -1,0 +1,99 @@
+"""Every word list at once: one Aho-Corasick automaton over the folded text.
+
+The text is folded *without changing its length* (lowercase, accents off, punctuation to
+spaces), so every match maps straight back to the original characters. Patterns are padded
+with spaces and the text too, so only whole words and whole phrases match; overlapping
+matching returns every list an entry belongs to ("cruz" is a given name and a surname).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from enum import IntFlag
+from functools import cache
+
+import ahocorasick_rs
+
+from spillguard.detect import lexicon
+
+
+class Kind(IntFlag):
+    GIVEN = 1
+    SURNAME = 2
+    STOP = 4  # capitalised words that are never names (institutions, months, table words)
+    COMMON = 8  # common English/Spanish/French words
+    COUNTRY = 16
+    DEMONYM = 32
+    FACILITY = 64
+    PLACE = 128  # US states and other place names
+    HONORIFIC = 256  # Mr, Ms, Sra...
+    OFFICIAL = 512  # Secretary, Director, Judge...
+    CUE = 1024  # words that announce a person: detainee, respondent, client...
+    PARTICLE = 2048  # de, del, la, bin, al...
+    NEGATIVE = 4096  # words that announce a number that is not personal: invoice, order...
+
+
+NAME = Kind.GIVEN | Kind.SURNAME
+PLACE_LIKE = Kind.COUNTRY | Kind.FACILITY | Kind.PLACE
+
+
+@cache
+def _fold_table() -> dict[int, str]:
+    """Code point → one folded character, for every character whose fold is one character."""
+    table: dict[int, str] = {}
+    for code in range(0x3000):
+        ch = chr(code)
+        if ch.isalnum():
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+            low = (base if len(base) == 1 else ch).lower()
+            if len(low) == 1 and low != ch:
+                table[code] = low
+        else:
+            table[code] = " "
+    return table
+
+
+def fold_same_length(text: str) -> str:
+    """Lowercase, no accents, non-alphanumerics as spaces; same length as ``text``."""
+    return text.translate(_fold_table())
+
+
+@cache
+def entries() -> dict[str, Kind]:
+    """Every folded word or phrase with the lists it belongs to."""
+    out: dict[str, Kind] = {}
+
+    def add(words: frozenset[str] | set[str], kind: Kind) -> None:
+        for w in words:
+            if w:
+                out[w] = out.get(w, Kind(0)) | kind
+
+    add(lexicon.given_names(), Kind.GIVEN)
+    add(lexicon.surnames(), Kind.SURNAME)
+    add(lexicon.name_stopwords(), Kind.STOP)
+    add(lexicon.common_words(), Kind.COMMON)
+    add(lexicon.country_names(), Kind.COUNTRY)
+    add(set(lexicon.demonyms()), Kind.DEMONYM)
+    add(lexicon.facilities(), Kind.FACILITY)
+    add(lexicon.places(), Kind.PLACE)
+    for kind, name in ((Kind.HONORIFIC, "honorifics"), (Kind.OFFICIAL, "officials"),
+                       (Kind.CUE, "person_cues"), (Kind.PARTICLE, "particles"),
+                       (Kind.NEGATIVE, "number_negatives")):
+        add(lexicon.section("text_words.txt", name), kind)
+    return out
+
+
+@cache
+def _automaton() -> tuple[ahocorasick_rs.AhoCorasick, list[Kind], list[int]]:
+    items = sorted(entries().items())
+    patterns = [f" {w} " for w, _ in items]
+    return (ahocorasick_rs.AhoCorasick(patterns), [k for _, k in items],
+            [w.count(" ") + 1 for w, _ in items])
+
+
+def matches(folded: str) -> list[tuple[int, int, Kind, int]]:
+    """(start, end, kinds, words) of every entry found in the folded text, by start."""
+    automaton, kinds, nwords = _automaton()
+    found = automaton.find_matches_as_indexes(f" {folded} ", overlapping=True)
+    # padded offsets: the match " maria " starts at the space before "maria" (= its index)
+    return sorted((start, end - 2, kinds[i], nwords[i]) for i, start, end in found)

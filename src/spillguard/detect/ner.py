@@ -1,0 +1,95 @@
+"""Optional NER plug-in: a spaCy pipeline or a GLiNER model the user has installed locally.
+
+``ner = "spacy:en_core_web_sm"`` (a package name or a pipeline folder) or
+``ner = "gliner:/models/gliner_multi"`` (a local model folder) in the config adds the model's
+person results to the text detectors' proposals, and lets its place results veto name
+candidates. Nothing is downloaded: a missing package or model is a usage error (exit 2).
+The default is no model.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from spillguard.detect.base import Span
+from spillguard.detect.doc import Doc
+from spillguard.errors import UsageError
+from spillguard.model import Entity
+
+#: model labels → spillguard entities (NORP only when it names a nationality: see below)
+PERSON_LABELS = frozenset({"PERSON", "PER", "person"})
+NATIONALITY_LABELS = frozenset({"NORP", "nationality"})
+#: how sure a model result is, when the model gives no score of its own
+MODEL_CONFIDENCE = 0.8
+#: longest text handed to the model at once (spaCy's default max_length is 1,000,000)
+MAX_CHARS = 900_000
+
+Extra = Callable[[Doc], Iterable[Span]]
+
+
+def load(spec: str) -> Extra:
+    kind, _, target = spec.partition(":")
+    if not target:
+        raise UsageError(f"ner: expected 'spacy:<package or folder>' or 'gliner:<folder>', not {spec!r}")
+    if kind == "spacy":
+        return _spacy(target)
+    if kind == "gliner":
+        return _gliner(target)
+    raise UsageError(f"ner: unknown plug-in {kind!r} (spacy or gliner)")
+
+
+def _import(module: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise UsageError(f"ner: the {module} package is not installed (pip install {module})") from None
+
+
+def _spacy(target: str) -> Extra:
+    spacy = _import("spacy")
+    try:
+        nlp = spacy.load(target)  # a package name or a folder; never downloads
+    except OSError as exc:
+        raise UsageError(f"ner: cannot load spaCy pipeline {target!r}: {exc}") from None
+
+    def run(doc: Doc) -> Iterable[Span]:
+        for start in range(0, len(doc.text), MAX_CHARS):
+            for ent in nlp(doc.text[start:start + MAX_CHARS]).ents:
+                span = _span(doc, start + ent.start_char, start + ent.end_char, ent.label_,
+                             MODEL_CONFIDENCE, f"spaCy {ent.label_}")
+                if span is not None:
+                    yield span
+    return run
+
+
+def _gliner(target: str) -> Extra:
+    if not Path(target).is_dir():
+        raise UsageError(f"ner: GLiNER model folder not found: {target} (models are never downloaded)")
+    gliner = _import("gliner")
+    model = gliner.GLiNER.from_pretrained(target, local_files_only=True)
+
+    def run(doc: Doc) -> Iterable[Span]:
+        for ent in model.predict_entities(doc.text, ["person", "nationality"]):
+            span = _span(doc, ent["start"], ent["end"], ent["label"], float(ent.get("score", MODEL_CONFIDENCE)),
+                         f"GLiNER {ent['label']}")
+            if span is not None:
+                yield span
+    return run
+
+
+def _span(doc: Doc, start: int, end: int, label: str, score: float, why: str) -> Span | None:
+    from spillguard.detect.gazetteer import Kind, entries
+
+    value = doc.text[start:end]
+    if label in PERSON_LABELS:
+        # the same never-a-name rules as the lexicon recogniser: no places, no institutions
+        words = doc.folded[start:end].split()
+        if not words or all(entries().get(w, Kind(0)) & (Kind.STOP | Kind.COUNTRY | Kind.PLACE) for w in words):
+            return None
+        return Span(Entity.PERSON_NAME, start, end, value, why, round(score, 2))
+    if label in NATIONALITY_LABELS and entries().get(doc.folded[start:end].strip(), Kind(0)) & Kind.DEMONYM:
+        return Span(Entity.NATIONALITY, start, end, value, why, round(min(score, 0.7), 2))
+    return None

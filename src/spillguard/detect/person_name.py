@@ -1,0 +1,261 @@
+"""Person names: in columns (roster shapes) and in free text (capitalised runs weighed against
+given-name and surname lexicons of the cultures concerned, honorifics and context words)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+import polars as pl
+
+from spillguard.detect import lexicon
+from spillguard.detect.base import Detector, Span, fold_series
+from spillguard.detect.doc import Doc, Word
+from spillguard.detect.gazetteer import NAME, PLACE_LIKE, Kind
+from spillguard.mask import mask_name
+from spillguard.model import Entity
+
+_PARTICLES = "de|del|la|las|los|da|das|do|dos|du|van|von|der|den|bin|binti|ibn|al|el|y|e|di|le|ben|abu|ter|mac|st"
+_TOKEN = r"(?:\p{Lu}[\p{L}'’\-]*\.?|(?:al|el|ad|ar|as|at|az|ash)-\p{Lu}[\p{L}'’\-]*)"
+_NAME = (
+    rf"^{_TOKEN}(?:[\s]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{1,5}}$"  # First [de] Last
+    rf"|^{_TOKEN}(?:[\s-]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{0,3}},\s*{_TOKEN}(?:\s+{_TOKEN}){{0,3}}$"  # LAST, First
+)
+_ONE = rf"^{_TOKEN}(?:[\s-]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{0,3}}$"  # one field of a split name
+
+
+@cache
+def _places() -> pl.Series:
+    """Country and facility names: never a person's name (built once, not per batch)."""
+    return pl.Series(sorted(lexicon.country_names() | lexicon.facilities())).implode()
+
+
+@cache
+def _known_names() -> pl.Series:
+    return pl.Series(sorted(lexicon.given_names() | lexicon.surnames())).implode()
+
+
+@cache
+def _stopword_regex() -> str:
+    words = sorted(lexicon.name_stopwords(), key=len, reverse=True)
+    return r"\b(?:" + "|".join(map(re.escape, words)) + r")\b"
+
+
+#: text gaps allowed inside a name: spaces, or "M. " after an initial
+_GAP = re.compile(r"[ \t]{1,3}|\.[ \t]{1,2}|\.")
+#: how far back an honorific, an official's title or a person cue may stand
+_CONTEXT_WORDS = 3
+
+
+class PersonName(Detector):
+    """Person names in the forms rosters use: ``Maria Gomez``, ``GOMEZ LOPEZ, Maria``,
+    ``al-Hassan``, ``Wang Xiaoming``. Numbers, dates, places and institutions are never names."""
+
+    entity = Entity.PERSON_NAME
+    header_terms = ("name", "names", "full name", "first name", "last name", "surname", "surnames",
+                    "given name", "given names", "family name", "middle name", "last first",
+                    "nombre", "nombres", "apellido", "apellidos", "nombre completo", "detainee",
+                    "detainee name", "alien name", "person", "client", "client name",
+                    "beneficiary", "applicant", "respondent", "author", "creator",
+                    "last modified by", "lastmodifiedby", "manager", "display name", "displayname")
+    header_excludes = ("facility name", "name of facility", "country name", "file name",
+                       "sheet name", "company name", "organization name", "org name",
+                       "agency name", "city name", "state name", "street name", "field name",
+                       "product name", "nombre de la instalacion", "nombre del centro",
+                       "nombre del pais", "user name", "username", "host name", "table name")
+    min_share_with_header = 0.6
+
+    # -- columns -----------------------------------------------------------------------------
+
+    def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
+        v = values.str.strip_chars()
+        shape = v.str.contains(_NAME)
+        if header_hit:
+            shape = shape | v.str.contains(_ONE)
+        folded = fold_series(v)
+        not_place = ~folded.is_in(_places())
+        no_stopword = ~folded.str.contains(_stopword_regex())
+        return shape & not_place & no_stopword & (v.str.len_chars() <= 80)
+
+    def column_ok(self, values: pl.Series, matched: pl.Series, header_hit: bool) -> bool:
+        if header_hit:
+            return True
+        # No header: the values must also contain known given names or surnames.
+        words = fold_series(values.filter(matched)).str.split(" ")
+        hits = words.list.eval(pl.element().is_in(_known_names())).list.any()
+        return bool(hits.mean() or 0) >= 0.3
+
+    def normalize(self, values: pl.Series) -> pl.Series:
+        # "GOMEZ, Maria" and "Maria Gomez" are the same person: sort the folded words.
+        return fold_series(values).str.split(" ").list.sort().list.join(" ")
+
+    def mask(self, value: str) -> str:
+        return mask_name(value)
+
+    # -- text --------------------------------------------------------------------------------
+
+    def find_text(self, doc: Doc) -> Iterator[Span]:
+        words = doc.words
+        blocked = _phrase_blocked(doc)
+        runs = list(_runs(doc, words, blocked))
+        i = 0
+        while i < len(runs):
+            run = runs[i]
+            # "GOMEZ LOPEZ, Maria" / "Garcia, Maria José": a surname part, a comma, given names
+            nxt = runs[i + 1] if i + 1 < len(runs) else None
+            if nxt and _inverted(doc, words, run, nxt):
+                span = _score(doc, words, run[0], nxt[1], inverted=True)
+                i += 2
+            else:
+                span = _score(doc, words, run[0], run[1], inverted=False)
+                i += 1
+            if span is not None:
+                yield span
+
+
+def _phrase_blocked(doc: Doc) -> set[int]:
+    """Word indexes inside multi-word places, facilities, countries or stop phrases."""
+    if not doc.phrases:
+        return set()
+    out: set[int] = set()
+    for i, w in enumerate(doc.words):
+        for p in doc.phrases:
+            if p.start <= w.start and w.end <= p.end and p.kinds & (PLACE_LIKE | Kind.STOP):
+                out.add(i)
+                break
+    return out
+
+
+def _nameable(w: Word, i: int, blocked: set[int]) -> bool:
+    if i in blocked or not w.capitalised:
+        return False
+    k = w.kinds
+    if k & NAME:
+        return True
+    if w.initial:
+        return True
+    # a capitalised word that is a common word, an institution, a place or a title is no name
+    return not k & (Kind.STOP | Kind.COMMON | PLACE_LIKE | Kind.DEMONYM | Kind.HONORIFIC
+                    | Kind.OFFICIAL | Kind.CUE | Kind.NEGATIVE)
+
+
+def _runs(doc: Doc, words: list[Word], blocked: set[int]) -> Iterator[tuple[int, int]]:
+    """[first, last) word ranges of capitalised name-like words, joined by spaces, initials'
+    dots or lowercase particles ("María de la Cruz")."""
+    text = doc.text
+    i, n = 0, len(words)
+    while i < n:
+        if not _nameable(words[i], i, blocked) or (words[i].initial and not _dot_after(text, words[i])):
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            gap = text[words[j - 1].end:words[j].start]
+            if not _GAP.fullmatch(gap):
+                break
+            w = words[j]
+            if w.kinds & Kind.PARTICLE and not w.capitalised:
+                # a particle only inside a name: it must be followed by a name word
+                k = j
+                while k < n and words[k].kinds & Kind.PARTICLE and not words[k].capitalised \
+                        and _GAP.fullmatch(text[words[k - 1].end:words[k].start]):
+                    k += 1
+                if k < n and _GAP.fullmatch(text[words[k - 1].end:words[k].start]) \
+                        and _nameable(words[k], k, blocked):
+                    j = k + 1
+                    continue
+                break
+            if not _nameable(w, j, blocked):
+                break
+            j += 1
+        yield i, j
+        i = j
+
+
+def _dot_after(text: str, w: Word) -> bool:
+    return text[w.end:w.end + 1] == "."
+
+
+def _inverted(doc: Doc, words: list[Word], run: tuple[int, int], nxt: tuple[int, int]) -> bool:
+    a, b = run, nxt
+    gap = doc.text[words[a[1] - 1].end:words[b[0]].start]
+    if not re.fullmatch(r",[ \t]?", gap) or a[1] - a[0] > 3 or b[1] - b[0] > 3:
+        return False
+    first_a, first_b = words[a[0]], words[b[0]]
+    if not first_b.kinds & Kind.GIVEN:
+        return False
+    # "Maria Lopez, Jose Perez" is a list of two names, not "LAST, First"
+    all_upper = all(words[k].upper for k in range(a[0], a[1]))
+    return all_upper or bool(first_a.kinds & Kind.SURNAME and not first_a.kinds & Kind.GIVEN) \
+        or (a[1] - a[0] == 1 and bool(first_a.kinds & Kind.SURNAME))
+
+
+def _context(doc: Doc, words: list[Word], first: int) -> Kind:
+    """What stands right before a name: an honorific or an official's title (only title words
+    between them: "Acting Deputy Director"), or a person cue among the few words before."""
+    out = Kind(0)
+    k = first - 1
+    while k >= 0 and words[k].kinds & (Kind.HONORIFIC | Kind.OFFICIAL) and first - k <= _CONTEXT_WORDS \
+            and re.fullmatch(r"\.?[ \t]+", doc.text[words[k].end:words[k + 1].start]):
+        out |= words[k].kinds & (Kind.HONORIFIC | Kind.OFFICIAL)
+        k -= 1
+    for k in range(max(0, first - _CONTEXT_WORDS), first):
+        out |= words[k].kinds & Kind.CUE
+    return out
+
+
+def _sentence_start(doc: Doc, w: Word) -> bool:
+    return not doc.text[:w.start].strip() or doc.text[:w.start].rstrip()[-1] in ".!?:;\n\"“(-•*#>"
+
+
+def _score(doc: Doc, words: list[Word], first: int, last: int, *, inverted: bool) -> Span | None:
+    # "Yesterday Maria Lopez": a sentence's first word is capitalised anyway
+    while last - first > 2 and not words[first].kinds & NAME and words[first + 1].kinds & Kind.GIVEN \
+            and _sentence_start(doc, words[first]):
+        first += 1
+    parts = [w for w in words[first:last] if not (w.kinds & Kind.PARTICLE and not w.capitalised)]
+    names = [w for w in parts if not w.initial]
+    before = _context(doc, words, first)
+    honorific = bool(before & Kind.HONORIFIC)
+    if not names or len(names) > 6:
+        return None
+    if len(names) == 1 and not (honorific or inverted):
+        return None
+    if before & Kind.OFFICIAL and not honorific:
+        return None  # "Secretary Ana Ruiz", "Judge Lee": officials acting in office
+    given = [w for w in names if w.kinds & Kind.GIVEN]
+    surname = [w for w in names if w.kinds & Kind.SURNAME]
+    if given and surname and names[0].kinds & Kind.GIVEN and any(w.kinds & Kind.SURNAME for w in names[1:]):
+        score, why = 0.9, "given name + surname from lexicons"
+    elif given and surname:
+        score, why = 0.85, "given name and surname from lexicons"
+    elif given:
+        score, why = 0.7, "given name from lexicon + capitalised words"
+    elif len(surname) >= 2 or (surname and (honorific or inverted)):
+        score, why = 0.6, "surnames from lexicon"
+    elif honorific:
+        score, why = 0.55, "capitalised words after an honorific"
+    else:
+        score, why = 0.3, "capitalised words"
+    if all(w.kinds & (PLACE_LIKE | Kind.DEMONYM) for w in names):
+        return None
+    if honorific:
+        score, why = min(0.99, score + 0.25), why + ", after an honorific"
+    if before & Kind.CUE or _cue_after(doc, words, last):
+        score, why = min(0.99, score + 0.1), why + ", person context"
+    if inverted:
+        score, why = min(0.99, score + 0.1), why + ", 'LAST, First' form"
+    start, end = words[first].start, words[last - 1].end
+    if words[last - 1].initial and _dot_after(doc.text, words[last - 1]):
+        end += 1
+    return Span(Entity.PERSON_NAME, start, end, doc.text[start:end], why, round(score, 2))
+
+
+_CUE_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(?:a|an|the|un|una|el|la)?\s*(?:a\s?#|a\s?no|dob|born|nacid|age|aged|"
+                        r"detainee|respondent|applicant|client|minor|\d{2}\s?(?:years|anos))", re.IGNORECASE)
+
+
+def _cue_after(doc: Doc, words: list[Word], last: int) -> bool:
+    end = words[last - 1].end
+    return bool(_CUE_AFTER.match(doc.text[end:end + 30]))
