@@ -9,8 +9,8 @@ Sources (none derived from personal or leaked data):
 * The ``names`` package (MIT), which ships the 1990 US Census name frequency files (a US
   Government work, public domain): all given names and the commonest surnames.
 * The authored lists beside this script (Haitian, Arabic, West African, Vietnamese...).
-Common English and Spanish words (Faker's lorem word lists, MIT) are dropped unless an
-authored list names them, so "Will", "Hope" or "Long" are not name evidence on their own.
+Common English words (Faker's lorem word list, MIT) are dropped unless an authored list names
+them, so "Will", "Hope" or "Long" are not name evidence on their own.
 """
 
 from __future__ import annotations
@@ -81,9 +81,12 @@ def authored(name: str) -> set[str]:
             for w in line.split()}
 
 
-def common_words() -> set[str]:
+LOREM = ("en_US", "es_ES", "es_MX", "fr_FR")
+
+
+def common_words(locales: tuple[str, ...] = LOREM) -> set[str]:
     out: set[str] = set()
-    for loc in ("en_US", "es_ES", "es_MX", "fr_FR"):
+    for loc in locales:
         out |= words(importlib.import_module(f"faker.providers.lorem.{loc}").Provider.word_list)
     return out
 
@@ -101,8 +104,11 @@ def main() -> None:
     c_given, c_last = census()
     a_given, a_last = authored("given_authored.txt"), authored("surnames_authored.txt")
     common = common_words()
-    given = {w for w in f_given | c_given if w not in common and w.isalpha()} | a_given
-    last = {w for w in f_last | c_last if w not in common and w.isalpha()} | a_last
+    # English words ("Will", "Long") are dropped as name evidence; Spanish and French words stay
+    # names when a source lists them: Fuentes, Campos, Torres and Flores are common surnames
+    english = common_words(("en_US",))
+    given = {w for w in f_given | c_given if w not in english and w.isalpha()} | a_given
+    last = {w for w in f_last | c_last if w not in english and w.isalpha()} | a_last
     write("given_names.txt", given, "Given names across cultures")
     write("surnames.txt", last, "Surnames across cultures")
     write("common_words.txt", common - a_given - a_last, "Common English, Spanish, French and Portuguese words")

@@ -1,4 +1,4 @@
-"""Command line: ``spillguard scan | rules | demo | version``.
+"""Command line: ``spillguard scan | rules | demo | eval | version``.
 
 Exit codes (linter style, stable): 0 = nothing at or above the fail level; 1 = blocked;
 2 = usage error (bad option, missing path, malformed config).
@@ -138,6 +138,31 @@ def demo(
     from spillguard.demo import run
 
     raise typer.Exit(run(folder, Console(highlight=False)))
+
+
+@app.command("eval")
+def eval_(
+    seed: Annotated[int, typer.Option(help="Seed of the generated corpus.")] = 2026,
+    documents: Annotated[int, typer.Option(help="Number of prose documents.")] = 500,
+    tables: Annotated[int, typer.Option(help="Number of tables.")] = 40,
+    min_confidence: Annotated[float, typer.Option(help="Minimum confidence of a text detection.")] = 0.5,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    errors: Annotated[int, typer.Option(help="Also list this many missed or false detections "
+                                              "(synthetic values only).")] = 0,
+) -> None:
+    """Precision, recall and F1 per entity on a seeded labelled corpus (prose and tables)."""
+    from spillguard.evaluate import evaluate, render, spillguard_recogniser
+    from spillguard.synth.corpus import corpus
+
+    if not 0.0 <= min_confidence <= 1.0:
+        raise _usage("--min-confidence must be between 0 and 1")
+    result = evaluate(corpus(seed, documents, tables), spillguard_recogniser(min_confidence))
+    if json_out:
+        import json
+
+        print(json.dumps(result.to_json(), indent=2))
+    else:
+        render(result, Console(highlight=False), errors)
 
 
 @app.command()

@@ -120,14 +120,14 @@ class Nationality(Detector):
         return mask_generic(value)
 
     #: "citizen of Honduras", "nationality: Guatemalan", "de nacionalidad hondureña"
-    _before = re.compile(r"(?:\b(?:citizen|citizens|national|nationals|native|natives|ciudadan[oa]s?|nacional(?:es)?|"
+    _before = re.compile(r"(?:\b(?:citizen|national|native|ciudadan[oa]|nacional|"
                          r"originari[oa]s?)\s+(?:of|de)|\b(?:nationality|citizenship|nacionalidad|ciudadania|"
                          r"country of citizenship|pais de origen)\s*(?:is|es|of|de|:)?)\s*(?:the\s+)?$")
     #: "ciudadano hondureño", "una mujer guatemalteca"
     _noun_before = re.compile(r"\b(?:ciudadan[oa]s?|nacional(?:es)?|mujer|hombre|joven|nino|nina|madre|padre|"
                               r"migrante|persona|senor|senora)\s+$")
     #: "a Guatemalan national", "Honduran citizen", "Salvadoran woman"
-    _after_strong = re.compile(r"^\s+(?:national|nationals|citizen|citizens)\b")
+    _after_strong = re.compile(r"^\s+(?:national|citizen)\b")
     _after_person = re.compile(r"^\s+(?:man|woman|men|women|boy|girl|child|mother|father|family|asylum seekers?|"
                                r"detainee|migrant|teenager|minor|nino|nina|mujer|hombre|joven|madre|padre)\b")
 

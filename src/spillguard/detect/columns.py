@@ -140,6 +140,20 @@ def profile(table: Table, *, show_values: bool = False) -> TableProfile:
     return result
 
 
+def cell_entities(headers: list[str], frame: pl.DataFrame) -> dict[int, tuple[Entity, pl.Series]]:
+    """Per column the scan would report: its entity and which cells match (for evaluation).
+    The same classification, matching and confirmation as ``profile``."""
+    out: dict[int, tuple[Entity, pl.Series]] = {}
+    for col in classify(headers, frame.head(SAMPLE_ROWS)):
+        filled = frame.get_column(f"c{col.index}").str.strip_chars().fill_null("")
+        nonempty = filled != ""
+        matched = _match(col.detector, filled, col.header_hit) & nonempty
+        col.non_empty, col.matches = int(nonempty.sum()), int(matched.sum())
+        if col.share >= _bar(col):
+            out[col.index] = (col.entity, matched)
+    return out
+
+
 #: below this many rows, matching every value is as cheap as de-duplicating first
 _DEDUP_MIN_ROWS = 4096
 

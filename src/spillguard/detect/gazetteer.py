@@ -31,6 +31,7 @@ class Kind(IntFlag):
     CUE = 1024  # words that announce a person: detainee, respondent, client...
     PARTICLE = 2048  # de, del, la, bin, al...
     NEGATIVE = 4096  # words that announce a number that is not personal: invoice, order...
+    HEAD = 8192  # head nouns of places, events and institutions: "Cesar Chavez Avenue"
 
 
 NAME = Kind.GIVEN | Kind.SURNAME
@@ -78,7 +79,7 @@ def entries() -> dict[str, Kind]:
     add(lexicon.places(), Kind.PLACE)
     for kind, name in ((Kind.HONORIFIC, "honorifics"), (Kind.OFFICIAL, "officials"),
                        (Kind.CUE, "person_cues"), (Kind.PARTICLE, "particles"),
-                       (Kind.NEGATIVE, "number_negatives")):
+                       (Kind.NEGATIVE, "number_negatives"), (Kind.HEAD, "heads")):
         add(lexicon.section("text_words.txt", name), kind)
     return out
 

@@ -18,22 +18,29 @@ from spillguard.model import Entity
 
 _PARTICLES = "de|del|la|las|los|da|das|do|dos|du|van|von|der|den|bin|binti|ibn|al|el|y|e|di|le|ben|abu|ter|mac|st"
 _TOKEN = r"(?:\p{Lu}[\p{L}'’\-]*\.?|(?:al|el|ad|ar|as|at|az|ash)-\p{Lu}[\p{L}'’\-]*)"
+_LEAD = rf"(?:(?i:{_PARTICLES})\s+)*"  # "de la Cruz", "bin Saleh"
 _NAME = (
     rf"^{_TOKEN}(?:[\s]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{1,5}}$"  # First [de] Last
-    rf"|^{_TOKEN}(?:[\s-]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{0,3}},\s*{_TOKEN}(?:\s+{_TOKEN}){{0,3}}$"  # LAST, First
+    # LAST, First
+    rf"|^{_LEAD}{_TOKEN}(?:[\s-]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{0,3}},\s*{_TOKEN}(?:\s+{_TOKEN}){{0,3}}$"
 )
-_ONE = rf"^{_TOKEN}(?:[\s-]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{0,3}}$"  # one field of a split name
+_ONE = rf"^{_LEAD}{_TOKEN}(?:[\s-]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{0,3}}$"  # one field of a split name
 
 
 @cache
 def _places() -> pl.Series:
     """Country and facility names: never a person's name (built once, not per batch)."""
-    return pl.Series(sorted(lexicon.country_names() | lexicon.facilities())).implode()
+    return pl.Series(sorted(lexicon.country_names() | lexicon.facilities() | lexicon.places())).implode()
 
 
 @cache
 def _known_names() -> pl.Series:
     return pl.Series(sorted(lexicon.given_names() | lexicon.surnames())).implode()
+
+
+@cache
+def _particles() -> pl.Series:
+    return pl.Series(sorted(lexicon.section("text_words.txt", "particles"))).implode()
 
 
 @cache
@@ -71,10 +78,20 @@ class PersonName(Detector):
     def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
         v = values.str.strip_chars()
         shape = v.str.contains(_NAME)
+        folded = fold_series(v)
         if header_hit:
             shape = shape | v.str.contains(_ONE)
-        folded = fold_series(v)
-        not_place = ~folded.is_in(_places())
+        else:
+            # a split-name column without a header ("Diallo", "Oleksandr"): every word known.
+            # Only the few values of that shape are looked up (numbers and dates never are).
+            single = (v.str.contains(_ONE) & ~shape).fill_null(False)
+            if single.any():
+                idx = single.arg_true()
+                words = folded.gather(idx).str.split(" ")
+                known = words.list.eval(pl.element().is_in(_known_names()) | pl.element().is_in(_particles()))
+                shape = shape.scatter(idx, known.list.all())
+        # "Guadalupe" is a place and a name: a known name is not excluded as a place
+        not_place = ~folded.is_in(_places()) | folded.is_in(_known_names())
         no_stopword = ~folded.str.contains(_stopword_regex())
         return shape & not_place & no_stopword & (v.str.len_chars() <= 80)
 
@@ -131,6 +148,8 @@ def _nameable(w: Word, i: int, blocked: set[int]) -> bool:
     if i in blocked or not w.capitalised:
         return False
     k = w.kinds
+    if k & (Kind.OFFICIAL | Kind.HONORIFIC | Kind.HEAD):
+        return False  # "Judge", "Major", "Bishop" are surnames too, but not before a name
     if k & NAME:
         return True
     if w.initial:
@@ -183,11 +202,15 @@ def _inverted(doc: Doc, words: list[Word], run: tuple[int, int], nxt: tuple[int,
     if not re.fullmatch(r",[ \t]?", gap) or a[1] - a[0] > 3 or b[1] - b[0] > 3:
         return False
     first_a, first_b = words[a[0]], words[b[0]]
+    all_upper = all(words[k].upper for k in range(a[0], a[1]))
+    b_title = not any(words[k].upper for k in range(b[0], b[1]))
+    if all_upper and b_title:
+        # "KAUR, Rajesh": the roster form; either half known is enough
+        return bool(first_b.kinds & Kind.GIVEN or any(words[k].kinds & Kind.SURNAME for k in range(a[0], a[1])))
     if not first_b.kinds & Kind.GIVEN:
         return False
     # "Maria Lopez, Jose Perez" is a list of two names, not "LAST, First"
-    all_upper = all(words[k].upper for k in range(a[0], a[1]))
-    return all_upper or bool(first_a.kinds & Kind.SURNAME and not first_a.kinds & Kind.GIVEN) \
+    return bool(first_a.kinds & Kind.SURNAME and not first_a.kinds & Kind.GIVEN) \
         or (a[1] - a[0] == 1 and bool(first_a.kinds & Kind.SURNAME))
 
 
@@ -214,6 +237,11 @@ def _score(doc: Doc, words: list[Word], first: int, last: int, *, inverted: bool
     while last - first > 2 and not words[first].kinds & NAME and words[first + 1].kinds & Kind.GIVEN \
             and _sentence_start(doc, words[first]):
         first += 1
+    # ALL CAPS says nothing about names: unknown words at either end are not part of one
+    while last - first > 1 and words[last - 1].upper and not words[last - 1].kinds & NAME:
+        last -= 1
+    while last - first > 1 and words[first].upper and not words[first].kinds & NAME:
+        first += 1
     parts = [w for w in words[first:last] if not (w.kinds & Kind.PARTICLE and not w.capitalised)]
     names = [w for w in parts if not w.initial]
     before = _context(doc, words, first)
@@ -232,6 +260,8 @@ def _score(doc: Doc, words: list[Word], first: int, last: int, *, inverted: bool
         score, why = 0.85, "given name and surname from lexicons"
     elif given:
         score, why = 0.7, "given name from lexicon + capitalised words"
+    elif surname and len(names) >= 2:
+        score, why = 0.6, "surname from lexicon + capitalised words"
     elif len(surname) >= 2 or (surname and (honorific or inverted)):
         score, why = 0.6, "surnames from lexicon"
     elif honorific:
@@ -240,6 +270,9 @@ def _score(doc: Doc, words: list[Word], first: int, last: int, *, inverted: bool
         score, why = 0.3, "capitalised words"
     if all(w.kinds & (PLACE_LIKE | Kind.DEMONYM) for w in names):
         return None
+    if last < len(words) and words[last].kinds & Kind.HEAD and words[last].capitalised \
+            and re.fullmatch(r"\.?[ \t]{1,2}", doc.text[words[last - 1].end:words[last].start]):
+        return None  # "Cesar Chavez Avenue", "Martin Luther King Jr. Day": a place or an event
     if honorific:
         score, why = min(0.99, score + 0.25), why + ", after an honorific"
     if before & Kind.CUE or _cue_after(doc, words, last):
