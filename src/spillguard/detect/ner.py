@@ -2,32 +2,35 @@
 
 ``ner = "spacy:en_core_web_sm"`` (a package name or a pipeline folder) or
 ``ner = "gliner:/models/gliner_multi"`` (a local model folder) in the config adds the model's
-person results to the text detectors' proposals, and lets its place results veto name
-candidates. Nothing is downloaded: a missing package or model is a usage error (exit 2).
-The default is no model.
+results to the text detectors' proposals: PERSON → PERSON_NAME (after the same never-a-name
+checks as the lexicon recogniser), NORP → NATIONALITY when it is a known demonym. Places and
+organisations (LOC, GPE, FAC, ORG) are not personal data by themselves: they veto lexicon name
+candidates they overlap ("Victoria" the city, "Jordan" the country). Nothing is downloaded: a
+missing package or model is a usage error (exit 2). The default is no model.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from spillguard.detect.base import Span
 from spillguard.detect.doc import Doc
+from spillguard.detect.gazetteer import Kind, entries
+from spillguard.detect.text import Extra, Veto
 from spillguard.errors import UsageError
 from spillguard.model import Entity
 
 #: model labels → spillguard entities (NORP only when it names a nationality: see below)
 PERSON_LABELS = frozenset({"PERSON", "PER", "person"})
 NATIONALITY_LABELS = frozenset({"NORP", "nationality"})
+PLACE_LABELS = frozenset({"LOC", "GPE", "FAC", "ORG", "location", "organization"})
 #: how sure a model result is, when the model gives no score of its own
 MODEL_CONFIDENCE = 0.8
 #: longest text handed to the model at once (spaCy's default max_length is 1,000,000)
 MAX_CHARS = 900_000
-
-Extra = Callable[[Doc], Iterable[Span]]
 
 
 def load(spec: str) -> Extra:
@@ -55,7 +58,7 @@ def _spacy(target: str) -> Extra:
     except OSError as exc:
         raise UsageError(f"ner: cannot load spaCy pipeline {target!r}: {exc}") from None
 
-    def run(doc: Doc) -> Iterable[Span]:
+    def run(doc: Doc) -> Iterable[Span | Veto]:
         for start in range(0, len(doc.text), MAX_CHARS):
             for ent in nlp(doc.text[start:start + MAX_CHARS]).ents:
                 span = _span(doc, start + ent.start_char, start + ent.end_char, ent.label_,
@@ -71,8 +74,8 @@ def _gliner(target: str) -> Extra:
     gliner = _import("gliner")
     model = gliner.GLiNER.from_pretrained(target, local_files_only=True)
 
-    def run(doc: Doc) -> Iterable[Span]:
-        for ent in model.predict_entities(doc.text, ["person", "nationality"]):
+    def run(doc: Doc) -> Iterable[Span | Veto]:
+        for ent in model.predict_entities(doc.text, ["person", "nationality", "location", "organization"]):
             span = _span(doc, ent["start"], ent["end"], ent["label"], float(ent.get("score", MODEL_CONFIDENCE)),
                          f"GLiNER {ent['label']}")
             if span is not None:
@@ -80,16 +83,18 @@ def _gliner(target: str) -> Extra:
     return run
 
 
-def _span(doc: Doc, start: int, end: int, label: str, score: float, why: str) -> Span | None:
-    from spillguard.detect.gazetteer import Kind, entries
-
+def _span(doc: Doc, start: int, end: int, label: str, score: float, why: str) -> Span | Veto | None:
     value = doc.text[start:end]
+    words = doc.folded[start:end].split()
+    if label in PLACE_LABELS:
+        return Veto(start, end)
     if label in PERSON_LABELS:
         # the same never-a-name rules as the lexicon recogniser: no places, no institutions
-        words = doc.folded[start:end].split()
-        if not words or all(entries().get(w, Kind(0)) & (Kind.STOP | Kind.COUNTRY | Kind.PLACE) for w in words):
+        kinds = [entries().get(w, Kind(0)) for w in words]
+        if not words or all(k & (Kind.STOP | Kind.COUNTRY | Kind.PLACE) for k in kinds) \
+                or kinds[0] & Kind.HEAD or kinds[-1] & Kind.HEAD:
             return None
         return Span(Entity.PERSON_NAME, start, end, value, why, round(score, 2))
-    if label in NATIONALITY_LABELS and entries().get(doc.folded[start:end].strip(), Kind(0)) & Kind.DEMONYM:
+    if label in NATIONALITY_LABELS and entries().get(" ".join(words), Kind(0)) & Kind.DEMONYM:
         return Span(Entity.NATIONALITY, start, end, value, why, round(min(score, 0.7), 2))
     return None

@@ -8,15 +8,26 @@ minimum confidence are dropped. An optional NER plug-in adds its own proposals.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from spillguard.detect import DETECTORS
 from spillguard.detect.base import Span
 from spillguard.detect.doc import Doc
+from spillguard.model import Entity
 
 #: the default minimum confidence of a reported text span
 MIN_CONFIDENCE = 0.5
 
-Extra = Callable[[Doc], Iterable[Span]]
+
+@dataclass(frozen=True, slots=True)
+class Veto:
+    """A stretch of text a model says is a place or an organisation: no person name there."""
+
+    start: int
+    end: int
+
+
+Extra = Callable[[Doc], Iterable[Span | Veto]]
 
 
 def find_spans(text: str | Doc, min_confidence: float = MIN_CONFIDENCE,
@@ -24,7 +35,11 @@ def find_spans(text: str | Doc, min_confidence: float = MIN_CONFIDENCE,
     doc = text if isinstance(text, Doc) else Doc(text)
     proposals = [s for det in DETECTORS for s in det.find_text(doc)]
     if extra is not None:
-        proposals.extend(extra(doc))
+        added = list(extra(doc))
+        vetoes = [v for v in added if isinstance(v, Veto)]
+        proposals = [s for s in proposals if s.entity is not Entity.PERSON_NAME
+                     or not any(s.start < v.end and v.start < s.end for v in vetoes)]
+        proposals.extend(s for s in added if isinstance(s, Span))
     proposals.sort(key=lambda s: (-s.confidence, s.start - s.end, s.start))
     taken: list[Span] = []
     for span in proposals:
