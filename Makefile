@@ -1,10 +1,11 @@
 # Two commands on a fresh machine: `make demo` and `make test`. Each creates .venv and installs
-# what it needs (Python 3.11+, PyPI). `make bench` runs the benchmarks; `make lint` runs ruff.
+# what it needs (Python 3.11+, PyPI). `make bench` runs the benchmarks, `make bench-detection` the
+# detection head-to-head against presidio; `make lint` runs ruff.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench bench-detection clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,13 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
+
+$(VENV)/.presidio: pyproject.toml $(VENV)/.dev
+	$(BIN)/python -m pip install -q -e '.[test,bench,presidio]'
+	touch $@
+
+bench-detection: $(VENV)/.presidio
+	$(BIN)/python -m bench.detection
 
 clean:
 	rm -rf $(VENV) spillguard-demo bench/out .pytest_cache

@@ -168,3 +168,11 @@ def test_demo(tmp_path: Path) -> None:
     assert (tmp_path / "demo/published/FY23_Q4_detentionStats.xlsx").is_file()
     release = tmp_path / "demo/release/FY24_Q1_detentionStats.xlsx"
     assert invoke("scan", release).exit_code == 1
+    # the prose example: the methodology note names a detainee, not the Secretary
+    memo = invoke("scan", tmp_path / "demo/release/FY24_Q1_methodology.txt", "--format", "json")
+    assert memo.exit_code == 0  # medium: reviewed, not blocking
+    finding = json.loads(memo.stdout)["findings"][0]
+    assert (finding["rule"], finding["location"]["line"], finding["location"]["column"]) == ("SG205", 6, 10)
+    assert [d["entity"] for d in finding["detections"]] == [
+        "PERSON_NAME", "A_NUMBER", "NATIONALITY", "DATE_OF_BIRTH", "FACILITY"]
+    assert "Whitfield" not in memo.stdout

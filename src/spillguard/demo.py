@@ -22,6 +22,7 @@ RECORDS = 6_252
 SEED = 2022
 LAST_QUARTER = "published/FY23_Q4_detentionStats.xlsx"
 THIS_QUARTER = "release/FY24_Q1_detentionStats.xlsx"
+MEMO = "release/FY24_Q1_methodology.txt"
 
 
 def _aggregate(book: Book, roster: list[Person], fiscal: str) -> None:
@@ -59,13 +60,36 @@ def build_this_quarter(path: Path) -> None:
     path.write_bytes(book.to_bytes())
 
 
+def build_memo(path: Path) -> None:
+    """The methodology note published with the tables: its worked example is a real case."""
+    p = list(people(RECORDS, seed=SEED))[41]
+    a = p.a_number
+    path.write_text(
+        "Detention Statistics FY2024 Q1 — Methodology\n\n"
+        "Counts are of unique individuals booked in during the quarter. A person transferred\n"
+        "between facilities is counted once, at the first facility.\n\n"
+        f"Example: {p.name} (A# {a[:3]}-{a[3:6]}-{a[6:]}), a {DEMONYM[p.country]} national born\n"
+        f"{p.birth:%B %-d, %Y}, was booked into {p.facility} and transferred twice; she is\n"
+        "counted once in the facility table.\n\n"
+        "Secretary Laura Whitfield approved the release on January 12, 2024.\n",
+        encoding="utf-8")
+
+
+#: English demonyms of the demo population's countries
+DEMONYM = {"Mexico": "Mexican", "Guatemala": "Guatemalan", "Honduras": "Honduran", "El Salvador": "Salvadoran",
+           "Venezuela": "Venezuelan", "Colombia": "Colombian", "Haiti": "Haitian", "Brazil": "Brazilian",
+           "China": "Chinese", "Russia": "Russian", "Ukraine": "Ukrainian", "Egypt": "Egyptian",
+           "Mauritania": "Mauritanian", "India": "Indian", "Guinea": "Guinean", "Senegal": "Senegalese"}
+
+
 def run(folder: Path, console: Console) -> int:
     last, this = folder / LAST_QUARTER, folder / THIS_QUARTER
     console.print(f"[bold]spillguard demo[/] — building the scenario in {folder}/ (fixed seed {SEED})")
     build_last_quarter(last)
     build_this_quarter(this)
+    build_memo(folder / MEMO)
     outcomes = []
-    for label, path in (("Last quarter, as published", last), ("This quarter's routine update", this)):
+    for label, path in (("Last quarter, as published", last), ("This quarter's routine update", this.parent)):
         console.rule(f"{label}: spillguard scan {path}")
         report = scan([path], Config())
         text_report.render(report, console)
@@ -74,6 +98,8 @@ def run(folder: Path, console: Console) -> int:
     console.print(f"Last quarter: [bold]{outcomes[0]}[/] (exit {1 if outcomes[0] == 'block' else 0}).  "
                   f"Routine update: [bold]{outcomes[1]}[/] (exit {1 if outcomes[1] == 'block' else 0}).")
     console.print("The update looks like last quarter on screen, but its pivot cache carries every "
-                  "individual record, although the source sheet was deleted. In CI, `spillguard scan` "
-                  "exits 1 and the upload stops.")
+                  "individual record, although the source sheet was deleted. The methodology note's "
+                  "worked example names a real detainee (a medium finding, with line and column); the "
+                  "Secretary named in it is not flagged. In CI, `spillguard scan` exits 1 and the "
+                  "upload stops.")
     return 0 if outcomes == ["pass", "block"] else 1

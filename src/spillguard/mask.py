@@ -36,11 +36,13 @@ def mask_ssn(digits: str) -> str:
 
 
 def mask_date(value: str) -> str:
-    """``1990-01-02`` → ``19**-**-**``, ``02/01/1990`` → ``**/**/19**``: the century only."""
+    """``1990-01-02`` → ``19**-**-**``, ``March 3, 1990`` → ``*** *, 19**``: the century only
+    (month names are masked too: with the century they narrow a birth date to a month)."""
     year = re.search(r"(?<!\d)\d{4}(?!\d)", value)
     keep = year.start() if year else -10
-    return "".join(ch if (not ch.isdigit() or i in (keep, keep + 1)) else "*"
-                   for i, ch in enumerate(value))
+    masked = "".join(ch if (not ch.isdigit() or i in (keep, keep + 1)) else "*"
+                     for i, ch in enumerate(value))
+    return re.sub(r"[^\W\d_]{3,}\.?", "***", masked)
 
 
 def mask_email(value: str) -> str:

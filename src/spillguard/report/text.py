@@ -7,6 +7,9 @@ from rich.markup import escape
 
 from spillguard.model import Finding, Report, Severity
 
+#: detections listed under a text finding; the JSON report has them all (up to 100)
+DETECTIONS_SHOWN = 5
+
 _STYLE = {Severity.CRITICAL: "bold white on red", Severity.HIGH: "bold red",
           Severity.MEDIUM: "yellow", Severity.LOW: "cyan", Severity.INFO: "dim"}
 
@@ -41,6 +44,11 @@ def _finding(console: Console, f: Finding) -> None:
         console.print(f"{pad}[dim]e.g.:[/] {escape('  ·  '.join(f.samples[:3]))}")
     if f.why:
         console.print(f"{pad}[dim]why:[/] {escape(f.why)}", overflow="fold")
+    for d in f.detections[:DETECTIONS_SHOWN]:
+        at = f"{d.line}:{d.column}" if d.line is not None else "-"
+        console.print(f"{pad}[dim]at {at}:[/] {d.entity.value} {escape(d.sample)} [dim]({d.confidence:.2f})[/]")
+    if len(f.detections) > DETECTIONS_SHOWN:
+        console.print(f"{pad}[dim]… {len(f.detections) - DETECTIONS_SHOWN:,} more in the JSON report[/]")
 
 
 def render(report: Report, console: Console) -> None:
