@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -145,7 +146,7 @@ class Nationality(Detector):
                 yield Span(self.entity, p[0], p[1], value, "demonym describing a person", 0.75)
 
 
-def _lexicon_hits(doc: Doc, kinds: Kind) -> Iterator[tuple[int, int, Kind]]:
+def _lexicon_hits(doc: Doc, kinds: int) -> Iterator[tuple[int, int, int]]:
     """(start, end, kinds) of words and phrases in the given lists, longest first at a start."""
     hits = [(w.start, w.end, w.kinds) for w in doc.words if w.kinds & kinds]
     hits += [(p.start, p.end, p.kinds) for p in doc.phrases if p.kinds & kinds]
@@ -180,12 +181,13 @@ class Facility(Detector):
                         r"Residential Center|Immigration Removal Centre|Transitional Center)\b")
 
     def find_text(self, doc: Doc) -> Iterator[Span]:
-        taken: list[tuple[int, int]] = []
-        for start, end, _ in _lexicon_hits(doc, Kind.FACILITY):
-            taken.append((start, end))
+        taken = [(start, end) for start, end, _ in _lexicon_hits(doc, Kind.FACILITY)]
+        for start, end in taken:
             yield Span(self.entity, start, end, doc.text[start:end], "known detention facility", 0.95)
+        starts = [s for s, _ in taken]  # sorted, not overlapping
         for m in self._shape.finditer(doc.text):
-            if not any(s < m.end() and m.start() < e for s, e in taken):
+            i = bisect.bisect_left(starts, m.end())  # known names starting before this match ends
+            if i == 0 or taken[i - 1][1] <= m.start():
                 yield Span(self.entity, m.start(), m.end(), m.group(), "'… Detention Center' shape", 0.8)
 
 

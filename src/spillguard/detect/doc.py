@@ -20,7 +20,7 @@ class Word:
     start: int
     end: int
     text: str
-    kinds: Kind
+    kinds: int
 
     @property
     def capitalised(self) -> bool:
@@ -41,7 +41,7 @@ class Word:
 class Phrase:
     start: int
     end: int
-    kinds: Kind
+    kinds: int
 
 
 class Doc:
@@ -54,7 +54,7 @@ class Doc:
 
     @cached_property
     def _analysis(self) -> tuple[list[Word], list[Phrase]]:
-        words = [Word(m.start(), m.end(), m.group(), Kind(0)) for m in _WORD.finditer(self.text)]
+        words = [Word(m.start(), m.end(), m.group(), 0) for m in _WORD.finditer(self.text)]
         starts = [w.start for w in words]
         phrases: list[Phrase] = []
         for start, end, kinds, n in matches(self.folded):

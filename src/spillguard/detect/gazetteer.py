@@ -9,7 +9,6 @@ matching returns every list an entry belongs to ("cruz" is a given name and a su
 from __future__ import annotations
 
 import unicodedata
-from enum import IntFlag
 from functools import cache
 
 import ahocorasick_rs
@@ -17,7 +16,9 @@ import ahocorasick_rs
 from spillguard.detect import lexicon
 
 
-class Kind(IntFlag):
+class Kind:
+    """Bit flags of the word lists (plain ints: enum flag arithmetic is slow in a hot loop)."""
+
     GIVEN = 1
     SURNAME = 2
     STOP = 4  # capitalised words that are never names (institutions, months, table words)
@@ -60,14 +61,14 @@ def fold_same_length(text: str) -> str:
 
 
 @cache
-def entries() -> dict[str, Kind]:
+def entries() -> dict[str, int]:
     """Every folded word or phrase with the lists it belongs to."""
-    out: dict[str, Kind] = {}
+    out: dict[str, int] = {}
 
-    def add(words: frozenset[str] | set[str], kind: Kind) -> None:
+    def add(words: frozenset[str] | set[str], kind: int) -> None:
         for w in words:
             if w:
-                out[w] = out.get(w, Kind(0)) | kind
+                out[w] = out.get(w, 0) | kind
 
     add(lexicon.given_names(), Kind.GIVEN)
     add(lexicon.surnames(), Kind.SURNAME)
@@ -85,14 +86,14 @@ def entries() -> dict[str, Kind]:
 
 
 @cache
-def _automaton() -> tuple[ahocorasick_rs.AhoCorasick, list[Kind], list[int]]:
+def _automaton() -> tuple[ahocorasick_rs.AhoCorasick, list[int], list[int]]:
     items = sorted(entries().items())
     patterns = [f" {w} " for w, _ in items]
     return (ahocorasick_rs.AhoCorasick(patterns), [k for _, k in items],
             [w.count(" ") + 1 for w, _ in items])
 
 
-def matches(folded: str) -> list[tuple[int, int, Kind, int]]:
+def matches(folded: str) -> list[tuple[int, int, int, int]]:
     """(start, end, kinds, words) of every entry found in the folded text, by start."""
     automaton, kinds, nwords = _automaton()
     found = automaton.find_matches_as_indexes(f" {folded} ", overlapping=True)

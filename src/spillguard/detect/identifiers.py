@@ -249,4 +249,4 @@ _NEGATIVE_WINDOW = 25
 def _negative_before(doc: Doc, start: int) -> bool:
     """A number announced as something else: "Invoice 123-45-6789", "order no. A1234567"."""
     words = doc.before(start, _NEGATIVE_WINDOW).split()[-3:]
-    return any(entries().get(w, Kind(0)) & Kind.NEGATIVE for w in words)
+    return any(entries().get(w, 0) & Kind.NEGATIVE for w in words)

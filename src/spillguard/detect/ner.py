@@ -90,11 +90,11 @@ def _span(doc: Doc, start: int, end: int, label: str, score: float, why: str) ->
         return Veto(start, end)
     if label in PERSON_LABELS:
         # the same never-a-name rules as the lexicon recogniser: no places, no institutions
-        kinds = [entries().get(w, Kind(0)) for w in words]
+        kinds = [entries().get(w, 0) for w in words]
         if not words or all(k & (Kind.STOP | Kind.COUNTRY | Kind.PLACE) for k in kinds) \
                 or kinds[0] & Kind.HEAD or kinds[-1] & Kind.HEAD:
             return None
         return Span(Entity.PERSON_NAME, start, end, value, why, round(score, 2))
-    if label in NATIONALITY_LABELS and entries().get(" ".join(words), Kind(0)) & Kind.DEMONYM:
+    if label in NATIONALITY_LABELS and entries().get(" ".join(words), 0) & Kind.DEMONYM:
         return Span(Entity.NATIONALITY, start, end, value, why, round(min(score, 0.7), 2))
     return None

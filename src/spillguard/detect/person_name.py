@@ -3,6 +3,7 @@ given-name and surname lexicons of the cultures concerned, honorifics and contex
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -133,14 +134,15 @@ class PersonName(Detector):
 
 def _phrase_blocked(doc: Doc) -> set[int]:
     """Word indexes inside multi-word places, facilities, countries or stop phrases."""
-    if not doc.phrases:
-        return set()
     out: set[int] = set()
-    for i, w in enumerate(doc.words):
-        for p in doc.phrases:
-            if p.start <= w.start and w.end <= p.end and p.kinds & (PLACE_LIKE | Kind.STOP):
-                out.add(i)
-                break
+    starts = [w.start for w in doc.words]
+    for p in doc.phrases:
+        if not p.kinds & (PLACE_LIKE | Kind.STOP):
+            continue
+        i = bisect.bisect_left(starts, p.start)
+        while i < len(starts) and doc.words[i].end <= p.end:
+            out.add(i)
+            i += 1
     return out
 
 
@@ -214,10 +216,10 @@ def _inverted(doc: Doc, words: list[Word], run: tuple[int, int], nxt: tuple[int,
         or (a[1] - a[0] == 1 and bool(first_a.kinds & Kind.SURNAME))
 
 
-def _context(doc: Doc, words: list[Word], first: int) -> Kind:
+def _context(doc: Doc, words: list[Word], first: int) -> int:
     """What stands right before a name: an honorific or an official's title (only title words
     between them: "Acting Deputy Director"), or a person cue among the few words before."""
-    out = Kind(0)
+    out = 0
     k = first - 1
     while k >= 0 and words[k].kinds & (Kind.HONORIFIC | Kind.OFFICIAL) and first - k <= _CONTEXT_WORDS \
             and re.fullmatch(r"\.?[ \t]+", doc.text[words[k].end:words[k + 1].start]):

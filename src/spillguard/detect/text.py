@@ -7,6 +7,7 @@ minimum confidence are dropped. An optional NER plug-in adds its own proposals.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -41,11 +42,15 @@ def find_spans(text: str | Doc, min_confidence: float = MIN_CONFIDENCE,
                      or not any(s.start < v.end and v.start < s.end for v in vetoes)]
         proposals.extend(s for s in added if isinstance(s, Span))
     proposals.sort(key=lambda s: (-s.confidence, s.start - s.end, s.start))
+    # taken spans never overlap, so kept sorted by start only the neighbours need checking
+    starts: list[int] = []
     taken: list[Span] = []
     for span in proposals:
         if span.confidence < min_confidence:
             break
-        if any(span.start < t.end and t.start < span.end for t in taken):
+        i = bisect.bisect_left(starts, span.start)
+        if (i > 0 and taken[i - 1].end > span.start) or (i < len(taken) and taken[i].start < span.end):
             continue
-        taken.append(span)
-    return sorted(taken, key=lambda s: s.start)
+        starts.insert(i, span.start)
+        taken.insert(i, span)
+    return taken
