@@ -91,8 +91,11 @@ class PersonName(Detector):
                 words = folded.gather(idx).str.split(" ")
                 known = words.list.eval(pl.element().is_in(_known_names()) | pl.element().is_in(_particles()))
                 shape = shape.scatter(idx, known.list.all())
-        # "Guadalupe" is a place and a name: a known name is not excluded as a place
-        not_place = ~folded.is_in(_places()) | folded.is_in(_known_names())
+        not_place = ~folded.is_in(_places())
+        if not not_place.all():
+            # "Guadalupe" is a place and a name: a known name is not excluded as a place
+            idx = (~not_place).fill_null(False).arg_true()
+            not_place = not_place.scatter(idx, folded.gather(idx).is_in(_known_names()))
         no_stopword = ~folded.str.contains(_stopword_regex())
         return shape & not_place & no_stopword & (v.str.len_chars() <= 80)
 
