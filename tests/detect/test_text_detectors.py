@@ -148,3 +148,12 @@ def test_min_confidence_drops_weak_spans() -> None:
     text = "file A212345678 reviewed"  # the A-pattern without context words: 0.85
     assert [s.confidence for s in find_spans(text)] == [0.85]
     assert find_spans(text, min_confidence=0.9) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # regression: trimming unknown words of ALL-CAPS text cut unknown surnames in mixed text
+    ("Transfer of XICARÁ, Héctor approved", "XICARÁ, Héctor"),
+    ("At 0315 hours detainee ANA XICARÁ reported chest pain.", "ANA XICARÁ"),
+])
+def test_capitalised_names_in_mixed_text_keep_unknown_surnames(text: str, name: str) -> None:
+    assert found(text) == [("PERSON_NAME", name)]

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from spillguard.detect.attributes import Address, DateOfBirth, Facility, Nationality
+from spillguard.detect.a_number import ANumber
+from spillguard.detect.address import Address
 from spillguard.detect.base import Detector
-from spillguard.detect.identifiers import I94, ANumber, Email, Passport, Phone, Ssn, UscisReceipt
+from spillguard.detect.date_of_birth import DateOfBirth
+from spillguard.detect.email import Email
+from spillguard.detect.facility import Facility
+from spillguard.detect.i94 import I94
+from spillguard.detect.nationality import Nationality
+from spillguard.detect.passport import Passport
 from spillguard.detect.person_name import PersonName
+from spillguard.detect.phone import Phone
+from spillguard.detect.ssn import Ssn
+from spillguard.detect.uscis_receipt import UscisReceipt
 
 DETECTORS: tuple[Detector, ...] = (
     ANumber(),

@@ -78,6 +78,20 @@ class Doc:
     def phrases(self) -> list[Phrase]:
         return self._analysis[1]
 
+    def hits(self, kinds: int) -> list[tuple[int, int, int]]:
+        """(start, end, kinds) of words and phrases in the given lists, not overlapping: at one
+        start the longest wins ("El Salvador" over "Salvador")."""
+        found = [(w.start, w.end, w.kinds) for w in self.words if w.kinds & kinds]
+        found += [(p.start, p.end, p.kinds) for p in self.phrases if p.kinds & kinds]
+        found.sort(key=lambda h: (h[0], -h[1]))
+        out: list[tuple[int, int, int]] = []
+        end = -1
+        for h in found:
+            if h[0] >= end:
+                end = h[1]
+                out.append(h)
+        return out
+
     @cached_property
     def _line_starts(self) -> list[int]:
         return [0] + [m.end() for m in re.finditer("\n", self.text)]

@@ -242,10 +242,14 @@ def _score(doc: Doc, words: list[Word], first: int, last: int, *, inverted: bool
     while last - first > 2 and not words[first].kinds & NAME and words[first + 1].kinds & Kind.GIVEN \
             and _sentence_start(doc, words[first]):
         first += 1
-    # ALL CAPS says nothing about names: unknown words at either end are not part of one
-    while last - first > 1 and words[last - 1].upper and not words[last - 1].kinds & NAME:
+    # In ALL-CAPS text capitals say nothing about names: unknown words at either end of the
+    # run are not part of one ("DETAINEE MARIA LOPEZ REPORTED PAIN"). A capitalised name in
+    # mixed-case text ("detainee ANA XICARÁ said") keeps its unknown surname.
+    shouting = not inverted and ((first > 0 and words[first - 1].upper)
+                                 or (last < len(words) and words[last].upper))
+    while shouting and last - first > 1 and words[last - 1].upper and not words[last - 1].kinds & NAME:
         last -= 1
-    while last - first > 1 and words[first].upper and not words[first].kinds & NAME:
+    while shouting and last - first > 1 and words[first].upper and not words[first].kinds & NAME:
         first += 1
     parts = [w for w in words[first:last] if not (w.kinds & Kind.PARTICLE and not w.capitalised)]
     names = [w for w in parts if not w.initial]

@@ -1,0 +1,68 @@
+"""Alien Registration Number (A-number)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import polars as pl
+
+from spillguard.detect.base import Detector, Span, digits
+from spillguard.detect.context import CONTEXT_GAP, negative_before
+from spillguard.detect.doc import Doc
+from spillguard.mask import mask_a_number
+from spillguard.model import Entity
+
+_A_WORDS = re.compile(r"\b(?:a number|a no|alien|uscis|numero a|a file)\b[\s:no]*$")
+
+
+class ANumber(Detector):
+    """Alien Registration Number: ``A`` + 7–9 digits, written in many ways (FIELD.md).
+
+    No public checksum exists, so the bare 9-digit form counts only under an A-number header.
+    """
+
+    entity = Entity.A_NUMBER
+    header_terms = (
+        "a number", "a no", "a nbr", "a num", "anumber", "a file", "a file no", "alien",
+        "alien no", "alien number", "alien registration", "alien reg no", "uscis no",
+        "uscis number", "numero a", "no a", "numero de extranjero", "a no number",
+    )
+    header_excludes = ("a number of", "number of")
+    _prefixed = r"(?i)^(?:a\s*(?:no\.?|#|-|\.)?\s*-?\s*|uscis\s*#?\s*:?\s*)(?:\d{7,9}|\d{3}[- ]\d{3}[- ]\d{3})$"
+    _bare = r"^(?:\d{7,9}|\d{3}[- ]\d{3}[- ]\d{3})$"
+    _text = re.compile(
+        r"(?<![\w-])(?:A(?:-|\s?#\s?|\s)?(?P<a>\d{3}-\d{3}-\d{3}|\d{7,9})"
+        r"|(?i:uscis\s?#?\s?:?\s?)(?P<u>\d{3}-?\d{3}-?\d{3}))(?![\w-])"
+    )
+    _ctx = re.compile(
+        r"(?i)(?:\bA[-\s]?(?:number|no\.?|#)|\balien\s+(?:registration\s+)?(?:number|no\.?|#)"
+        r"|n[uú]mero\s+(?:A|de\s+extranjero)\b)" + CONTEXT_GAP + r"(?P<d>\d{3}-\d{3}-\d{3}|\d{8,9})(?!\d)"
+    )
+
+    def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
+        ok = values.str.contains(self._prefixed)
+        if header_hit:
+            ok = ok | values.str.contains(self._bare)
+        return ok  # both patterns already demand 7 to 9 digits
+
+    def normalize(self, values: pl.Series) -> pl.Series:
+        return digits(values).str.zfill(9)
+
+    def mask(self, value: str) -> str:
+        return mask_a_number(re.sub(r"\D", "", value))
+
+    def find_text(self, doc: Doc) -> Iterator[Span]:
+        seen: set[int] = set()
+        for m in self._ctx.finditer(doc.text):
+            seen.add(m.start("d"))
+            yield Span(self.entity, m.start("d"), m.end("d"), m.group("d"), "digits after A-number words", 0.97)
+        for m in self._text.finditer(doc.text):
+            if m.start() in seen or m.start(m.lastgroup or 0) in seen:
+                continue
+            if negative_before(doc, m.start()):
+                continue  # "Invoice A12345678", "order no. A1234567"
+            if _A_WORDS.search(doc.before(m.start(), 30)):
+                yield Span(self.entity, m.start(), m.end(), m.group(0), "A-number pattern after A-number words", 0.99)
+            else:
+                yield Span(self.entity, m.start(), m.end(), m.group(0), "A-number pattern", 0.85)

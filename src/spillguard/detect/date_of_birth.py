@@ -1,0 +1,93 @@
+"""Dates of birth: parsed in any common written form; in text only near birth words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import polars as pl
+
+from spillguard.detect.base import Detector, Span
+from spillguard.detect.doc import Doc
+from spillguard.mask import mask_date
+from spillguard.model import Entity
+
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%d-%m-%Y",
+                 "%m-%d-%Y", "%d %b %Y", "%b %d, %Y", "%d %B %Y", "%B %d, %Y")
+
+
+def parse_dates(values: pl.Series) -> pl.Series:
+    """Dates in any common written form (ISO date-times too) → pl.Date, else null.
+
+    The format that parses most of a sample is tried on every value; the others only on the
+    values still unparsed (a column is almost always written in one format).
+    """
+    v = values.str.strip_chars()
+    if v.str.contains(":", literal=True).any():
+        v = v.str.replace(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2})?.*$", "$1")
+    sample = v.drop_nulls().head(200)
+    ranked = sorted(_DATE_FORMATS, key=lambda f: -int(sample.str.to_date(f, strict=False).is_not_null().sum()))
+    out = v.str.to_date(ranked[0], strict=False)
+    present = v.is_not_null() & (v != "")
+    for fmt in ranked[1:]:
+        missing = out.is_null() & present
+        if not missing.any():
+            break
+        idx = missing.arg_true()
+        out = out.scatter(idx, v.gather(idx).str.to_date(fmt, strict=False))
+    return out
+
+
+_MONTH = r"[A-Za-z\u00e9\u00fb]{3,10}\.?"
+#: dates as prose writes them: ISO, numeric, "3 March 1990", "March 3, 1990", "3 de marzo de 1990"
+_TEXT_DATE = (r"\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"
+              rf"|\d{{1,2}}\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}")
+
+
+class DateOfBirth(Detector):
+    """A date column whose header says birth, or whose values look like a population's births.
+
+    Without a header, plain dates are not birth dates unless they spread over decades with a
+    plausible median age: book-in dates and report dates cluster within a few years.
+    """
+
+    entity = Entity.DATE_OF_BIRTH
+    header_terms = ("dob", "d o b", "date of birth", "birth date", "birthdate", "birthday", "born",
+                    "fecha de nacimiento", "fecha nacimiento", "f nacimiento", "nacimiento",
+                    "date de naissance", "birth", "fec nac", "fnac")
+    header_excludes = ("country of birth", "place of birth", "birth country", "pais de nacimiento",
+                       "lugar de nacimiento", "birth place", "birthplace")
+    _ctx = re.compile(
+        r"(?i)\b(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|fecha\s+de\s+nacimiento"
+        r"|f\.?\s?nac\.?|nacid[oa]\s+el|n[ée]e?\s+le|date\s+de\s+naissance)\s*[:\-]?\s*(?:on\s+|el\s+)?"
+        rf"({_TEXT_DATE})"
+    )
+
+    def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
+        d = parse_dates(values)
+        today = date.today()
+        return d.is_not_null() & (d <= today) & (d.dt.year() >= today.year - 110)
+
+    def column_ok(self, values: pl.Series, matched: pl.Series, header_hit: bool) -> bool:
+        if header_hit:
+            return True
+        d = parse_dates(values.filter(matched)).drop_nulls()
+        if len(d) < self.min_matches_without_header:
+            return False
+        years = d.dt.year().cast(pl.Float64)
+        age = date.today().year - years.median()
+        spread = years.quantile(0.75) - years.quantile(0.25)
+        distinct = d.n_unique() / len(d)
+        return bool(age >= 15 and spread >= 8 and distinct >= 0.3)
+
+    def normalize(self, values: pl.Series) -> pl.Series:
+        return parse_dates(values).cast(pl.Utf8)
+
+    def mask(self, value: str) -> str:
+        return mask_date(value.strip())
+
+    def find_text(self, doc: Doc) -> Iterator[Span]:
+        # plain dates elsewhere (report dates, book-in dates) are not birth dates
+        for m in self._ctx.finditer(doc.text):
+            yield Span(self.entity, m.start(1), m.end(1), m.group(1), "date after birth words", 0.95)
