@@ -132,7 +132,8 @@ class Scanner:
     def _judge(self, content: Content) -> Finding | None:
         show = self.config.show_values
         if isinstance(content, Table):
-            return table_finding(content, profile(content, show_values=show))
+            return table_finding(content, profile(content, show_values=show,
+                                                  min_confidence=self.config.min_confidence))
         if isinstance(content, Text):
             doc = Doc(content.text)
             spans = find_spans(doc, self.config.min_confidence, self.ner)

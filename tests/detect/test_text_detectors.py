@@ -18,6 +18,8 @@ POSITIVES = [
     ("A-Number: 201555123", "A_NUMBER", "201555123"),
     ("his alien number 212345678 is on file", "A_NUMBER", "212345678"),
     ("número A 212345678", "A_NUMBER", "212345678"),
+    ("Alien: 212345678", "A_NUMBER", "212345678"),
+    ("alien # 212-345-678", "A_NUMBER", "212-345-678"),
     ("file A212345678 reviewed", "A_NUMBER", "A212345678"),
     ("USCIS# 212345678", "A_NUMBER", "USCIS# 212345678"),
     # SSN

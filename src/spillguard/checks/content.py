@@ -67,15 +67,22 @@ def _where(content: Table | Text) -> str:
 
 
 def _samples(profile: TableProfile) -> list[str]:
-    """One sample per entity, identifiers first, three at most."""
+    """One sample per entity, identifiers first, three at most; free-text columns after."""
     out: list[str] = []
-    for entity in profile.entities:
-        col = next(c for c in profile.columns if c.entity is entity)
-        if col.samples:
+    for col in sorted(profile.columns, key=lambda c: profile.entities.index(c.entity)):
+        if col.samples and len(out) < 3:
             out.append(col.samples[0])
-        if len(out) == 3:
-            break
+    for prose in profile.prose:
+        out.extend(prose.samples[:max(0, 3 - len(out))])
     return out
+
+
+def _prose_people(prof: TableProfile) -> int:
+    """Without an identifier column: the rows whose free text holds a direct identifier, or
+    every row when the identifiers are in columns that could not be de-duplicated."""
+    if prof.prose and not any(c.entity in DIRECT_IDENTIFIERS for c in prof.columns):
+        return max(p.rows_with_identifier for p in prof.prose)
+    return prof.rows
 
 
 def table_finding(table: Table, prof: TableProfile) -> Finding | None:
@@ -84,11 +91,12 @@ def table_finding(table: Table, prof: TableProfile) -> Finding | None:
     entities = prof.entities
     direct = [e for e in entities if e in DIRECT_IDENTIFIERS]
     hidden = table.visibility.hidden
-    why = "; ".join(c.explain() for c in prof.columns)
+    why = "; ".join([c.explain() for c in prof.columns] + [p.explain() for p in prof.prose])
     if table.note:
         why = f"{table.note}. {why}" if why else table.note
+    confidence = max([c.confidence for c in prof.columns] + [p.confidence for p in prof.prose], default=None)
     common = {"entities": entities, "rows": prof.rows, "samples": _samples(prof), "why": why,
-              "confidence": max((c.confidence for c in prof.columns), default=None)}
+              "confidence": confidence}
 
     if table.visibility is Visibility.METADATA:
         if not entities:
@@ -98,13 +106,14 @@ def table_finding(table: Table, prof: TableProfile) -> Finding | None:
                         records=sum(c.matches for c in prof.columns), **common)
     if direct and len(entities) >= 2:
         rule = "SG201" if hidden else "SG202"
-        count = prof.people if prof.people is not None else prof.rows
+        count = prof.people if prof.people is not None else _prose_people(prof)
         title = f"{count:,} personal records {_where(table)}: {words(entities)}"
         return _finding(rule, title, table, records=count, **common)
     if direct:
         rule = "SG204" if hidden else "SG203"
-        title = f"A column of {words(entities)} {_where(table)} ({prof.people or prof.rows:,} values)"
-        return _finding(rule, title, table, records=prof.people, **common)
+        count = prof.people if prof.people is not None else _prose_people(prof)
+        title = f"A column of {words(entities)} {_where(table)} ({count:,} values)"
+        return _finding(rule, title, table, records=count, **common)
     if Entity.DATE_OF_BIRTH in entities:
         title = f"Birth dates {_where(table)} ({prof.rows:,} rows)"
         return _finding("SG206", title, table, **common)

@@ -36,7 +36,7 @@ class ANumber(Detector):
         r"|(?i:uscis\s?#?\s?:?\s?)(?P<u>\d{3}-?\d{3}-?\d{3}))(?![\w-])"
     )
     _ctx = re.compile(
-        r"(?i)(?:\bA[-\s]?(?:number|no\.?|#)|\balien\s+(?:registration\s+)?(?:number|no\.?|#)"
+        r"(?i)(?:\bA[-\s]?(?:number|no\.?|#)|\balien(?:\s+registration)?(?:\s*(?:number|no\.?|#))?"
         r"|n[uú]mero\s+(?:A|de\s+extranjero)\b)" + CONTEXT_GAP + r"(?P<d>\d{3}-\d{3}-\d{3}|\d{8,9})(?!\d)"
     )
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from spillguard.detect import DETECTORS, Detector
+from spillguard.detect.prose import ProseColumn, prose_columns, scan_column
+from spillguard.detect.text import MIN_CONFIDENCE
 from spillguard.model import IDENTIFIER_PRIORITY, Entity, Table
 
 SAMPLE_ROWS = 2_000
@@ -55,13 +57,13 @@ class TableProfile:
     cells: int = 0
     columns: list[ColumnProfile] = field(default_factory=list)
     people: int | None = None
+    #: free-text columns in which the text detectors found something
+    prose: list[ProseColumn] = field(default_factory=list)
 
     @property
     def entities(self) -> list[Entity]:
-        seen: dict[Entity, None] = {}
-        for col in sorted(self.columns, key=lambda c: _entity_rank(c.entity)):
-            seen.setdefault(col.entity, None)
-        return list(seen)
+        found = {col.entity for col in self.columns} | {e for p in self.prose for e in p.counts}
+        return sorted(found, key=_entity_rank)
 
 
 def _entity_rank(entity: Entity) -> int:
@@ -102,10 +104,12 @@ def classify(headers: list[str], sample: pl.DataFrame) -> list[ColumnProfile]:
     return chosen
 
 
-def profile(table: Table, *, show_values: bool = False) -> TableProfile:
+def profile(table: Table, *, show_values: bool = False, min_confidence: float = MIN_CONFIDENCE) -> TableProfile:
     """Consume the table's batches once and return what it holds."""
     result = TableProfile()
     hashes: list[pl.Series] = []
+    prose: list[ProseColumn] = []
+    classified = False
     for batch in table.batches:
         if batch.height == 0:
             continue
@@ -115,8 +119,14 @@ def profile(table: Table, *, show_values: bool = False) -> TableProfile:
         row_has = present.select(pl.any_horizontal(pl.all())).to_series()
         result.rows += int(row_has.sum())
         result.cells += int(present.sum().sum_horizontal()[0])
-        if not result.columns and result.rows and not hashes:
-            result.columns = classify(table.headers, batch.head(SAMPLE_ROWS))
+        if not classified and result.rows:
+            classified = True
+            sample = batch.head(SAMPLE_ROWS)
+            result.columns = classify(table.headers, sample)
+            prose = prose_columns(table.headers, sample, {c.index for c in result.columns})
+        for pc in prose:
+            scan_column(pc, batch.get_column(f"c{pc.index}"), min_confidence=min_confidence,
+                        show_values=show_values)
         matched_by: dict[int, tuple[pl.Series, pl.Series]] = {}
         for col in result.columns:
             raw = batch.get_column(f"c{col.index}").str.strip_chars()
@@ -134,6 +144,7 @@ def profile(table: Table, *, show_values: bool = False) -> TableProfile:
             hashes.append(key.drop_nulls().hash())
     # Confirm on every row: a column whose share fell below the bar is dropped.
     result.columns = [c for c in result.columns if c.share >= _bar(c)]
+    result.prose = [p for p in prose if p.counts]
     kept = {c.entity for c in result.columns}
     if hashes and kept & set(IDENTIFIER_PRIORITY):
         result.people = pl.concat(hashes).n_unique()
