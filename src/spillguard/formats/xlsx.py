@@ -14,13 +14,13 @@ from collections.abc import Iterator
 
 import python_calamine as calamine
 
-from spillguard.errors import CorruptFile, EncryptedFile, PartNotInspected
-from spillguard.formats import ooxml_props, xlsx_parts
+from spillguard.errors import CorruptFile, EncryptedFile
+from spillguard.formats import ooxml_package, ooxml_props, xlsx_parts
 from spillguard.formats.base import Context, Source
 from spillguard.formats.ooxml import SafeZip, local
 from spillguard.formats.xlsx_grid import SheetGrid, camouflaged_styles, prepass
 from spillguard.formats.xlsx_pivot import pivot_tables
-from spillguard.model import Content, Incomplete, Location, Notice, Text, Visibility
+from spillguard.model import Content, Location, Text, Visibility
 
 NAME = "xlsx"
 MAIN_PART = "xl/workbook.xml"
@@ -111,27 +111,29 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
     finally:
         cal.close()
 
-    for definition in sorted(set(wb.pivot_definitions) | _matching(z, r"xl/pivotCache/pivotCacheDefinition\d*\.xml")):
+    definitions = ooxml_package.matching(z, r"xl/pivotCache/pivotCacheDefinition\d*\.xml")
+    for definition in sorted(set(wb.pivot_definitions) | definitions):
         handled.add(definition)
         handled.update(t for _, t in z.rels(definition).values())
         yield from pivot_tables(z, definition, loc, wb.names, wb.names - wb.visible, ctx.limits.batch_rows)
-    for part in sorted(_matching(z, r"xl/charts/chart\d*\.xml")):
+    for part in sorted(ooxml_package.matching(z, r"xl/charts/chart\d*\.xml")):
         handled.add(part)
         yield from xlsx_parts.chart_caches(z, part, loc, wb.visible)
-    for part in sorted(set(wb.external_links) | _matching(z, r"xl/externalLinks/externalLink\d*\.xml")):
+    for part in sorted(set(wb.external_links) | ooxml_package.matching(z, r"xl/externalLinks/externalLink\d*\.xml")):
         handled.add(part)
         yield from xlsx_parts.external_link(z, part, loc)
-    for part in sorted(_matching(z, r"xl/persons/person\d*\.xml")):
+    for part in sorted(ooxml_package.matching(z, r"xl/persons/person\d*\.xml")):
         handled.add(part)
         yield from xlsx_parts.persons(z, part, loc)
-    for part in sorted(_matching(z, r"xl/drawings/drawing\d*\.xml")):
+    for part in sorted(ooxml_package.matching(z, r"xl/drawings/drawing\d*\.xml")):
         handled.add(part)
         yield from xlsx_parts.drawing_text(z, part, loc)
-    for part in sorted(_matching(z, r"customXml/item\d*\.xml|xl/connections\.xml|xl/richData/.*\.xml")):
+    for part in sorted(ooxml_package.matching(z, r"customXml/item\d*\.xml|xl/connections\.xml|xl/richData/.*\.xml")):
         handled.add(part)
         yield from xlsx_parts.xml_text(z, part, loc, Visibility.METADATA, posixpath.basename(part))
-    yield from _embeddings(z, source, ctx, loc, handled)
-    yield from _leftovers(z, loc, handled)
+    yield from ooxml_package.embeddings(z, source, ctx, loc, handled, "xl/embeddings/", "workbook")
+    yield from ooxml_package.macros(z, "xl/vbaProject.bin", loc, handled, "workbook")
+    yield from ooxml_package.leftovers(z, loc, handled, _STRUCTURAL, _UNREADABLE)
 
 
 def _sheet_parts(z: SafeZip, part: str, loc: Location, handled: set[str]) -> Iterator[Content]:
@@ -144,40 +146,6 @@ def _sheet_parts(z: SafeZip, part: str, loc: Location, handled: set[str]) -> Ite
         elif kind == "threadedComment":
             handled.add(target)
             yield from xlsx_parts.threaded_comments(z, target, loc)
-
-
-def _embeddings(z: SafeZip, source: Source, ctx: Context, loc: Location, handled: set[str]) -> Iterator[Content]:
-    for part in sorted(p for p in z.names if p.startswith("xl/embeddings/") and not p.endswith("/")):
-        handled.add(part)
-        where = loc.with_(part=part)
-        yield Notice("SG114", f"An embedded object travels inside the workbook: {posixpath.basename(part)}",
-                     where, Visibility.EMBEDDED_OBJECT, "embedded files are published with the workbook")
-        if source.depth + 1 > ctx.limits.max_depth:
-            yield Incomplete("SG903", f"embedded object nested deeper than {ctx.limits.max_depth} levels", where)
-            continue
-        inner = Source(f"{source.name}!/{part}", data=z.read(part), depth=source.depth + 1)
-        for content in ctx.nested(inner):
-            if getattr(content, "visibility", None) is Visibility.VISIBLE:
-                content.visibility = Visibility.EMBEDDED_OBJECT
-            yield content
-    if z.has("xl/vbaProject.bin"):
-        handled.add("xl/vbaProject.bin")
-        yield Notice("SG115", "The workbook carries a macro (VBA) project", loc.with_(part="xl/vbaProject.bin"),
-                     Visibility.EMBEDDED_OBJECT, "macro code can hold data and paths; publish without macros")
-
-
-def _leftovers(z: SafeZip, loc: Location, handled: set[str]) -> Iterator[Content]:
-    for part in z.names:
-        if part in handled or part.endswith("/") or _STRUCTURAL.match(part):
-            continue
-        what = next((v for k, v in _UNREADABLE.items() if part.startswith(k)), None)
-        reason = f"{what} was not inspected: {part}" if what else f"unknown part was not inspected: {part}"
-        yield Incomplete(PartNotInspected.rule, reason, loc.with_(part=part))
-
-
-def _matching(z: SafeZip, pattern: str) -> set[str]:
-    rx = re.compile(pattern)
-    return {n for n in z.names if rx.fullmatch(n)}
 
 
 def _open_calamine(source: Source) -> calamine.CalamineWorkbook:

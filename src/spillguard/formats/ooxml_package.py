@@ -1,0 +1,55 @@
+"""What every OOXML package reader (xlsx, docx, pptx) does the same way: scan embedded files
+with the whole registry, report macro projects, and account for every part it did not read."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+from spillguard.errors import PartNotInspected
+from spillguard.formats.base import Context, Source
+from spillguard.formats.ooxml import SafeZip
+from spillguard.model import Content, Incomplete, Location, Notice, Visibility
+
+
+def matching(z: SafeZip, pattern: str) -> set[str]:
+    rx = re.compile(pattern)
+    return {n for n in z.names if rx.fullmatch(n)}
+
+
+def embeddings(z: SafeZip, source: Source, ctx: Context, loc: Location, handled: set[str],
+               folder: str, what: str) -> Iterator[Content]:
+    """Files under ``folder`` (e.g. ``word/embeddings/``) are scanned as files of their own;
+    what they show in plain view is, for the reader of ``what``, inside an embedded object."""
+    for part in sorted(p for p in z.names if p.startswith(folder) and not p.endswith("/")):
+        handled.add(part)
+        where = loc.with_(part=part)
+        yield Notice("SG114", f"An embedded object travels inside the {what}: {posixpath.basename(part)}",
+                     where, Visibility.EMBEDDED_OBJECT, f"embedded files are published with the {what}")
+        if source.depth + 1 > ctx.limits.max_depth:
+            yield Incomplete("SG903", f"embedded object nested deeper than {ctx.limits.max_depth} levels", where)
+            continue
+        inner = Source(f"{source.name}!/{part}", data=z.read(part), depth=source.depth + 1)
+        for content in ctx.nested(inner):
+            if getattr(content, "visibility", None) is Visibility.VISIBLE:
+                content.visibility = Visibility.EMBEDDED_OBJECT
+            yield content
+
+
+def macros(z: SafeZip, part: str, loc: Location, handled: set[str], what: str) -> Iterator[Content]:
+    if z.has(part):
+        handled.add(part)
+        yield Notice("SG115", f"The {what} carries a macro (VBA) project", loc.with_(part=part),
+                     Visibility.EMBEDDED_OBJECT, "macro code can hold data and paths; publish without macros")
+
+
+def leftovers(z: SafeZip, loc: Location, handled: set[str], structural: re.Pattern[str],
+              unreadable: dict[str, str]) -> Iterator[Content]:
+    """Every part neither read nor known to hold no data is reported as not inspected (SG906)."""
+    for part in z.names:
+        if part in handled or part.endswith("/") or structural.match(part):
+            continue
+        what = next((v for k, v in unreadable.items() if part.startswith(k)), None)
+        reason = f"{what} was not inspected: {part}" if what else f"unknown part was not inspected: {part}"
+        yield Incomplete(PartNotInspected.rule, reason, loc.with_(part=part))
