@@ -34,6 +34,7 @@ class Visibility(StrEnum):
     EMBEDDED_OBJECT = "embedded_object"
     BEYOND_USED_RANGE = "beyond_used_range"
     EARLIER_REVISION = "earlier_revision"
+    HIDDEN_SLIDE = "hidden_slide"
 
     @property
     def hidden(self) -> bool:

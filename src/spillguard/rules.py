@@ -27,7 +27,7 @@ _RULES = [
     Rule("SG106", "beyond-used-range",
          "Cells far outside the visible block of the sheet hold content.", Severity.LOW),
     Rule("SG107", "camouflaged-content",
-         "Cells are camouflaged (white-on-white, tiny font, ';;;' format).", Severity.LOW),
+         "Content is camouflaged (white-on-white, tiny font, ';;;' cell format).", Severity.LOW),
     Rule("SG108", "pivot-cache-records",
          "A pivot table carries a cached copy of its source rows.", Severity.LOW),
     Rule("SG109", "chart-cache-hidden-data",
@@ -42,6 +42,15 @@ _RULES = [
     Rule("SG115", "macros", "The file carries a macro (VBA) project.", Severity.LOW),
     Rule("SG116", "hidden-data-table",
          "A hidden place holds a data table of 100 rows or more.", Severity.HIGH),
+    Rule("SG117", "tracked-changes",
+         "Tracked changes (deleted or inserted text) remain in the document.", Severity.LOW),
+    Rule("SG118", "hidden-text",
+         "Text is formatted as hidden, or sits where no reader sees it (alt text, off-slide).",
+         Severity.LOW),
+    Rule("SG119", "speaker-notes", "Speaker notes hold text.", Severity.LOW),
+    Rule("SG120", "earlier-revision", "An earlier revision of the file is kept inside it.",
+         Severity.LOW),
+    Rule("SG121", "hidden-slide", "A hidden slide holds content.", Severity.LOW),
     # SG2xx: personal data by entity type
     Rule("SG201", "personal-records-hidden",
          "Per-person records (a direct identifier plus other personal data) in a hidden place.",
@@ -60,6 +69,9 @@ _RULES = [
     Rule("SG207", "personal-data-list-in-text",
          "Text that lists many people: 10 or more distinct direct identifiers (names, A-numbers...).",
          Severity.HIGH),
+    Rule("SG208", "personal-data-in-unseen-text",
+         "Personal identifiers in text no reader is meant to see: tracked changes, hidden or "
+         "camouflaged text, an earlier revision, text under a redaction box.", Severity.HIGH),
     # SG5xx: metadata
     Rule("SG501", "person-name-in-properties",
          "A person's name in the document properties (author, last modified by...).",
@@ -102,6 +114,11 @@ HIDDEN_PLACE_RULE: dict[Visibility, str] = {
     Visibility.DATA_VALIDATION: "SG112",
     Visibility.COMMENT: "SG113",
     Visibility.EMBEDDED_OBJECT: "SG114",
+    Visibility.TRACKED_CHANGE: "SG117",
+    Visibility.HIDDEN_TEXT: "SG118",
+    Visibility.SPEAKER_NOTES: "SG119",
+    Visibility.EARLIER_REVISION: "SG120",
+    Visibility.HIDDEN_SLIDE: "SG121",
 }
 
 #: Words a person understands for each hidden place (used in titles and the web app later).
@@ -120,13 +137,19 @@ PLACE_WORDS: dict[Visibility, str] = {
     Visibility.COMMENT: "in comments",
     Visibility.TRACKED_CHANGE: "in tracked changes",
     Visibility.HIDDEN_TEXT: "in hidden text",
-    Visibility.CAMOUFLAGED: "in camouflaged cells",
+    Visibility.CAMOUFLAGED: "in camouflaged content",
     Visibility.METADATA: "in document properties",
     Visibility.SPEAKER_NOTES: "in speaker notes",
     Visibility.EMBEDDED_OBJECT: "in an embedded object",
     Visibility.BEYOND_USED_RANGE: "far outside the visible block",
     Visibility.EARLIER_REVISION: "in an earlier revision",
+    Visibility.HIDDEN_SLIDE: "on a hidden slide",
 }
+
+
+#: Places whose text the author did not mean to publish: personal data there is SG208 (high).
+UNSEEN_TEXT = frozenset({Visibility.TRACKED_CHANGE, Visibility.HIDDEN_TEXT, Visibility.CAMOUFLAGED,
+                         Visibility.EARLIER_REVISION, Visibility.HIDDEN_SLIDE})
 
 
 def is_fatal(code: str) -> bool:

@@ -126,6 +126,8 @@ REGRESSIONS = [
     ("Ask about Wei Zhang DOB 1990-04-02", [("PERSON_NAME", "Wei Zhang"), ("DATE_OF_BIRTH", "1990-04-02")]),
     # an honorific belongs to the next name only, not to the one after "and"
     ("Mr. Okafor and Wang Xiaoming", [("PERSON_NAME", "Okafor"), ("PERSON_NAME", "Wang Xiaoming")]),
+    # letters stuck to digits are a code, not an initial of the name before them
+    ("Xiaoming Liu A206316960", [("PERSON_NAME", "Xiaoming Liu"), ("A_NUMBER", "A206316960")]),
     # two names in a list are two names, not "LAST, First"
     ("Maria Lopez, Jose Perez", [("PERSON_NAME", "Maria Lopez"), ("PERSON_NAME", "Jose Perez")]),
 ]

@@ -22,7 +22,7 @@ from spillguard.model import (
     Text,
     Visibility,
 )
-from spillguard.rules import HIDDEN_PLACE_RULE, PLACE_WORDS, RULES
+from spillguard.rules import HIDDEN_PLACE_RULE, PLACE_WORDS, RULES, UNSEEN_TEXT
 
 #: a hidden table this big is a data table, not a stray cell (ICO: "hundreds of rows")
 DATA_TABLE_ROWS = 100
@@ -180,7 +180,9 @@ def text_finding(text: Text, doc: Doc, spans: list[Span], *, show_values: bool) 
             return _finding("SG207", title, text, entities=entities, samples=samples[:3],
                             records=records, why=f"{distinct:,} distinct direct identifiers; {why}", **extra)
         title = f"{words(entities).capitalize()} {_where(text)}{label}"
-        return _finding("SG205", title, text, entities=entities, samples=samples[:3],
+        direct = [e for e in entities if e in DIRECT_IDENTIFIERS]
+        rule = "SG208" if direct and text.visibility in UNSEEN_TEXT else "SG205"
+        return _finding(rule, title, text, entities=entities, samples=samples[:3],
                         records=records, why=why, **extra)
     if not text.visibility.hidden:
         return None

@@ -169,6 +169,7 @@ def _runs(doc: Doc, words: list[Word], blocked: set[int]) -> Iterator[tuple[int,
     dots or lowercase particles ("María de la Cruz")."""
     text = doc.text
     i, n = 0, len(words)
+    blocked = blocked | {k for k, w in enumerate(words) if _glued(text, w)}
     while i < n:
         if not _nameable(words[i], i, blocked) or (words[i].initial and not _dot_after(text, words[i])):
             i += 1
@@ -195,6 +196,11 @@ def _runs(doc: Doc, words: list[Word], blocked: set[int]) -> Iterator[tuple[int,
             j += 1
         yield i, j
         i = j
+
+
+def _glued(text: str, w: Word) -> bool:
+    """Letters stuck to digits ("A206316960", "FY2024") are codes, not names."""
+    return text[w.end:w.end + 1].isdigit() or (w.start > 0 and text[w.start - 1].isdigit())
 
 
 def _dot_after(text: str, w: Word) -> bool:

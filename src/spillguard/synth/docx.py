@@ -1,0 +1,125 @@
+"""Word documents with text in every place a reader may not see, for tests and the demo.
+
+python-docx writes the package (body, tables, headers, footers, comments, properties, pictures);
+the places it has no API for — tracked changes, hidden, white and tiny runs, alt text, embedded
+files — are added here as the WordprocessingML elements Word itself writes.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from typing import Any
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+
+def png(width: int = 1, height: int = 1) -> bytes:
+    """A white RGB PNG, written from its definition (no imaging library needed)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    raw = b"".join(b"\x00" + b"\xff" * 3 * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+class Memo:
+    def __init__(self) -> None:
+        self.doc = Document()
+        self._ids = 100
+        self._embedded: list[tuple[str, bytes]] = []
+
+    def para(self, text: str = "") -> Any:
+        return self.doc.add_paragraph(text)
+
+    def _change(self, para: Any, tag: str, text: str, author: str) -> None:
+        self._ids += 1
+        change = OxmlElement(tag)
+        change.set(qn("w:id"), str(self._ids))
+        change.set(qn("w:author"), author)
+        change.set(qn("w:date"), "2024-01-10T09:45:00Z")
+        run = OxmlElement("w:r")
+        t = OxmlElement("w:delText" if tag == "w:del" else "w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = text
+        run.append(t)
+        change.append(run)
+        para._p.append(change)
+
+    def deleted(self, para: Any, text: str, author: str = "Reviewer") -> None:
+        """A tracked deletion: invisible in the final view, still in the file."""
+        self._change(para, "w:del", text, author)
+
+    def inserted(self, para: Any, text: str, author: str = "Reviewer") -> None:
+        self._change(para, "w:ins", text, author)
+
+    def hidden(self, para: Any, text: str) -> None:
+        para.add_run(text).font.hidden = True
+
+    def white(self, para: Any, text: str) -> None:
+        para.add_run(text).font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+
+    def tiny(self, para: Any, text: str) -> None:
+        para.add_run(text).font.size = Pt(1)
+
+    def comment(self, para: Any, text: str, author: str = "Reviewer") -> None:
+        self.doc.add_comment(para.runs or [para.add_run(" ")], text=text, author=author, initials="RV")
+
+    def header(self, text: str) -> None:
+        self.doc.sections[0].header.paragraphs[0].text = text
+
+    def footer(self, text: str) -> None:
+        self.doc.sections[0].footer.paragraphs[0].text = text
+
+    def table(self, rows: list[list[str]]) -> None:
+        table = self.doc.add_table(rows=len(rows), cols=len(rows[0]))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                table.cell(r, c).text = value
+
+    def picture(self, alt_text: str) -> None:
+        self.doc.add_picture(io.BytesIO(png()))
+        pr = self.doc.element.body.findall(".//" + qn("wp:docPr"))[-1]
+        pr.set("descr", alt_text)
+
+    def embed(self, name: str, data: bytes) -> None:
+        """A file embedded in the package (as Word does for an inserted workbook object)."""
+        self._embedded.append((name, data))
+
+    def properties(self, **values: str) -> None:
+        for key, value in values.items():
+            setattr(self.doc.core_properties, key, value)
+
+    def to_bytes(self) -> bytes:
+        out = io.BytesIO()
+        self.doc.save(out)
+        data = out.getvalue()
+        return _add_embeddings(data, self._embedded) if self._embedded else data
+
+
+def _add_embeddings(package: bytes, files: list[tuple[str, bytes]]) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Default Extension="xlsx" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sheet"/></Types>')
+            elif info.filename == "word/_rels/document.xml.rels":
+                extra = "".join(
+                    f'<Relationship Id="rIdEmb{i}" Type="http://schemas.openxmlformats.org/officeDocument/'
+                    f'2006/relationships/package" Target="embeddings/{name}"/>' for i, (name, _) in enumerate(files))
+                data = data.replace(b"</Relationships>", extra.encode() + b"</Relationships>")
+            dst.writestr(info, data)
+        for name, data in files:
+            dst.writestr(f"word/embeddings/{name}", data)
+    return out.getvalue()
+
+
+__all__ = ["Memo", "png"]
