@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from spillguard.errors import UnsupportedFormat
-from spillguard.formats import archive, docx, xlsx
+from spillguard.formats import archive, docx, pptx, xlsx
 from spillguard.formats.base import Context, Source
 from spillguard.formats.ooxml import SafeZip
 from spillguard.model import Content
@@ -14,7 +14,6 @@ NAME = "zip"
 
 #: packages recognised but not read yet (the formats issue adds them): fail closed
 _NOT_YET = {
-    "ppt/presentation.xml": "PowerPoint presentation (pptx)",
     "xl/workbook.bin": "binary Excel workbook (xlsb)",
 }
 
@@ -31,6 +30,9 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
             return
         if docx.is_document(names):
             yield from docx.read_package(z, source, ctx)
+            return
+        if pptx.is_presentation(names):
+            yield from pptx.read_package(z, source, ctx)
             return
         for main, what in _NOT_YET.items():
             if main in names:

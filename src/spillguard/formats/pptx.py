@@ -1,0 +1,220 @@
+"""PowerPoint presentations (pptx / pptm), read at the PresentationML level with lxml.
+
+Per slide: the text of its shapes (one line per paragraph; ``page`` is the slide number),
+its tables as Tables, and what a viewer does not see — hidden shapes, shapes placed off the
+slide, alt text — as hidden text; hidden slides (``show="0"``) as a whole; speaker notes;
+comments (legacy and modern) and their authors. Document properties, embedded files (scanned
+with their own format) and macros are reported too; every other part is accounted for.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+import polars as pl
+from lxml import etree
+
+from spillguard.formats import ooxml_package, ooxml_props
+from spillguard.formats.base import Context, Source
+from spillguard.formats.ooxml import SafeZip, local
+from spillguard.model import Content, Location, Table, Text, Visibility
+
+NAME = "pptx"
+MAIN_PART = "ppt/presentation.xml"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+
+_STRUCTURAL = re.compile(
+    r"^(\[Content_Types\]\.xml|_rels/\.rels|.*_rels/.*\.rels|docProps/(thumbnail\.\w+)?|"
+    r"ppt/(presProps|viewProps|tableStyles|revisionInfo)\.xml|ppt/theme/.*|ppt/media/.*|"
+    r"ppt/slideLayouts/.*|ppt/slideMasters/.*|ppt/notesMasters/.*|ppt/handoutMasters/.*|"
+    r"ppt/tags/.*|ppt/printerSettings/.*|ppt/fonts/.*|ppt/changesInfos/.*|"
+    r"customXml/itemProps\d*\.xml|docMetadata/LabelInfo\.xml)$"
+)
+# Masters and layouts hold the template's placeholder text; pictures' EXIF waits for the image format.
+_UNREADABLE = {
+    "ppt/activeX/": "an ActiveX control (binary)",
+    "customUI/": "a custom ribbon definition",
+}
+#: the default slide size (16:9, in EMU) when presentation.xml gives none
+_DEFAULT_SIZE = (12_192_000, 6_858_000)
+
+
+def is_presentation(names: set[str]) -> bool:
+    return MAIN_PART in names
+
+
+def _paragraphs(el: etree._Element) -> list[str]:
+    return ["".join(t.text or "" for t in p.iter(f"{_A}t")) for p in el.iter(f"{_A}p")]
+
+
+def _table(loc: Location, tbl: etree._Element) -> Table | None:
+    rows = [[" ".join(x for x in _paragraphs(tc) if x).strip() for tc in tr.iter(f"{_A}tc")]
+            for tr in tbl.iter(f"{_A}tr")]
+    rows = [r for r in rows if any(r)]
+    if not rows:
+        return None
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    header_like = len(rows) > 1 and all(c and not any(ch.isdigit() for ch in c) for c in rows[0])
+    headers = rows[0] if header_like else [""] * width
+    body = rows[1:] if header_like else rows
+    frame = pl.DataFrame({f"c{j}": [r[j] or None for r in body] for j in range(width)},
+                         schema={f"c{j}": pl.Utf8 for j in range(width)})
+    return Table(loc, Visibility.VISIBLE, headers, iter([frame]))
+
+
+class Presentation:
+    def __init__(self, z: SafeZip) -> None:
+        self.z = z
+        root = z.xml(MAIN_PART)
+        size = root.find(f"{_P}sldSz")
+        self.size = (int(size.get("cx", _DEFAULT_SIZE[0])), int(size.get("cy", _DEFAULT_SIZE[1]))) \
+            if size is not None else _DEFAULT_SIZE
+        rels = z.rels(MAIN_PART)
+        self.slides: list[str] = []
+        for sid in root.iter(f"{_P}sldId"):
+            rid = sid.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id", "")
+            kind, target = rels.get(rid, ("", ""))
+            if kind == "slide" and z.has(target):
+                self.slides.append(target)
+
+    def off_slide(self, shape: etree._Element) -> bool:
+        off = next(shape.iter(f"{_A}off"), None)
+        ext = next(shape.iter(f"{_A}ext"), None)
+        if off is None or ext is None:
+            return False
+        x, y = int(off.get("x", "0")), int(off.get("y", "0"))
+        cx, cy = int(ext.get("cx", "0")), int(ext.get("cy", "0"))
+        return x >= self.size[0] or y >= self.size[1] or x + cx <= 0 or y + cy <= 0
+
+
+def _slide(pres: Presentation, part: str, number: int, loc: Location) -> Iterator[Content]:
+    root = pres.z.xml(part)
+    hidden_slide = root.get("show") in ("0", "false")
+    where = loc.with_(part=part, page=number)
+    shown: list[str] = []
+    unseen: list[str] = []
+    alt: list[str] = []
+    tables: list[Table] = []
+    tree = root.find(f"{_P}cSld/{_P}spTree")
+    shapes = list(tree) if tree is not None else []
+    for shape in _flatten(shapes):
+        pr = next(shape.iter(f"{_P}cNvPr"), None)
+        if pr is not None:
+            alt.extend(v.strip() for v in (pr.get("descr"), pr.get("title")) if v and v.strip())
+        gone = (pr is not None and pr.get("hidden") in ("1", "true")) or pres.off_slide(shape)
+        tbl = next(shape.iter(f"{_A}tbl"), None)
+        if tbl is not None and not gone:
+            table = _table(where.with_(range=f"table {len(tables) + 1}"), tbl)
+            if table is not None:
+                tables.append(table)
+            continue
+        body = next(shape.iter(f"{_P}txBody"), None)
+        if body is None and tbl is None:
+            continue
+        (unseen if gone else shown).extend(_paragraphs(tbl if tbl is not None else body))
+    main = Visibility.HIDDEN_SLIDE if hidden_slide else Visibility.VISIBLE
+    if any(x.strip() for x in shown):
+        yield Text(where.with_(line=1), main, "\n".join(shown), f"slide {number}")
+    for table in tables:
+        table.visibility = main
+        yield table
+    if any(x.strip() for x in unseen):
+        yield Text(where.with_(line=1), Visibility.HIDDEN_TEXT, "\n".join(unseen),
+                   f"slide {number}, hidden or off-slide shapes")
+    if alt:
+        yield Text(where, Visibility.HIDDEN_TEXT, "\n".join(alt), f"slide {number}, alt text")
+
+
+def _flatten(shapes: list[etree._Element]) -> Iterator[etree._Element]:
+    """Shapes, with group shapes opened (a group's hidden flag hides its members)."""
+    for shape in shapes:
+        if local(shape.tag) == "grpSp":
+            pr = next(shape.iter(f"{_P}cNvPr"), None)
+            if pr is not None and pr.get("hidden") in ("1", "true"):
+                for inner in shape.iterchildren():
+                    if local(inner.tag) in ("sp", "graphicFrame", "grpSp", "pic"):
+                        ipr = next(inner.iter(f"{_P}cNvPr"), None)
+                        if ipr is not None:
+                            ipr.set("hidden", "1")
+            yield from _flatten([c for c in shape.iterchildren() if local(c.tag) in ("sp", "graphicFrame",
+                                                                                       "grpSp", "pic", "cxnSp")])
+        elif isinstance(shape.tag, str):
+            yield shape
+
+
+def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
+    z.check_all_xml_prologs()
+    loc = Location(file=source.name)
+    handled: set[str] = {MAIN_PART}
+    pres = Presentation(z)
+    yield from ooxml_props.properties(z, loc)
+    handled.update(p for p in z.names if p.startswith("docProps/"))
+    for number, part in enumerate(pres.slides, start=1):
+        handled.add(part)
+        yield from _slide(pres, part, number, loc)
+        for kind, target in z.rels(part).values():
+            if not z.has(target) or target in handled:
+                continue
+            if kind == "notesSlide":
+                handled.add(target)
+                yield from _notes_part(z, target, number, loc)
+            elif kind in ("comments", "comment"):
+                handled.add(target)
+                yield from _comments_part(z, target, number, loc)
+    # slides no presentation.xml entry points to are still published with the file
+    for part in sorted(ooxml_package.matching(z, r"ppt/slides/slide\d+\.xml") - handled):
+        handled.add(part)
+        yield from _slide(pres, part, 0, loc)  # slide 0: not in the slide list
+    for part in sorted(ooxml_package.matching(z, r"ppt/(commentAuthors|authors)\.xml")):
+        handled.add(part)
+        names = sorted({a.get("name", "") for a in z.xml(part) if isinstance(a.tag, str)} - {""})
+        if names:
+            frame = pl.DataFrame({"c0": names}, schema={"c0": pl.Utf8})
+            yield Table(loc.with_(part=part), Visibility.METADATA, ["comment author"], iter([frame]))
+    # notes and comments of no listed slide still travel with the file
+    for part in sorted(ooxml_package.matching(z, r"ppt/notesSlides/notesSlide\d+\.xml") - handled):
+        handled.add(part)
+        yield from _notes_part(z, part, 0, loc)
+    for part in sorted(ooxml_package.matching(z, r"ppt/comments/[^/]+\.xml") - handled):
+        handled.add(part)
+        yield from _comments_part(z, part, 0, loc)
+    for part in sorted(ooxml_package.matching(z, r"customXml/item\d*\.xml")):
+        handled.add(part)
+        text = " ".join(t.strip() for t in z.xml(part).itertext() if t.strip())
+        if text:
+            yield Text(loc.with_(part=part), Visibility.METADATA, text, posixpath.basename(part))
+    yield from ooxml_package.embeddings(z, source, ctx, loc, handled, "ppt/embeddings/", "presentation")
+    yield from ooxml_package.macros(z, "ppt/vbaProject.bin", loc, handled, "presentation")
+    yield from ooxml_package.leftovers(z, loc, handled, _STRUCTURAL, _UNREADABLE)
+
+
+def _notes_part(z: SafeZip, part: str, number: int, loc: Location) -> Iterator[Content]:
+    notes = _notes(z.xml(part))
+    if any(x.strip() for x in notes):
+        yield Text(loc.with_(part=part, page=number or None, line=1), Visibility.SPEAKER_NOTES,
+                   "\n".join(notes), f"slide {number}" if number else None)
+
+
+def _comments_part(z: SafeZip, part: str, number: int, loc: Location) -> Iterator[Content]:
+    texts = [" ".join(t.text or "" for t in c.iter("{*}text", f"{_A}t")).strip()
+             for c in z.xml(part) if local(c.tag) == "cm"]
+    if any(texts):
+        yield Text(loc.with_(part=part, page=number or None, line=1), Visibility.COMMENT, "\n".join(texts),
+                   f"slide {number}" if number else None)
+
+
+def _notes(root: etree._Element) -> list[str]:
+    """The notes placeholder's paragraphs (not the slide image or the slide number)."""
+    out: list[str] = []
+    for sp in root.iter(f"{_P}sp"):
+        ph = next(sp.iter(f"{_P}ph"), None)
+        if ph is not None and ph.get("type") in ("sldNum", "sldImg", "hdr", "ftr", "dt"):
+            continue
+        body = next(sp.iter(f"{_P}txBody"), None)
+        if body is not None:
+            out.extend(_paragraphs(body))
+    return out
