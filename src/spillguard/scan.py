@@ -85,6 +85,8 @@ def _incomplete_from(exc: BaseException, part: str | None = None) -> tuple[str, 
         return CorruptFile.rule, "a part is not valid text in its declared encoding", part
     if isinstance(exc, etree.XMLSyntaxError):
         return CorruptFile.rule, "an XML part is malformed", part
+    if isinstance(exc, RecursionError):
+        return ResourceLimit.rule, "the file's structure is nested too deeply to read", part
     if isinstance(exc, MemoryError):
         return ResourceLimit.rule, "reading the file needed more memory than is available", part
     if isinstance(exc, PermissionError | IsADirectoryError | FileNotFoundError):

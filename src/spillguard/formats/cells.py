@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from spillguard.model import Location, Table, Visibility
+
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
@@ -92,3 +94,13 @@ def row_ranges(rows: list[int], limit: int = 6) -> str:
 
 def col_ranges(cols: list[int]) -> str:
     return "columns " + ", ".join(col_letter(c) for c in cols[:12]) + (" …" if len(cols) > 12 else "")
+
+
+def text_table(loc: Location, vis: Visibility, rows: list[list[str]]) -> Table:
+    """A table of text cells from a document (Word, PowerPoint, HTML): the first row is the
+    header when every cell of it is a label (no digits), as in a roster."""
+    width = max(len(r) for r in rows)
+    header_like = len(rows) > 1 and all(c and not any(ch.isdigit() for ch in c) for c in rows[0])
+    headers = [*rows[0], *[""] * (width - len(rows[0]))] if header_like else [""] * width
+    body = rows[1:] if header_like else rows
+    return Table(loc, vis, headers, iter([frame([[c or None for c in r] for r in body], width)]))

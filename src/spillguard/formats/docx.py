@@ -24,6 +24,7 @@ from lxml import etree
 
 from spillguard.formats import ooxml_package, ooxml_props
 from spillguard.formats.base import Context, Source
+from spillguard.formats.cells import text_table
 from spillguard.formats.ooxml import SafeZip, local
 from spillguard.model import Content, Location, Table, Text, Visibility
 
@@ -212,17 +213,6 @@ def _walk(root: etree._Element, styles: _Styles) -> _Story:
     return story
 
 
-def _table(loc: Location, rows: list[list[str]], vis: Visibility) -> Table:
-    width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    header_like = len(rows) > 1 and all(c and not any(ch.isdigit() for ch in c) for c in rows[0])
-    headers = rows[0] if header_like else [""] * width
-    body = rows[1:] if header_like else rows
-    frame = pl.DataFrame({f"c{j}": [r[j] or None for r in body] for j in range(width)},
-                         schema={f"c{j}": pl.Utf8 for j in range(width)})
-    return Table(loc, vis, headers, iter([frame]))
-
-
 def _story_contents(story: _Story, loc: Location, label: str | None) -> Iterator[Content]:
     for cat, vis in _CATEGORY.items():
         lines = story.lines.get(cat, [])
@@ -231,7 +221,7 @@ def _story_contents(story: _Story, loc: Location, label: str | None) -> Iterator
             full = ", ".join(x for x in (label, what) if x) or None
             yield Text(loc.with_(line=1), vis, "\n".join(lines), full)
     for i, rows in enumerate(story.tables):
-        yield _table(loc.with_(range=f"table {i + 1}"), rows, Visibility.VISIBLE)
+        yield text_table(loc.with_(range=f"table {i + 1}"), Visibility.VISIBLE, rows)
     if story.alt_texts:
         yield Text(loc, Visibility.HIDDEN_TEXT, "\n".join(story.alt_texts), "alt text")
     if story.authors:

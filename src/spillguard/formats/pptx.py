@@ -18,6 +18,7 @@ from lxml import etree
 
 from spillguard.formats import ooxml_package, ooxml_props
 from spillguard.formats.base import Context, Source
+from spillguard.formats.cells import text_table
 from spillguard.formats.ooxml import SafeZip, local
 from spillguard.model import Content, Location, Table, Text, Visibility
 
@@ -48,22 +49,6 @@ def is_presentation(names: set[str]) -> bool:
 
 def _paragraphs(el: etree._Element) -> list[str]:
     return ["".join(t.text or "" for t in p.iter(f"{_A}t")) for p in el.iter(f"{_A}p")]
-
-
-def _table(loc: Location, tbl: etree._Element) -> Table | None:
-    rows = [[" ".join(x for x in _paragraphs(tc) if x).strip() for tc in tr.iter(f"{_A}tc")]
-            for tr in tbl.iter(f"{_A}tr")]
-    rows = [r for r in rows if any(r)]
-    if not rows:
-        return None
-    width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    header_like = len(rows) > 1 and all(c and not any(ch.isdigit() for ch in c) for c in rows[0])
-    headers = rows[0] if header_like else [""] * width
-    body = rows[1:] if header_like else rows
-    frame = pl.DataFrame({f"c{j}": [r[j] or None for r in body] for j in range(width)},
-                         schema={f"c{j}": pl.Utf8 for j in range(width)})
-    return Table(loc, Visibility.VISIBLE, headers, iter([frame]))
 
 
 class Presentation:
@@ -108,9 +93,11 @@ def _slide(pres: Presentation, part: str, number: int, loc: Location) -> Iterato
         gone = (pr is not None and pr.get("hidden") in ("1", "true")) or pres.off_slide(shape)
         tbl = next(shape.iter(f"{_A}tbl"), None)
         if tbl is not None and not gone:
-            table = _table(where.with_(range=f"table {len(tables) + 1}"), tbl)
-            if table is not None:
-                tables.append(table)
+            rows = [[" ".join(x for x in _paragraphs(tc) if x).strip() for tc in tr.iter(f"{_A}tc")]
+                    for tr in tbl.iter(f"{_A}tr")]
+            rows = [r for r in rows if any(r)]
+            if rows:
+                tables.append(text_table(where.with_(range=f"table {len(tables) + 1}"), Visibility.VISIBLE, rows))
             continue
         body = next(shape.iter(f"{_P}txBody"), None)
         if body is None and tbl is None:
