@@ -35,6 +35,7 @@ class Visibility(StrEnum):
     BEYOND_USED_RANGE = "beyond_used_range"
     EARLIER_REVISION = "earlier_revision"
     HIDDEN_SLIDE = "hidden_slide"
+    UNDER_REDACTION = "under_redaction"
 
     @property
     def hidden(self) -> bool:

@@ -51,6 +51,10 @@ _RULES = [
     Rule("SG120", "earlier-revision", "An earlier revision of the file is kept inside it.",
          Severity.LOW),
     Rule("SG121", "hidden-slide", "A hidden slide holds content.", Severity.LOW),
+    Rule("SG122", "bad-redaction",
+         "Text under a redaction box or mark can still be selected and copied.", Severity.HIGH),
+    Rule("SG123", "no-text-layer",
+         "Pages without a text layer (scans) could not be read for text.", Severity.INFO),
     # SG2xx: personal data by entity type
     Rule("SG201", "personal-records-hidden",
          "Per-person records (a direct identifier plus other personal data) in a hidden place.",
@@ -119,6 +123,7 @@ HIDDEN_PLACE_RULE: dict[Visibility, str] = {
     Visibility.SPEAKER_NOTES: "SG119",
     Visibility.EARLIER_REVISION: "SG120",
     Visibility.HIDDEN_SLIDE: "SG121",
+    Visibility.UNDER_REDACTION: "SG122",
 }
 
 #: Words a person understands for each hidden place (used in titles and the web app later).
@@ -144,12 +149,13 @@ PLACE_WORDS: dict[Visibility, str] = {
     Visibility.BEYOND_USED_RANGE: "far outside the visible block",
     Visibility.EARLIER_REVISION: "in an earlier revision",
     Visibility.HIDDEN_SLIDE: "on a hidden slide",
+    Visibility.UNDER_REDACTION: "under a redaction box",
 }
 
 
 #: Places whose text the author did not mean to publish: personal data there is SG208 (high).
 UNSEEN_TEXT = frozenset({Visibility.TRACKED_CHANGE, Visibility.HIDDEN_TEXT, Visibility.CAMOUFLAGED,
-                         Visibility.EARLIER_REVISION, Visibility.HIDDEN_SLIDE})
+                         Visibility.EARLIER_REVISION, Visibility.HIDDEN_SLIDE, Visibility.UNDER_REDACTION})
 
 
 def is_fatal(code: str) -> bool:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from spillguard.formats import csvfile, eml, html, jsonfile, ole, signatures, textfile, zipcontainer
+from spillguard.formats import csvfile, eml, html, jsonfile, ole, pdf, signatures, textfile, zipcontainer
 
 REGISTRY: tuple[ModuleType, ...] = (
     zipcontainer,  # xlsx/xlsm and zip bundles (docx, pptx, odf: recognised, not yet read)
     ole,  # encrypted Office files, legacy binary Office
-    signatures,  # PDF, images, other archives: recognised, not yet read
+    pdf,
+    signatures,  # images, other archives: recognised, not yet read
     eml,  # e-mail messages: headers, bodies, attachments through the registry
     html,
     jsonfile,  # JSON and JSON lines

@@ -1,0 +1,274 @@
+"""PDF documents.
+
+PDFium (pypdfium2) reads each page's text with its geometry and painting order, so text hidden
+under a box painted after it — a bad redaction — is told apart from what a reader sees
+(``pdf_geometry``). pikepdf (qpdf) reads the structure: redaction-like annotations, comments
+and their authors, form field values, bookmarks, Info and XMP metadata, attached files
+(scanned with their own format). Earlier revisions kept by incremental updates are opened
+one by one and the text the latest revision no longer shows is reported. Pages with no text
+layer are listed (info): scans cannot be read for text without OCR.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+
+import pikepdf
+import polars as pl
+import pypdfium2 as pdfium
+
+from spillguard.errors import CorruptFile, EncryptedFile, ResourceLimit
+from spillguard.formats.base import Context, Source
+from spillguard.formats.pdf_geometry import classify
+from spillguard.model import Content, Incomplete, Location, Notice, Table, Text, Visibility
+
+NAME = "pdf"
+#: at most this many earlier revisions are opened
+MAX_REVISIONS = 20
+_PERSON_KEYS = ("/Author", "dc:creator", "pdf:Author", "xmp:Author", "/LastModifiedBy")
+_TEXT_KEYS = ("/Title", "/Subject", "/Keywords", "dc:title", "dc:description", "dc:subject", "pdf:Keywords")
+_DARK = 0.35
+
+
+def sniff(head: bytes) -> bool:
+    return head.lstrip(b"\x00\t\r\n ")[:5] == b"%PDF-" or b"%PDF-" in head[:1024]
+
+
+def read(source: Source, ctx: Context) -> Iterator[Content]:
+    limit = ctx.limits.max_file_bytes
+    with source.open() as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise ResourceLimit(f"the PDF is over {limit:,} bytes")
+    loc = Location(file=source.name)
+    try:
+        structure = pikepdf.open(io.BytesIO(data), password="")
+    except pikepdf.PasswordError:
+        raise EncryptedFile("the PDF is password-protected") from None
+    except pikepdf.PdfError as exc:
+        raise CorruptFile(f"the PDF cannot be parsed ({type(exc).__name__})") from None
+    with structure:
+        document = _open_pdfium(data)
+        try:
+            yield from _pages(document, structure, loc)
+            latest = _lines(document)
+        finally:
+            document.close()
+        yield from _metadata(structure, loc)
+        yield from _annotations(structure, loc)
+        yield from _forms_and_outline(structure, loc)
+        yield from _attachments(structure, source, ctx, loc)
+    yield from _revisions(data, latest, loc)
+
+
+def _open_pdfium(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data, password="")
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise EncryptedFile("the PDF is password-protected") from None
+        raise CorruptFile(f"the PDF's pages cannot be read ({exc})") from None
+
+
+def _annotation_covers(page: pikepdf.Page) -> list[tuple[float, float, float, float]]:
+    """Boxes of annotations that paint over text: unapplied Redact marks, filled squares,
+    dark highlights."""
+    out = []
+    for annot in page.obj.get("/Annots", []) or []:
+        try:
+            kind = str(annot.get("/Subtype", ""))
+            rect = [float(x) for x in annot.get("/Rect", [])]
+        except (TypeError, ValueError, pikepdf.PdfError):
+            continue
+        if len(rect) != 4:
+            continue
+        box = (min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3]))
+        fill = annot.get("/IC") if kind in ("/Square", "/Redact") else annot.get("/C") if kind == "/Highlight" else None
+        if kind == "/Redact" or (fill is not None and _dark(fill)):
+            out.append(box)
+    return out
+
+
+def _dark(color: object) -> bool:
+    try:
+        values = [float(v) for v in color]  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        return False
+    if len(values) == 1:
+        return values[0] <= _DARK
+    if len(values) == 3:
+        return max(values) <= _DARK
+    if len(values) == 4:  # CMYK
+        return values[3] >= 1 - _DARK
+    return False
+
+
+def _pages(document: pdfium.PdfDocument, structure: pikepdf.Pdf, loc: Location) -> Iterator[Content]:
+    scanned: list[int] = []
+    for index in range(len(document)):
+        number = index + 1
+        page = document[index]
+        try:
+            covers = _annotation_covers(structure.pages[index]) if index < len(structure.pages) else []
+            text = classify(page, covers)
+        finally:
+            page.close()
+        where = loc.with_(page=number, line=1)
+        if text.chars == 0 or (not text.visible.strip() and not text.covered.strip()):
+            scanned.append(number)
+        if text.visible.strip():
+            yield Text(where, Visibility.VISIBLE, _lines_of(text.visible), f"page {number}")
+        if text.covered.strip():
+            yield Text(where, Visibility.UNDER_REDACTION, _lines_of(text.covered),
+                       f"page {number}, under {' and '.join(text.covers)}")
+        if text.camouflaged.strip():
+            yield Text(where, Visibility.CAMOUFLAGED, _lines_of(text.camouflaged), f"page {number}, white text")
+    if scanned:
+        shown = ", ".join(map(str, scanned[:10])) + (" …" if len(scanned) > 10 else "")
+        yield Notice("SG123", f"{len(scanned)} page{'s' if len(scanned) != 1 else ''} without a text layer",
+                     loc, Visibility.VISIBLE, f"pages {shown} hold no text to inspect (scans?); OCR them or "
+                     "review them by eye")
+
+
+def _lines_of(text: str) -> str:
+    """PDFium ends lines with CR LF: one line per line, trailing blanks dropped."""
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def _lines(document: pdfium.PdfDocument) -> set[str]:
+    """Every non-blank line of the document's text, whitespace-normalised (for revisions)."""
+    out: set[str] = set()
+    for index in range(len(document)):
+        page = document[index]
+        textpage = page.get_textpage()
+        try:
+            out.update(" ".join(x.split()) for x in _lines_of(textpage.get_text_range()).split("\n") if x.strip())
+        finally:
+            textpage.close()
+            page.close()
+    return out
+
+
+def _metadata(pdf: pikepdf.Pdf, loc: Location) -> Iterator[Content]:
+    values: dict[str, str] = {}
+    for key, value in (pdf.docinfo.items() if pdf.trailer.get("/Info") is not None else []):
+        text = str(value).strip()
+        if text:
+            values[str(key)] = text
+    try:
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+            for key, value in xmp.items():
+                text = (", ".join(map(str, value)) if isinstance(value, list | set) else str(value)).strip()
+                if text:
+                    values[key] = text
+    except (pikepdf.PdfError, ValueError, KeyError, TypeError):
+        pass  # malformed XMP: the Info dictionary still counts
+    where = loc.with_(part="metadata")
+    people = {k: v for k, v in values.items() if k in _PERSON_KEYS}
+    if people:
+        headers = list(people)
+        frame = pl.DataFrame({f"c{j}": [people[h]] for j, h in enumerate(headers)},
+                             schema={f"c{j}": pl.Utf8 for j in range(len(headers))})
+        yield Table(where, Visibility.METADATA, [h.lstrip("/") for h in headers], iter([frame]))
+    texts = [f"{k.lstrip('/')}: {values[k]}" for k in _TEXT_KEYS if k in values]
+    if texts:
+        yield Text(where, Visibility.METADATA, "\n".join(texts))
+
+
+def _annotations(pdf: pikepdf.Pdf, loc: Location) -> Iterator[Content]:
+    notes: list[str] = []
+    authors: set[str] = set()
+    pages: list[int] = []
+    for number, page in enumerate(pdf.pages, start=1):
+        for annot in page.obj.get("/Annots", []) or []:
+            try:
+                contents = str(annot.get("/Contents", "")).strip()
+                author = str(annot.get("/T", "")).strip()
+            except (pikepdf.PdfError, ValueError):
+                continue
+            if contents:
+                notes.append(contents)
+                pages.append(number)
+            if author:
+                authors.add(author)
+    if notes:
+        yield Text(loc.with_(part="annotations", page=pages[0], line=1), Visibility.COMMENT, "\n".join(notes),
+                   f"{len(notes)} annotation{'s' if len(notes) != 1 else ''}")
+    if authors:
+        frame = pl.DataFrame({"c0": sorted(authors)}, schema={"c0": pl.Utf8})
+        yield Table(loc.with_(part="annotations"), Visibility.METADATA, ["annotation author"], iter([frame]))
+
+
+def _forms_and_outline(pdf: pikepdf.Pdf, loc: Location) -> Iterator[Content]:
+    fields: list[str] = []
+    form = pdf.Root.get("/AcroForm")
+    if form is not None:
+        stack = list(form.get("/Fields", []) or [])
+        seen = 0
+        while stack and seen < 100_000:
+            seen += 1
+            field = stack.pop()
+            try:
+                value = field.get("/V")
+                name = str(field.get("/T", "field"))
+            except (pikepdf.PdfError, AttributeError):
+                continue
+            if value is not None and str(value).strip() and not str(value).startswith("/"):
+                fields.append(f"{name}: {value}")
+            stack.extend(field.get("/Kids", []) or [])
+    if fields:
+        yield Text(loc.with_(part="form fields", line=1), Visibility.VISIBLE, "\n".join(fields), "form fields")
+    titles: list[str] = []
+    try:
+        with pdf.open_outline() as outline:
+            stack = list(outline.root)
+            while stack and len(titles) < 100_000:
+                item = stack.pop()
+                titles.append(item.title)
+                stack.extend(item.children)
+    except pikepdf.PdfError:
+        pass
+    if any(t.strip() for t in titles):
+        yield Text(loc.with_(part="bookmarks", line=1), Visibility.VISIBLE, "\n".join(titles), "bookmarks")
+
+
+def _attachments(pdf: pikepdf.Pdf, source: Source, ctx: Context, loc: Location) -> Iterator[Content]:
+    for name, spec in pdf.attachments.items():
+        where = loc.with_(part=f"attachment {name}")
+        yield Notice("SG114", f"A file is attached to the PDF: {name}", where, Visibility.EMBEDDED_OBJECT,
+                     "attached files are published with the PDF")
+        if source.depth + 1 > ctx.limits.max_depth:
+            yield Incomplete("SG903", f"attachment nested deeper than {ctx.limits.max_depth} levels", where)
+            continue
+        try:
+            data = spec.get_file().read_bytes()
+        except pikepdf.PdfError:
+            yield Incomplete("SG901", "an attached file cannot be decoded", where)
+            continue
+        for content in ctx.nested(Source(f"{source.name}!/{name}", data=data, depth=source.depth + 1)):
+            if getattr(content, "visibility", None) is Visibility.VISIBLE:
+                content.visibility = Visibility.EMBEDDED_OBJECT
+            yield content
+
+
+_EOF = re.compile(rb"%%EOF[ \t\r\n]*")
+
+
+def _revisions(data: bytes, latest: set[str], loc: Location) -> Iterator[Content]:
+    """Each earlier revision (the file up to an earlier ``%%EOF``) is opened; lines of text
+    it shows and the latest revision does not are what the update removed."""
+    ends = [m.end() for m in _EOF.finditer(data)][:-1][-MAX_REVISIONS:]
+    for number, end in enumerate(ends, start=1):
+        try:
+            document = pdfium.PdfDocument(data[:end], password="")
+        except pdfium.PdfiumError:
+            continue  # a linearisation marker, not a revision a reader can open
+        try:
+            removed = sorted(_lines(document) - latest)
+        finally:
+            document.close()
+        if removed:
+            yield Text(loc.with_(part=f"revision {number} of {len(ends) + 1}", line=1), Visibility.EARLIER_REVISION,
+                       "\n".join(removed), f"revision {number}, text removed later")

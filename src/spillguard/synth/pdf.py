@@ -1,0 +1,103 @@
+"""PDF pages written operator by operator (pikepdf), so that painting order — text, then a box
+over it — is exactly what a test needs; incremental updates are saved by PDFium."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+Color = tuple[float, float, float]
+BLACK: Color = (0.0, 0.0, 0.0)
+WHITE: Color = (1.0, 1.0, 1.0)
+
+
+@dataclass
+class Page:
+    ops: list[str] = field(default_factory=list)
+    annots: list[tuple[str, tuple[float, float, float, float], Color | None, str]] = field(default_factory=list)
+
+    def text(self, x: float, y: float, text: str, color: Color = BLACK, size: float = 11) -> Page:
+        hexed = text.encode("cp1252", errors="replace").hex()
+        self.ops.append(f"BT {color[0]} {color[1]} {color[2]} rg /F1 {size} Tf {x} {y} Td <{hexed}> Tj ET")
+        return self
+
+    def box(self, x: float, y: float, w: float, h: float, color: Color = BLACK) -> Page:
+        """A filled rectangle, painted after whatever came before it."""
+        self.ops.append(f"{color[0]} {color[1]} {color[2]} rg {x} {y} {w} {h} re f")
+        return self
+
+    def underline(self, x: float, y: float, w: float) -> Page:
+        self.ops.append(f"0 0 0 RG 0.8 w {x} {y - 2} m {x + w} {y - 2} l S")
+        return self
+
+    def annotation(self, kind: str, rect: tuple[float, float, float, float], color: Color | None = None,
+                   contents: str = "") -> Page:
+        self.annots.append((kind, rect, color, contents))
+        return self
+
+
+class Pdf:
+    def __init__(self) -> None:
+        self.pages: list[Page] = []
+        self.info: dict[str, str] = {}
+        self.attachments: dict[str, bytes] = {}
+
+    def page(self) -> Page:
+        self.pages.append(Page())
+        return self.pages[-1]
+
+    def to_bytes(self) -> bytes:
+        pdf = pikepdf.new()
+        font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                  BaseFont=pikepdf.Name.Helvetica, Encoding=pikepdf.Name.WinAnsiEncoding)
+        for spec in self.pages:
+            page = pdf.add_blank_page(page_size=(612, 792))
+            page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+            page.obj.Contents = pdf.make_stream("\n".join(spec.ops).encode())
+            annots = []
+            for kind, rect, color, contents in spec.annots:
+                annot = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name(f"/{kind}"),
+                                           Rect=pikepdf.Array(list(rect)))
+                if color is not None:
+                    key = "/C" if kind == "Highlight" else "/IC"
+                    annot[key] = pikepdf.Array(list(color))
+                if contents:
+                    annot.Contents = pikepdf.String(contents)
+                    annot.T = pikepdf.String("Reviewer")
+                annots.append(pdf.make_indirect(annot))
+            if annots:
+                page.obj.Annots = pikepdf.Array(annots)
+        for key, value in self.info.items():
+            pdf.docinfo[f"/{key}"] = value
+        for name, data in self.attachments.items():
+            pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, data, filename=name)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+        return out.getvalue()
+
+
+def remove_text_incrementally(data: bytes, page_index: int, containing: str) -> bytes:
+    """Delete the text objects of a page that contain ``containing`` and save the change as an
+    incremental update: the earlier revision stays in the file, as editors leave it."""
+    document = pdfium.PdfDocument(data)
+    page = document[page_index]
+    textpage = page.get_textpage()
+    for obj in list(page.get_objects()):
+        if obj.type == raw.FPDF_PAGEOBJ_TEXT:
+            size = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+            buffer = (raw.FPDF_WCHAR * size)()
+            raw.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
+            text = bytes(buffer).decode("utf-16-le").rstrip("\x00")
+            if containing in text:
+                page.remove_obj(obj)
+    textpage.close()
+    page.gen_content()
+    out = io.BytesIO()
+    document.save(out, flags=raw.FPDF_INCREMENTAL)
+    page.close()
+    document.close()
+    return out.getvalue()

@@ -1,0 +1,138 @@
+"""PDF: bad redactions (text under boxes painted after it, under redaction marks), white text,
+earlier revisions, annotations, metadata, attachments; their clean twins pass."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from spillguard.synth.pdf import BLACK, WHITE, Pdf, remove_text_incrementally
+from spillguard.synth.people import Person
+from spillguard.synth.xlsx import Book
+from tests.helpers import scan_one, summary, write
+
+NAME_A = ("A_NUMBER", "PERSON_NAME")
+
+
+def mention(p: Person) -> str:
+    return f"Detainee {p.name} (A# {p.a_number}) was transferred."
+
+
+CLEAN = "The transfer was approved by the field office."
+
+
+def memo(place: str, text: str) -> bytes:
+    d = Pdf()
+    page = d.page().text(72, 720, "Transfer memorandum, first quarter")
+    if place == "box over text":
+        page.text(72, 680, text).box(70, 676, 420, 16)
+    elif place == "image-like dark box":
+        page.text(72, 680, text).box(70, 676, 420, 16, color=(0.1, 0.1, 0.1))
+    elif place == "redact annotation":
+        page.text(72, 680, text).annotation("Redact", (70, 676, 490, 692))
+    elif place == "black highlight":
+        page.text(72, 680, text).annotation("Highlight", (70, 676, 490, 692), BLACK)
+    elif place == "filled square annotation":
+        page.text(72, 680, text).annotation("Square", (70, 676, 490, 692), BLACK)
+    elif place == "white text":
+        page.text(72, 680, text, color=WHITE)
+    elif place == "annotation note":
+        page.annotation("Text", (20, 20, 40, 40), contents=text)
+    elif place == "visible":
+        page.text(72, 680, text)
+    elif place == "revision":
+        page.text(72, 680, text)
+        return remove_text_incrementally(d.to_bytes(), 0, text[:12])
+    return d.to_bytes()
+
+
+PLACES = [
+    ("box over text", "SG208", "under_redaction", "SG122"),
+    ("image-like dark box", "SG208", "under_redaction", "SG122"),
+    ("redact annotation", "SG208", "under_redaction", "SG122"),
+    ("black highlight", "SG208", "under_redaction", "SG122"),
+    ("filled square annotation", "SG208", "under_redaction", "SG122"),
+    ("white text", "SG208", "camouflaged", "SG107"),
+    ("revision", "SG208", "earlier_revision", "SG120"),
+    ("annotation note", "SG205", "comment", "SG113"),
+    ("visible", "SG205", "visible", None),
+]
+
+
+@pytest.mark.parametrize(("place", "rule", "visibility", "low"), PLACES)
+def test_personal_data_in_each_place(tmp_path: Path, roster: list[Person], place: str, rule: str,
+                                     visibility: str, low: str | None) -> None:
+    report = scan_one(write(tmp_path, "memo.pdf", memo(place, mention(roster[0]))))
+    assert [(f.rule, f.visibility.value, tuple(sorted(e.value for e in f.entities)))
+            for f in report.findings] == [(rule, visibility, NAME_A)]
+    assert report.errors == []
+
+
+@pytest.mark.parametrize(("place", "rule", "visibility", "low"), PLACES)
+def test_clean_twin(tmp_path: Path, place: str, rule: str, visibility: str, low: str | None) -> None:
+    report = scan_one(write(tmp_path, "memo.pdf", memo(place, CLEAN)))
+    assert [f.rule for f in report.findings] == ([low] if low else [])
+    # a box over text is a failed redaction even when nothing personal is recognised under it
+    assert report.decision == ("block" if low == "SG122" else "pass")
+
+
+@pytest.mark.parametrize("layout", ["white on black", "box before text", "underline", "box elsewhere"])
+def test_not_redactions(tmp_path: Path, roster: list[Person], layout: str) -> None:
+    """Visible text over a box, underlined text, and boxes beside text are what they look like."""
+    text = mention(roster[0])
+    page = Pdf()
+    p = page.page()
+    if layout == "white on black":
+        p.box(70, 676, 420, 16).text(72, 680, text, color=WHITE)
+    elif layout == "box before text":
+        p.box(70, 676, 420, 16, color=(0.9, 0.9, 0.9)).text(72, 680, text)
+    elif layout == "underline":
+        p.text(72, 680, text).underline(72, 680, 300)
+    else:
+        p.text(72, 680, text).box(70, 600, 420, 16)
+    report = scan_one(write(tmp_path, "memo.pdf", page.to_bytes()))
+    assert [(f.rule, f.visibility.value) for f in report.findings] == [("SG205", "visible")]
+
+
+def test_partial_redaction_hides_only_what_is_under_the_box(tmp_path: Path, roster: list[Person]) -> None:
+    p = roster[0]
+    d = Pdf()
+    # the A-number is covered; the rest of the line is in plain view
+    d.page().text(72, 680, f"Detainee {p.name}").text(300, 680, f"A{p.a_number}").text(380, 680, "moved") \
+        .box(298, 676, 70, 16)
+    report = scan_one(write(tmp_path, "memo.pdf", d.to_bytes()))
+    rules = {f.visibility.value: [e.value for e in f.entities] for f in report.findings}
+    assert rules["under_redaction"] == ["A_NUMBER"]
+    assert rules["visible"] == ["PERSON_NAME"]
+
+
+def test_metadata_attachment_and_scanned_page(tmp_path: Path, roster: list[Person]) -> None:
+    book = Book()
+    book.sheet("Extract", [["Name", "A-Number", "Date of Birth"],
+                           *[[p.name, p.a_number_as(0), p.birth] for p in roster[:15]]])
+    d = Pdf()
+    d.page().text(72, 700, "Detention statistics")
+    d.page()  # a page with no text layer
+    d.info = {"Author": "Wilmer Chávez Morales", "Title": "Detention statistics"}
+    d.attachments = {"extract.xlsx": book.to_bytes()}
+    report = scan_one(write(tmp_path, "stats.pdf", d.to_bytes()))
+    assert summary(report) == [("SG114", "embedded_object", (), None),
+                               ("SG123", "visible", (), None),
+                               ("SG201", "embedded_object", ("A_NUMBER", "DATE_OF_BIRTH", "PERSON_NAME"), 15),
+                               ("SG501", "metadata", ("PERSON_NAME",), 1)]
+
+
+def test_broken_and_encrypted_pdfs_fail_closed(tmp_path: Path) -> None:
+    good = memo("visible", CLEAN)
+    locked = io.BytesIO()
+    with pikepdf.open(io.BytesIO(good)) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="o", user="secret"))
+    open_with_empty = io.BytesIO()
+    with pikepdf.open(io.BytesIO(good)) as pdf:
+        pdf.save(open_with_empty, encryption=pikepdf.Encryption(owner="o", user=""))
+    cases = {"truncated.pdf": good[:200], "locked.pdf": locked.getvalue(), "empty-pass.pdf": open_with_empty.getvalue()}
+    rules = {name: [f.rule for f in scan_one(write(tmp_path, name, data)).findings] for name, data in cases.items()}
+    assert rules == {"truncated.pdf": ["SG901"], "locked.pdf": ["SG902"], "empty-pass.pdf": []}
