@@ -176,3 +176,8 @@ def test_demo(tmp_path: Path) -> None:
     assert [d["entity"] for d in finding["detections"]] == [
         "PERSON_NAME", "A_NUMBER", "NATIONALITY", "DATE_OF_BIRTH", "FACILITY"]
     assert "Whitfield" not in memo.stdout
+    # the press release's black boxes hide a name and an A-number that are still in the PDF
+    press = invoke("scan", tmp_path / "demo/release/FY24_Q1_press_release.pdf", "--format", "json")
+    assert press.exit_code == 1
+    assert [(f["rule"], f["visibility"], f["entities"]) for f in json.loads(press.stdout)["findings"]] == [
+        ("SG208", "under_redaction", ["A_NUMBER", "PERSON_NAME"])]

@@ -23,6 +23,7 @@ SEED = 2022
 LAST_QUARTER = "published/FY23_Q4_detentionStats.xlsx"
 THIS_QUARTER = "release/FY24_Q1_detentionStats.xlsx"
 MEMO = "release/FY24_Q1_methodology.txt"
+PRESS = "release/FY24_Q1_press_release.pdf"
 
 
 def _aggregate(book: Book, roster: list[Person], fiscal: str) -> None:
@@ -82,12 +83,34 @@ DEMONYM = {"Mexico": "Mexican", "Guatemala": "Guatemalan", "Honduras": "Honduran
            "Mauritania": "Mauritanian", "India": "Indian", "Guinea": "Guinean", "Senegal": "Senegalese"}
 
 
+def build_press_release(path: Path) -> None:
+    """The press release: a detainee's name and A-number "redacted" with black boxes drawn
+    over text that is still in the file."""
+    from spillguard.synth.pdf import Pdf
+
+    p = list(people(RECORDS, seed=SEED))[1234]
+    a = f"A{p.a_number}"
+    d = Pdf()
+    page = d.page()
+    page.text(72, 720, "FOR IMMEDIATE RELEASE — Detention statistics, first quarter FY2024", size=12)
+    page.text(72, 690, "Book-ins fell by a tenth over the quarter. One death in custody was reported:")
+    page.text(72, 672, f"detainee {p.name}, {a}, died at {p.facility}.")
+    # the analyst drew boxes over the name and the A-number; the text underneath remains
+    start = 72 + 5.0 * len("detainee ")
+    page.box(start - 1, 668, 5.6 * len(p.name) + 2, 14)
+    page.box(start + 5.6 * len(p.name) + 7, 668, 6.2 * len(a) + 2, 14)
+    page.text(72, 640, "Secretary Laura Whitfield extended condolences to the family.")
+    d.info = {"Title": "Detention statistics, first quarter FY2024"}
+    path.write_bytes(d.to_bytes())
+
+
 def run(folder: Path, console: Console) -> int:
     last, this = folder / LAST_QUARTER, folder / THIS_QUARTER
     console.print(f"[bold]spillguard demo[/] — building the scenario in {folder}/ (fixed seed {SEED})")
     build_last_quarter(last)
     build_this_quarter(this)
     build_memo(folder / MEMO)
+    build_press_release(folder / PRESS)
     outcomes = []
     for label, path in (("Last quarter, as published", last), ("This quarter's routine update", this.parent)):
         console.rule(f"{label}: spillguard scan {path}")
@@ -98,8 +121,9 @@ def run(folder: Path, console: Console) -> int:
     console.print(f"Last quarter: [bold]{outcomes[0]}[/] (exit {1 if outcomes[0] == 'block' else 0}).  "
                   f"Routine update: [bold]{outcomes[1]}[/] (exit {1 if outcomes[1] == 'block' else 0}).")
     console.print("The update looks like last quarter on screen, but its pivot cache carries every "
-                  "individual record, although the source sheet was deleted. The methodology note's "
-                  "worked example names a real detainee (a medium finding, with line and column); the "
-                  "Secretary named in it is not flagged. In CI, `spillguard scan` exits 1 and the "
-                  "upload stops.")
+                  "individual record, although the source sheet was deleted. The press release's black "
+                  "boxes hide a detainee's name and A-number on screen only: the text is still in the "
+                  "PDF. The methodology note's worked example names a real detainee (a medium finding, "
+                  "with line and column); the Secretary named in it is not flagged. In CI, `spillguard "
+                  "scan` exits 1 and the upload stops.")
     return 0 if outcomes == ["pass", "block"] else 1

@@ -51,7 +51,8 @@ def test_scan_uses_the_configured_pipeline(tmp_path: Path, pipeline: Path) -> No
     report = scan([path], from_mapping({"ner": f"spacy:{pipeline}"}))
     assert [(f.rule, [e.value for e in f.entities]) for f in report.findings] == [
         ("SG205", ["PERSON_NAME", "NATIONALITY"])]
-    assert scan([path], Config()).findings[0].entities[0].value == "NATIONALITY"
+    # without the model only a nationality is found, which alone points at no one
+    assert scan([path], Config()).findings == []
 
 
 @pytest.mark.parametrize(("spec", "message"), [

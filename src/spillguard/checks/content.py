@@ -128,6 +128,9 @@ def table_finding(table: Table, prof: TableProfile) -> Finding | None:
     return _finding(rule, title, table, **common)
 
 
+#: entities that, alone in text, are places rather than people ("moved to Otay Mesa")
+PLACE_ENTITIES = frozenset({Entity.FACILITY, Entity.NATIONALITY})
+
 #: at most this many detections are listed in one text finding
 MAX_DETECTIONS = 100
 
@@ -172,6 +175,9 @@ def text_finding(text: Text, doc: Doc, spans: list[Span], *, show_values: bool) 
         rule = "SG501" if entities == [Entity.PERSON_NAME] else "SG502"
         return _finding(rule, f"Document properties{label} hold {words(entities)}", text,
                         entities=entities, samples=samples[:3], why=why, **extra)
+    if entities and set(entities) <= PLACE_ENTITIES:
+        # a facility or a country named in prose points at no one: not a finding in plain view
+        entities = []
     if entities:
         records = max(by_entity[e] for e in entities)
         distinct = len({(s.entity, s.value) for s in spans if s.entity in DIRECT_IDENTIFIERS})
