@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench bench-detection clean
+.PHONY: demo test lint bench bench-detection bench-redaction clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ $(VENV)/.presidio: pyproject.toml $(VENV)/.dev
 
 bench-detection: $(VENV)/.presidio
 	$(BIN)/python -m bench.detection
+
+$(VENV)/.redaction: pyproject.toml $(VENV)/.dev
+	$(BIN)/python -m pip install -q -e '.[test,bench,redaction]'
+	touch $@
+
+bench-redaction: $(VENV)/.redaction
+	$(BIN)/python -m bench.redaction
 
 clean:
 	rm -rf $(VENV) spillguard-demo bench/out .pytest_cache

@@ -136,3 +136,11 @@ def test_broken_and_encrypted_pdfs_fail_closed(tmp_path: Path) -> None:
     cases = {"truncated.pdf": good[:200], "locked.pdf": locked.getvalue(), "empty-pass.pdf": open_with_empty.getvalue()}
     rules = {name: [f.rule for f in scan_one(write(tmp_path, name, data)).findings] for name, data in cases.items()}
     assert rules == {"truncated.pdf": ["SG901"], "locked.pdf": ["SG902"], "empty-pass.pdf": []}
+
+
+def test_a_rule_grazing_the_baseline_is_no_redaction(tmp_path: Path, roster: list[Person]) -> None:
+    """Regression (redaction bench): full stops and commas under a heading rule were 'covered'."""
+    d = Pdf()
+    d.page().text(72, 680, mention(roster[0])).box(70, 674, 420, 7)
+    report = scan_one(write(tmp_path, "memo.pdf", d.to_bytes()))
+    assert [(f.rule, f.visibility.value) for f in report.findings] == [("SG205", "visible")]

@@ -10,6 +10,7 @@ White text with nothing dark painted under it is camouflaged.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 from dataclasses import dataclass
 
@@ -97,6 +98,19 @@ def _share(inner: Box, outer: Box) -> float:
     return width * height / area
 
 
+def _uncover_stray_punctuation(visible: list[str], covered: list[str]) -> None:
+    """Punctuation sits low: a rule grazing the baseline "covers" full stops and commas but no
+    letter. A covered punctuation mark counts only between covered letters or digits."""
+    alnum = [i for i, ch in enumerate(covered) if ch.isalnum() or visible[i].isalnum()]
+    for i, ch in enumerate(covered):
+        if ch.strip() and not ch.isalnum():
+            k = bisect.bisect_left(alnum, i)
+            before = covered[alnum[k - 1]].isalnum() if k > 0 else False
+            after = covered[alnum[k]].isalnum() if k < len(alnum) else False
+            if not (before or after):
+                visible[i], covered[i] = ch, " "
+
+
 def classify(page: pdfium.PdfPage, annotation_covers: list[Box]) -> PageText:
     text_order, covers = page_objects(page)
     top = 1 << 30
@@ -126,6 +140,7 @@ def classify(page: pdfium.PdfPage, annotation_covers: list[Box]) -> PageText:
                 where = "visible" if backed else "camouflaged"
             for name, out in (("visible", visible), ("covered", covered), ("camouflaged", camouflaged)):
                 out.append(ch if name == where else " ")
+        _uncover_stray_punctuation(visible, covered)
         return PageText("".join(visible), "".join(covered), "".join(camouflaged), sorted(used), n)
     finally:
         textpage.close()
