@@ -114,8 +114,18 @@ def test_unreadable_part_fails_closed(tmp_path: Path, roster: list[Person]) -> N
 
 def test_legacy_and_other_formats_are_named(tmp_path: Path) -> None:
     write(tmp_path, "letter.rtf", b"{\\rtf1\\ansi Dear client}")
-    write(tmp_path, "photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100)
+    write(tmp_path, "drawing.dwg", b"AC1032" + b"\x00" * 100)
     report = scan([tmp_path])
     assert sorted((Path(e.file).name, e.rule) for e in report.errors) == [
-        ("letter.rtf", "SG905"), ("photo.jpg", "SG905")]
-    assert all("not supported yet" in e.reason for e in report.errors)
+        ("drawing.dwg", "SG905"), ("letter.rtf", "SG905")]
+    reasons = {Path(e.file).name: e.reason for e in report.errors}
+    assert "not supported yet" in reasons["letter.rtf"]
+    assert "not recognised" in reasons["drawing.dwg"]
+
+
+def test_truncated_jpeg_is_corrupt(tmp_path: Path) -> None:
+    write(tmp_path, "photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100)
+    report = scan([tmp_path])
+    assert [(Path(e.file).name, e.rule) for e in report.errors] == [("photo.jpg", "SG901")]
+    assert "image cannot be read" in report.errors[0].reason
+    assert report.decision == "block"

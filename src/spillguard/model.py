@@ -178,6 +178,8 @@ class Notice:
     visibility: Visibility
     why: str
     severity: Severity | None = None
+    #: personal data the fact itself is (a GPS position), for the finding
+    entities: list[Entity] = field(default_factory=list)
 
 
 @dataclass(slots=True)

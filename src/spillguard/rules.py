@@ -84,6 +84,11 @@ _RULES = [
          "Personal identifiers in document properties.", Severity.MEDIUM),
     Rule("SG503", "external-link-target", "The file links to another file by path or URL.",
          Severity.INFO),
+    Rule("SG504", "gps-position", "A picture records where it was taken (EXIF GPS position).",
+         Severity.MEDIUM),
+    Rule("SG505", "thumbnail-differs",
+         "A picture's embedded thumbnail differs from the picture (it may show what was cropped or "
+         "blacked out).", Severity.HIGH),
     # SG9xx: could not inspect (always fails the gate)
     Rule("SG901", "corrupt", "The file or a part of it is corrupt or truncated.", Severity.CRITICAL),
     Rule("SG902", "encrypted", "The file is encrypted or password-protected.", Severity.CRITICAL),

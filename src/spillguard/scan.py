@@ -144,7 +144,7 @@ class Scanner:
             rule = RULES[content.rule]
             return Finding(rule=content.rule, severity=content.severity or rule.default,
                            title=content.title, location=content.location,
-                           visibility=content.visibility, why=content.why)
+                           visibility=content.visibility, why=content.why, entities=list(content.entities))
         raise TypeError(type(content).__name__)
 
     def _add_error(self, rule: str, reason: str, location: Location) -> None:

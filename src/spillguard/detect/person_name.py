@@ -66,7 +66,8 @@ class PersonName(Detector):
                     "nombre", "nombres", "apellido", "apellidos", "nombre completo", "detainee",
                     "detainee name", "alien name", "person", "client", "client name",
                     "beneficiary", "applicant", "respondent", "author", "creator",
-                    "last modified by", "lastmodifiedby", "manager", "display name", "displayname")
+                    "last modified by", "lastmodifiedby", "manager", "display name", "displayname",
+                    "artist", "xpauthor", "camera owner name", "cameraownername", "owner name", "by line")
     header_excludes = ("facility name", "name of facility", "country name", "file name",
                        "sheet name", "company name", "organization name", "org name",
                        "agency name", "city name", "state name", "street name", "field name",

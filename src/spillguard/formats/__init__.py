@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from spillguard.formats import csvfile, eml, html, jsonfile, ole, pdf, signatures, textfile, zipcontainer
+from spillguard.formats import csvfile, eml, html, image, jsonfile, ole, pdf, signatures, textfile, zipcontainer
 
 REGISTRY: tuple[ModuleType, ...] = (
     zipcontainer,  # xlsx/xlsm and zip bundles (docx, pptx, odf: recognised, not yet read)
     ole,  # encrypted Office files, legacy binary Office
     pdf,
-    signatures,  # images, other archives: recognised, not yet read
+    image,  # JPEG, PNG, TIFF, GIF, WebP metadata
+    signatures,  # other archives, RTF: recognised, not yet read
     eml,  # e-mail messages: headers, bodies, attachments through the registry
     html,
     jsonfile,  # JSON and JSON lines

@@ -1,0 +1,181 @@
+"""Images (JPEG, PNG, TIFF, GIF, WebP): the metadata a camera or an editor leaves in them.
+
+Pillow reads EXIF (artist, owner, description, comments, serial numbers), the **GPS position**
+(GPS_LOCATION), IPTC (by-line, caption, keywords) and the XMP packet (parsed with lxml, DTDs
+refused). An EXIF thumbnail that differs from the picture — a photo cropped or blacked out
+after it was taken, whose thumbnail still shows the original — is reported. Decompression
+bombs are a resource limit (SG903).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+
+import polars as pl
+from PIL import ExifTags, Image, ImageChops, ImageStat, IptcImagePlugin, UnidentifiedImageError
+
+from spillguard.errors import CorruptFile, ResourceLimit
+from spillguard.formats.base import Context, Source
+from spillguard.formats.ooxml import parse_xml
+from spillguard.model import Content, Entity, Location, Notice, Table, Text, Visibility
+
+NAME = "image"
+MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a")
+#: EXIF fields that name or describe a person (a table: the field name is the header)
+PERSON_TAGS = ("Artist", "XPAuthor", "CameraOwnerName")
+#: EXIF fields of free text
+TEXT_TAGS = ("ImageDescription", "XPComment", "XPTitle", "XPSubject", "XPKeywords", "UserComment", "Copyright")
+#: mean difference (0–255) from which a thumbnail is not the picture it belongs to
+THUMBNAIL_DIFFERS = 12
+#: the size both are compared at
+_COMPARE = (32, 32)
+
+
+def sniff(head: bytes) -> bool:
+    return head.startswith(MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+
+
+def read(source: Source, ctx: Context) -> Iterator[Content]:
+    limit = ctx.limits.max_file_bytes
+    with source.open() as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise ResourceLimit(f"the image is over {limit:,} bytes")
+    loc = Location(file=source.name, part="image metadata")
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            yield from _exif(im, loc)
+            yield from _iptc(im, loc)
+            yield from _xmp(im, loc)
+            yield from _thumbnail(im, loc)
+    except Image.DecompressionBombError:
+        raise ResourceLimit("the image has more pixels than is safe to decode (decompression bomb?)") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise CorruptFile(f"the image cannot be read ({type(exc).__name__})") from None
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        try:  # Pillow reads EXIF ASCII as Latin-1; cameras and editors write UTF-8
+            return value.encode("latin-1").decode("utf-8").strip("\x00 ")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return value.strip("\x00 ")
+    if isinstance(value, bytes):
+        if value.startswith((b"ASCII\x00\x00\x00", b"UNICODE\x00", b"JIS\x00\x00\x00\x00\x00")):
+            body = value[8:]
+            return (body.decode("utf-16-le" if value.startswith(b"UNICODE") else "latin-1", "replace")
+                    .strip("\x00 "))
+        if len(value) % 2 == 0 and value[1:2] == b"\x00":  # XP* tags are UTF-16
+            return value.decode("utf-16-le", "replace").strip("\x00 ")
+        return value.decode("utf-8", "replace").strip("\x00 ")
+    return str(value).strip("\x00 ")
+
+
+def _exif(im: Image.Image, loc: Location) -> Iterator[Content]:
+    exif = im.getexif()
+    if not exif:
+        return
+    named: dict[str, str] = {}
+    for ifd in (exif, exif.get_ifd(ExifTags.IFD.Exif)):
+        for tag, value in ifd.items():
+            name = ExifTags.TAGS.get(tag, "")
+            if name in PERSON_TAGS + TEXT_TAGS and _text(value):
+                named[name] = _text(value)
+    people = {k: v for k, v in named.items() if k in PERSON_TAGS}
+    if people:
+        headers = list(people)
+        frame = pl.DataFrame({f"c{j}": [people[h]] for j, h in enumerate(headers)},
+                             schema={f"c{j}": pl.Utf8 for j in range(len(headers))})
+        yield Table(loc, Visibility.METADATA, headers, iter([frame]))
+    texts = [f"{k}: {named[k]}" for k in TEXT_TAGS if k in named]
+    if texts:
+        yield Text(loc, Visibility.METADATA, "\n".join(texts), "EXIF")
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    position = _position(gps)
+    if position is not None:
+        yield Notice("SG504", "The picture records where it was taken (GPS position)", loc.with_(part="EXIF GPS"),
+                     Visibility.METADATA, f"latitude and longitude to {position} decimal places: a home or a "
+                     "meeting place can be found from them; strip EXIF before publishing",
+                     entities=[Entity.GPS_LOCATION])
+
+
+def _position(gps: dict[int, object]) -> int | None:
+    """Decimal places of precision of the GPS position, or None when there is none."""
+    lat, lon = gps.get(2), gps.get(4)  # GPSLatitude, GPSLongitude
+    if not lat or not lon:
+        return None
+    try:
+        seconds = float(lat[2])  # type: ignore[index]
+        values = [float(v) for v in (*lat, *lon)]  # type: ignore[misc]
+    except (TypeError, ValueError, IndexError, ZeroDivisionError):
+        return None
+    if not any(values):
+        return None
+    return 4 if seconds else 2
+
+
+def _iptc(im: Image.Image, loc: Location) -> Iterator[Content]:
+    try:
+        info = IptcImagePlugin.getiptcinfo(im) or {}
+    except (SyntaxError, ValueError, OSError):
+        return
+    fields = {(2, 80): "By-line", (2, 116): "Copyright", (2, 120): "Caption", (2, 25): "Keywords",
+              (2, 5): "Object name", (2, 122): "Writer"}
+    lines = []
+    for key, name in fields.items():
+        value = info.get(key)
+        for v in value if isinstance(value, list) else [value] if value else []:
+            lines.append(f"{name}: {_text(v)}")
+    if lines:
+        yield Text(loc.with_(part="IPTC"), Visibility.METADATA, "\n".join(lines), "IPTC")
+
+
+_XMP = re.compile(rb"<x:xmpmeta.*?</x:xmpmeta>", re.DOTALL)
+
+
+def _xmp(im: Image.Image, loc: Location) -> Iterator[Content]:
+    raw = im.info.get("xmp") or im.info.get("XML:com.adobe.xmp") or b""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "replace")
+    match = _XMP.search(raw)
+    if not match:
+        return
+    root = parse_xml(match.group(0), "XMP")
+    texts = []
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.text and el.text.strip() and len(el) == 0:
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag in ("li", "creator", "rights", "description", "title", "subject", "Owner", "OwnerName",
+                       "CaptionWriter", "Credit", "PersonInImage", "AuthorsPosition"):
+                parent = el.getparent().getparent() if tag == "li" and el.getparent() is not None else None
+                label = parent.tag.rsplit("}", 1)[-1] if parent is not None and isinstance(parent.tag, str) else tag
+                texts.append(f"{label}: {el.text.strip()}")
+    if texts:
+        yield Text(loc.with_(part="XMP"), Visibility.METADATA, "\n".join(texts), "XMP")
+
+
+def _thumbnail(im: Image.Image, loc: Location) -> Iterator[Content]:
+    ifd1 = im.getexif().get_ifd(ExifTags.IFD.IFD1)  # present even when IFD0 is empty
+    offset, length = ifd1.get(513), ifd1.get(514)  # JPEGInterchangeFormat(Length)
+    data = getattr(im, "applist", None)
+    if not offset or not length or not data:
+        return
+    app1 = next((body for marker, body in data if marker == "APP1" and body.startswith(b"Exif\x00\x00")), None)
+    if app1 is None:
+        return
+    blob = app1[6 + int(offset):6 + int(offset) + int(length)]  # type: ignore[call-overload]
+    try:
+        with Image.open(io.BytesIO(blob)) as thumb:
+            small = thumb.convert("L").resize(_COMPARE)
+        im.draft("L", (im.width // 8 or 1, im.height // 8 or 1))
+        picture = im.convert("L").resize(_COMPARE)
+    except (UnidentifiedImageError, OSError, ValueError):
+        return
+    mean = ImageStat.Stat(ImageChops.difference(small, picture)).mean[0]
+    if mean >= THUMBNAIL_DIFFERS:
+        yield Notice("SG505", "The picture's embedded thumbnail differs from the picture",
+                     loc.with_(part="EXIF thumbnail"), Visibility.EARLIER_REVISION,
+                     f"the thumbnail differs by {mean:.0f}/255 on average: it may still show what was "
+                     "cropped or blacked out; strip EXIF before publishing")

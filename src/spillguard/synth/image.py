@@ -1,0 +1,53 @@
+"""Pictures with metadata in every place a camera or an editor leaves it, for tests.
+
+Pillow draws the picture; piexif (test extra) writes the EXIF block, including the GPS position
+and the embedded thumbnail, which Pillow cannot write.
+"""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+
+def picture(*, artist: str = "", description: str = "", gps: tuple[float, float] | None = None,
+            thumbnail_of: Image.Image | None = None, blacked_out: bool = False) -> bytes:
+    """A JPEG of a gradient (black when ``blacked_out``), with the EXIF fields asked for; the
+    thumbnail is of ``thumbnail_of`` (the picture before it was edited) when given."""
+    import piexif
+
+    base = gradient()
+    shown = Image.new("RGB", base.size, "black") if blacked_out else base
+    zeroth: dict[int, object] = {}
+    if artist:
+        zeroth[piexif.ImageIFD.Artist] = artist.encode()
+    if description:
+        zeroth[piexif.ImageIFD.ImageDescription] = description.encode()
+    exif: dict[str, object] = {"0th": zeroth, "Exif": {}, "GPS": {}, "1st": {}, "thumbnail": None}
+    if gps is not None:
+        exif["GPS"] = {piexif.GPSIFD.GPSLatitudeRef: b"N" if gps[0] >= 0 else b"S",
+                       piexif.GPSIFD.GPSLatitude: _dms(abs(gps[0])),
+                       piexif.GPSIFD.GPSLongitudeRef: b"E" if gps[1] >= 0 else b"W",
+                       piexif.GPSIFD.GPSLongitude: _dms(abs(gps[1]))}
+    source = thumbnail_of if thumbnail_of is not None else shown
+    thumb = io.BytesIO()
+    source.resize((80, 60)).save(thumb, "JPEG")
+    exif["thumbnail"] = thumb.getvalue()
+    exif["1st"] = {piexif.ImageIFD.Compression: 6}
+    out = io.BytesIO()
+    shown.save(out, "JPEG", exif=piexif.dump(exif))
+    return out.getvalue()
+
+
+def gradient(size: tuple[int, int] = (320, 240)) -> Image.Image:
+    im = Image.new("RGB", size)
+    im.putdata([(x * 255 // size[0], y * 255 // size[1], 128) for y in range(size[1]) for x in range(size[0])])
+    return im
+
+
+def _dms(value: float) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
+    degrees = int(value)
+    minutes = int((value - degrees) * 60)
+    seconds = round(((value - degrees) * 60 - minutes) * 60 * 100)
+    return (degrees, 1), (minutes, 1), (seconds, 100)

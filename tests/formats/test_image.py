@@ -1,0 +1,42 @@
+"""Images: EXIF people and text, the GPS position, and a thumbnail that still shows what the
+picture no longer does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spillguard.synth.image import gradient, picture
+from spillguard.synth.people import Person
+from tests.helpers import scan_one, summary, write
+
+
+def test_exif_people_text_and_gps(tmp_path: Path, roster: list[Person]) -> None:
+    p = roster[0]
+    data = picture(artist="Wilmer Chávez Morales", description=f"Detainee {p.name}, A# {p.a_number}, at intake",
+                   gps=(32.5701, -116.9728))
+    report = scan_one(write(tmp_path, "photo.jpg", data))
+    assert summary(report) == [("SG501", "metadata", ("PERSON_NAME",), 1),
+                               ("SG502", "metadata", ("A_NUMBER", "PERSON_NAME"), None),
+                               ("SG504", "metadata", ("GPS_LOCATION",), None)]
+    gps = next(f for f in report.findings if f.rule == "SG504")
+    assert "32" not in gps.why and "116" not in gps.why  # the position itself is never printed
+
+
+def test_a_thumbnail_that_shows_what_was_blacked_out(tmp_path: Path) -> None:
+    report = scan_one(write(tmp_path, "photo.jpg", picture(thumbnail_of=gradient(), blacked_out=True)))
+    assert [f.rule for f in report.findings] == ["SG505"] and report.decision == "block"
+
+
+def test_clean_picture_passes(tmp_path: Path) -> None:
+    report = scan_one(write(tmp_path, "photo.jpg", picture()))
+    assert report.findings == [] and report.decision == "pass"
+
+
+def test_png_and_broken_images(tmp_path: Path) -> None:
+    import io
+
+    out = io.BytesIO()
+    gradient((40, 30)).save(out, "PNG")
+    assert scan_one(write(tmp_path, "chart.png", out.getvalue())).findings == []
+    broken = scan_one(write(tmp_path, "broken.jpg", picture()[:300]))
+    assert [f.rule for f in broken.findings] == ["SG901"]
