@@ -11,7 +11,7 @@ from types import ModuleType
 from spillguard.formats import csvfile, eml, html, image, jsonfile, ole, pdf, signatures, textfile, zipcontainer
 
 REGISTRY: tuple[ModuleType, ...] = (
-    zipcontainer,  # xlsx/xlsm and zip bundles (docx, pptx, odf: recognised, not yet read)
+    zipcontainer,  # OOXML (xlsx, docx, pptx), OpenDocument, and zip bundles
     ole,  # encrypted Office files, legacy binary Office
     pdf,
     image,  # JPEG, PNG, TIFF, GIF, WebP metadata

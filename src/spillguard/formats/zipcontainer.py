@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from spillguard.errors import UnsupportedFormat
-from spillguard.formats import archive, docx, pptx, xlsx
+from spillguard.formats import archive, docx, odf, pptx, xlsx
 from spillguard.formats.base import Context, Source
 from spillguard.formats.ooxml import SafeZip
 from spillguard.model import Content
@@ -37,6 +37,8 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
         for main, what in _NOT_YET.items():
             if main in names:
                 raise UnsupportedFormat(f"{what} is not supported yet")
-        if "mimetype" in names and z.head("mimetype", 100).startswith(b"application/vnd.oasis"):
-            raise UnsupportedFormat("OpenDocument file is not supported yet")
+        kind = odf.sniff_package(z)
+        if kind is not None:
+            yield from odf.read_package(z, source, ctx, kind)
+            return
         yield from archive.read_zip(z, source, ctx)
