@@ -104,3 +104,8 @@ def text_table(loc: Location, vis: Visibility, rows: list[list[str]]) -> Table:
     headers = [*rows[0], *[""] * (width - len(rows[0]))] if header_like else [""] * width
     body = rows[1:] if header_like else rows
     return Table(loc, vis, headers, iter([frame([[c or None for c in r] for r in body], width)]))
+
+
+def author_table(loc: Location, header: str, names: list[str]) -> Table:
+    """A one-column table of people (comment or revision authors), checked like any names column."""
+    return Table(loc, Visibility.METADATA, [header], iter([pl.DataFrame({"c0": names}, schema={"c0": pl.Utf8})]))

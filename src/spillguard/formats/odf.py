@@ -19,6 +19,7 @@ from lxml import etree
 
 from spillguard.errors import EncryptedFile
 from spillguard.formats.base import Context, Source
+from spillguard.formats.cells import author_table
 from spillguard.formats.odf_styles import Styles
 from spillguard.formats.odf_text import (
     DRAW,
@@ -27,7 +28,6 @@ from spillguard.formats.odf_text import (
     Story,
     Walker,
     alt_texts,
-    author_table,
     body_story,
     comments,
     off_page,

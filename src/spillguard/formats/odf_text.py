@@ -13,12 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import polars as pl
 from lxml import etree
 
-from spillguard.formats.cells import text_table
+from spillguard.formats.cells import author_table, text_table
 from spillguard.formats.odf_styles import SVG, TEXT, Styles, length_cm
-from spillguard.model import Content, Location, Table, Text, Visibility
+from spillguard.model import Content, Location, Text, Visibility
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
@@ -183,11 +182,6 @@ def comments(root: etree._Element, walker: Walker, loc: Location) -> Iterator[Co
                    f"{n} comment{'s' if n != 1 else ''}")
     if authors:
         yield author_table(loc, "comment author", authors)
-
-
-def author_table(loc: Location, header: str, names: list[str]) -> Table:
-    frame = pl.DataFrame({"c0": names}, schema={"c0": pl.Utf8})
-    return Table(loc, Visibility.METADATA, [header], iter([frame]))
 
 
 def alt_texts(root: etree._Element) -> list[str]:

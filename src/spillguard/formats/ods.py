@@ -20,9 +20,9 @@ from lxml import etree
 
 from spillguard.errors import CorruptFile, EncryptedFile
 from spillguard.formats.base import Context, Source
-from spillguard.formats.cells import col_letter
+from spillguard.formats.cells import author_table, col_letter
 from spillguard.formats.odf_styles import Styles
-from spillguard.formats.odf_text import DC, OFFICE, TABLE, TEXT, author_table
+from spillguard.formats.odf_text import DC, OFFICE, TABLE, TEXT
 from spillguard.formats.ooxml import SafeZip
 from spillguard.formats.xlsx_grid import SheetGrid, SheetLayout
 from spillguard.model import Content, Location, Text, Visibility

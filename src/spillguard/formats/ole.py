@@ -1,6 +1,11 @@
-"""OLE compound files: an encrypted (password-protected) Office file is an OLE container
-holding ``EncryptedPackage``; legacy .xls/.doc/.ppt are OLE too (the formats issue adds
-them). Either way the content cannot be inspected here: fail closed with the reason."""
+"""OLE compound files (olefile): legacy Office documents and encrypted OOXML.
+
+An encrypted (password-protected) Office file is an OLE container holding ``EncryptedPackage``:
+SG902. A legacy Excel workbook (.xls) is read by the xls module. Legacy Word (.doc) and
+PowerPoint (.ppt) documents have no maintained pure-Python reader: their summary properties
+(author, last saved by, title…) are read, and the body is reported as not supported (SG905),
+so the file fails closed.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,18 @@ import struct
 from collections.abc import Iterator
 
 import olefile
+import polars as pl
 
 from spillguard.errors import CorruptFile, EncryptedFile, UnsupportedFormat
+from spillguard.formats import xls
 from spillguard.formats.base import Context, Source
-from spillguard.model import Content
+from spillguard.model import Content, Incomplete, Location, Table, Text, Visibility
 
 NAME = "ole"
 MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: summary-information fields that name a person, and free-text ones
+_PEOPLE = ("author", "last_saved_by", "manager")
+_TEXTS = ("title", "subject", "keywords", "comments", "company", "category")
 
 
 def sniff(head: bytes) -> bool:
@@ -23,17 +33,50 @@ def sniff(head: bytes) -> bool:
 
 def read(source: Source, ctx: Context) -> Iterator[Content]:
     try:
-        with source.open() as fh, olefile.OleFileIO(fh) as ole:
+        with source.open() as fh:
+            data = fh.read()
+        with olefile.OleFileIO(data) as ole:
             streams = {"/".join(s) for s in ole.listdir(streams=True, storages=False)}
-    except (OSError, ValueError, IndexError, struct.error) as exc:
+            meta = ole.get_metadata()
+    except (OSError, ValueError, IndexError, struct.error, TypeError) as exc:
         raise CorruptFile(f"OLE container is corrupt ({type(exc).__name__})") from None
     if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
         raise EncryptedFile("the file is encrypted (password-protected Office document)")
+    loc = Location(file=source.name)
     if "Workbook" in streams or "Book" in streams:
-        raise UnsupportedFormat("legacy Excel 97-2003 workbook (.xls) is not supported yet")
-    if "WordDocument" in streams:
-        raise UnsupportedFormat("legacy Word document (.doc) is not supported yet")
-    if "PowerPoint Document" in streams:
-        raise UnsupportedFormat("legacy PowerPoint presentation (.ppt) is not supported yet")
-    raise UnsupportedFormat("OLE compound file of an unknown kind")
-    yield  # pragma: no cover - makes this a generator like every reader
+        yield from properties(meta, loc)
+        yield from xls.read_workbook(data, source, ctx, streams)
+        return
+    kind = ("legacy Word document (.doc)" if "WordDocument" in streams else
+            "legacy PowerPoint presentation (.ppt)" if "PowerPoint Document" in streams else None)
+    if kind is None:
+        raise UnsupportedFormat("OLE compound file of an unknown kind")
+    yield from properties(meta, loc)
+    yield Incomplete(UnsupportedFormat.rule, f"the text of a {kind} cannot be read (no maintained "
+                     "library); convert it to the current format and scan again", loc.with_(part=kind))
+
+
+def properties(meta: olefile.OleMetadata, loc: Location) -> Iterator[Content]:
+    where = loc.with_(part="SummaryInformation")
+    people: dict[str, str] = {}
+    for name in _PEOPLE:
+        value = _text(getattr(meta, name, None))
+        if value and value not in people.values():
+            people[name] = value
+    if people:
+        headers = list(people)
+        frame = pl.DataFrame({f"c{j}": [people[h]] for j, h in enumerate(headers)},
+                             schema={f"c{j}": pl.Utf8 for j in range(len(headers))})
+        yield Table(where, Visibility.METADATA, headers, iter([frame]))
+    texts = [f"{n}: {v}" for n in _TEXTS if (v := _text(getattr(meta, n, None)))]
+    if texts:
+        yield Text(where, Visibility.METADATA, "\n".join(texts))
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, bytes):
+        value = value.decode("cp1252", "replace")
+    if isinstance(value, str):
+        value = value.replace("\x00", "").strip()
+        return value or None
+    return None

@@ -1,0 +1,135 @@
+"""Legacy Excel 97-2003 workbooks (.xls, BIFF8), read with xlrd.
+
+xlrd reads cell values with their formats, sheet visibility (hidden and very hidden), hidden
+rows and columns, fonts (white text) and cell notes with their authors. The grid is routed
+exactly as for xlsx (SheetGrid). A BIFF file is at most 65,536 × 256 cells and xlrd holds it in
+memory; the file size limit bounds that. What xlrd does not read — pivot caches, embedded
+objects, revision logs — is reported as not inspected (SG906); macros are SG115.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import xlrd
+
+from spillguard.errors import CorruptFile, EncryptedFile
+from spillguard.formats.base import Context, Source
+from spillguard.formats.cells import author_table, col_letter
+from spillguard.formats.xlsx_grid import SheetGrid, SheetLayout
+from spillguard.model import Content, Incomplete, Location, Notice, Text, Visibility
+
+NAME = "xls"
+_VISIBILITY = {0: Visibility.VISIBLE, 1: Visibility.HIDDEN_SHEET, 2: Visibility.VERY_HIDDEN_SHEET}
+#: OLE storages and streams beside the workbook stream, and what they hold
+_UNREAD = {
+    "_SX_DB_CUR": "a pivot cache (the source records of a pivot table)",
+    "_SX_DB": "a pivot cache (the source records of a pivot table)",
+    "Revision Log": "a shared-workbook revision log (earlier cell values)",
+    "User Names": "the user list of a shared workbook",
+    "ObjectPool": "embedded objects",
+}
+_KNOWN = {"Workbook", "Book", "\x05SummaryInformation", "\x05DocumentSummaryInformation", "\x01CompObj",
+          "_VBA_PROJECT_CUR", "Ctls", "XCB", "\x01Ole", "MsoDataStore"}
+_WHITE = (255, 255, 255)
+
+
+class _Grid:
+    """An xlrd sheet seen through the calamine sheet interface SheetGrid reads."""
+
+    def __init__(self, sheet: xlrd.sheet.Sheet, book: xlrd.Book) -> None:
+        self.sheet = sheet
+        self.book = book
+        filled = [(r, c) for r in range(sheet.nrows) for c in range(sheet.row_len(r))
+                  if sheet.cell_type(r, c) not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK)]
+        self.start = (min(r for r, _ in filled), min(c for _, c in filled)) if filled else None
+        self.end = (max(r for r, _ in filled), max(c for _, c in filled)) if filled else (0, 0)
+        self.width = self.end[1] - self.start[1] + 1 if self.start else 0
+        self.height = self.end[0] + 1 if self.start else 0
+
+    def value(self, r: int, c: int) -> object:
+        kind = self.sheet.cell_type(r, c)
+        v = self.sheet.cell_value(r, c)
+        if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+            return ""
+        if kind == xlrd.XL_CELL_DATE:
+            try:
+                d = xlrd.xldate_as_datetime(v, self.book.datemode)
+            except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                return v
+            return d.date() if d == datetime(d.year, d.month, d.day) else d
+        if kind == xlrd.XL_CELL_ERROR:
+            return ""
+        if kind == xlrd.XL_CELL_BOOLEAN:
+            return bool(v)
+        return v
+
+    def iter_rows(self) -> Iterator[list[object]]:
+        assert self.start is not None
+        c0 = self.start[1]
+        for r in range(self.end[0] + 1):
+            n = self.sheet.row_len(r)
+            yield [self.value(r, c) if c < n else "" for c in range(c0, self.end[1] + 1)]
+
+
+def _camouflaged(book: xlrd.Book, xf_index: int) -> bool:
+    xf = book.xf_list[xf_index]
+    fmt = book.format_map.get(xf.format_key)
+    if fmt is not None and fmt.format_str.replace('"', "").strip() == ";;;":
+        return True
+    font = book.font_list[xf.font_index]
+    if font.height <= 40:  # twips: 2 pt and smaller
+        return True
+    if book.colour_map.get(font.colour_index) != _WHITE:
+        return False
+    fill = book.colour_map.get(xf.background.pattern_colour_index) if xf.background.fill_pattern else None
+    return fill in (None, _WHITE)
+
+
+def _layout(sheet: xlrd.sheet.Sheet, book: xlrd.Book) -> SheetLayout:
+    layout = SheetLayout()
+    layout.hidden_rows = {r + 1: bool(info.outline_level) for r, info in sheet.rowinfo_map.items() if info.hidden}
+    layout.hidden_cols = {c for c, info in sheet.colinfo_map.items() if info.hidden}
+    for r in range(sheet.nrows):
+        for c in range(sheet.row_len(r)):
+            if sheet.cell_type(r, c) not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) and \
+                    _camouflaged(book, sheet.cell_xf_index(r, c)):
+                layout.camo_cells.add((r + 1, c))
+    return layout
+
+
+def read_workbook(data: bytes, source: Source, ctx: Context, streams: set[str]) -> Iterator[Content]:
+    loc = Location(file=source.name)
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True)
+    except xlrd.XLRDError as exc:
+        if "encrypt" in str(exc).lower():
+            raise EncryptedFile("the workbook is encrypted (password-protected)") from None
+        raise CorruptFile(f"the workbook cannot be read ({exc})") from None
+    except (AssertionError, IndexError, KeyError, ValueError, TypeError, OverflowError, MemoryError) as exc:
+        raise CorruptFile(f"the workbook is corrupt ({type(exc).__name__})") from None
+    try:
+        for sheet in book.sheets():
+            vis = _VISIBILITY.get(sheet.visibility, Visibility.HIDDEN_SHEET)
+            where = loc.with_(part="Workbook", sheet=sheet.name)
+            grid = _Grid(sheet, book)
+            yield from SheetGrid(grid, sheet.name, where, vis, _layout(sheet, book), ctx.limits.batch_rows).contents()
+            notes = sorted(sheet.cell_note_map.items())
+            texts = [(f"{col_letter(c)}{r + 1}", n.text.strip()) for (r, c), n in notes if n.text.strip()]
+            if texts:
+                cells = ", ".join(c for c, _ in texts[:6]) + (" …" if len(texts) > 6 else "")
+                yield Text(where.with_(range=cells, line=1), Visibility.COMMENT, "\n".join(t for _, t in texts),
+                           f"{len(texts)} comment{'s' if len(texts) != 1 else ''}")
+            authors = sorted({n.author.strip() for _, n in notes} - {""})
+            if authors:
+                yield author_table(where, "comment author", authors)
+    finally:
+        book.release_resources()
+    for top in sorted({s.split("/", 1)[0] for s in streams}):
+        what = _UNREAD.get(top) or (None if top in _KNOWN or top.startswith("\x05") else "an unknown part")
+        if what:
+            yield Incomplete("SG906", f"{what} was not inspected: {top}", loc.with_(part=top))
+    if any(s.startswith("_VBA_PROJECT_CUR") for s in streams):
+        yield Notice("SG115", "The workbook carries a macro (VBA) project", loc.with_(part="_VBA_PROJECT_CUR"),
+                     Visibility.EMBEDDED_OBJECT, "macro code can hold data and paths; publish without macros")
