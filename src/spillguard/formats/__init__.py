@@ -8,14 +8,31 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from spillguard.formats import csvfile, eml, html, image, jsonfile, ole, pdf, signatures, textfile, zipcontainer
+from spillguard.formats import (
+    compressed,
+    csvfile,
+    eml,
+    html,
+    image,
+    jsonfile,
+    ole,
+    pdf,
+    sevenzip,
+    signatures,
+    tar,
+    textfile,
+    zipcontainer,
+)
 
 REGISTRY: tuple[ModuleType, ...] = (
     zipcontainer,  # OOXML (xlsx, docx, pptx), OpenDocument, and zip bundles
     ole,  # encrypted Office files, legacy binary Office
     pdf,
     image,  # JPEG, PNG, TIFF, GIF, WebP metadata
-    signatures,  # other archives, RTF: recognised, not yet read
+    tar,  # tar archives (by the ustar magic at byte 257, so before any text format)
+    sevenzip,  # 7-Zip archives
+    compressed,  # gzip, bzip2, xz streams: scanned as what they hold
+    signatures,  # RAR, RTF: recognised, not read
     eml,  # e-mail messages: headers, bodies, attachments through the registry
     html,
     jsonfile,  # JSON and JSON lines

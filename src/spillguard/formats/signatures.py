@@ -11,8 +11,6 @@ from spillguard.model import Content
 NAME = "recognised"
 
 SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\x1f\x8b", "gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
     (b"Rar!\x1a\x07", "RAR archive"),
     (b"{\\rtf", "RTF document"),
 )
