@@ -21,6 +21,7 @@ from spillguard.formats import (
     signatures,
     tar,
     textfile,
+    xmlfile,
     zipcontainer,
 )
 
@@ -36,6 +37,7 @@ REGISTRY: tuple[ModuleType, ...] = (
     eml,  # e-mail messages: headers, bodies, attachments through the registry
     html,
     jsonfile,  # JSON and JSON lines
+    xmlfile,  # XML data: records and text (after html, which claims XHTML pages)
     csvfile,
     textfile,
 )

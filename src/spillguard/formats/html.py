@@ -25,7 +25,8 @@ from spillguard.model import Content, Location, Notice, Text, Visibility
 
 NAME = "html"
 
-_HEAD = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+_HEAD = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                   re.IGNORECASE | re.DOTALL)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _DOCUMENT_LINK = re.compile(r"\.(?:xlsx?|xlsm|csv|tsv|docx?|pptx?|pdf|odt|ods|odp|json|xml|zip|txt)(?:[?#].*)?$",
                             re.IGNORECASE)
