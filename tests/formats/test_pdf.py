@@ -125,6 +125,22 @@ def test_metadata_attachment_and_scanned_page(tmp_path: Path, roster: list[Perso
                                ("SG501", "metadata", ("PERSON_NAME",), 1)]
 
 
+@pytest.mark.parametrize("place", ["form fields", "bookmarks"])
+def test_form_fields_and_bookmarks(tmp_path: Path, roster: list[Person], place: str) -> None:
+    d = Pdf()
+    d.page().text(72, 700, "Request for records")
+    if place == "form fields":
+        d.fields = {"requester": mention(roster[0]), "office": "Field office"}
+    else:
+        d.bookmarks = ["Summary", mention(roster[0])]
+    report = scan_one(write(tmp_path, "form.pdf", d.to_bytes()))
+    assert [(f.rule, f.visibility.value, tuple(sorted(e.value for e in f.entities)), f.location.part)
+            for f in report.findings] == [("SG205", "visible", NAME_A, place)]
+    d.fields = {"office": "Field office"} if place == "form fields" else {}
+    d.bookmarks = ["Summary"] if place == "bookmarks" else []
+    assert scan_one(write(tmp_path, "clean.pdf", d.to_bytes())).findings == []
+
+
 def test_broken_and_encrypted_pdfs_fail_closed(tmp_path: Path) -> None:
     good = memo("visible", CLEAN)
     locked = io.BytesIO()

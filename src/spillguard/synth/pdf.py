@@ -45,6 +45,9 @@ class Pdf:
         self.pages: list[Page] = []
         self.info: dict[str, str] = {}
         self.attachments: dict[str, bytes] = {}
+        #: form text fields (name → value) and bookmark titles
+        self.fields: dict[str, str] = {}
+        self.bookmarks: list[str] = []
 
     def page(self) -> Page:
         self.pages.append(Page())
@@ -75,6 +78,14 @@ class Pdf:
             pdf.docinfo[f"/{key}"] = value
         for name, data in self.attachments.items():
             pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, data, filename=name)
+        if self.fields:
+            fields = [pdf.make_indirect(pikepdf.Dictionary(FT=pikepdf.Name.Tx, T=pikepdf.String(name),
+                                                           V=pikepdf.String(value)))
+                      for name, value in self.fields.items()]
+            pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array(fields))
+        if self.bookmarks:
+            with pdf.open_outline() as outline:
+                outline.root.extend(pikepdf.OutlineItem(title, 0) for title in self.bookmarks)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue()
