@@ -40,3 +40,21 @@ def test_png_and_broken_images(tmp_path: Path) -> None:
     assert scan_one(write(tmp_path, "chart.png", out.getvalue())).findings == []
     broken = scan_one(write(tmp_path, "broken.jpg", picture()[:300]))
     assert [f.rule for f in broken.findings] == ["SG901"]
+
+
+def test_a_photo_inside_a_word_document(tmp_path: Path, roster: list[Person]) -> None:
+    from spillguard.synth.docx import Memo
+
+    m = Memo()
+    m.para("Site visit, intake area.")
+    m.picture("Intake area", picture(gps=(32.5701, -116.9728), description=f"Detainee {roster[0].name}"))
+    report = scan_one(write(tmp_path, "visit.docx", m.to_bytes()))
+    assert summary(report) == [("SG118", "hidden_text", (), None),  # the alt text, no personal data
+                               ("SG501", "metadata", ("PERSON_NAME",), None),
+                               ("SG504", "metadata", ("GPS_LOCATION",), None)]
+    photo = [f.rule for f in report.findings if f.location.file.endswith("visit.docx!/word/media/image1.jpg")]
+    assert photo == ["SG501", "SG504"]
+    m = Memo()
+    m.para("Site visit, intake area.")
+    m.picture("Intake area", picture())
+    assert [f.rule for f in scan_one(write(tmp_path, "clean.docx", m.to_bytes())).findings] == ["SG118"]  # alt text

@@ -26,6 +26,7 @@ from spillguard.formats import ooxml_package, ooxml_props
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import text_table
 from spillguard.formats.ooxml import SafeZip, local
+from spillguard.formats.pictures import pictures
 from spillguard.model import Content, Location, Table, Text, Visibility
 
 NAME = "docx"
@@ -40,7 +41,6 @@ _STRUCTURAL = re.compile(
     r"stylesWithEffects|settings|webSettings|fontTable|numbering)\.xml|word/printerSettings/.*|"
     r"customXml/itemProps\d*\.xml|docMetadata/LabelInfo\.xml|word/fonts/.*)$"
 )
-# word/media holds pictures: their EXIF/XMP is read once the image format lands.
 _UNREADABLE = {
     "word/activeX/": "an ActiveX control (binary)",
     "customUI/": "a custom ribbon definition",
@@ -267,6 +267,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
     yield from ooxml_package.embeddings(z, source, ctx, loc, handled, "word/embeddings/", "document")
     yield from ooxml_package.macros(z, "word/vbaProject.bin", loc, handled, "document")
     handled.update(ooxml_package.matching(z, r"word/vbaData\.xml"))
+    yield from pictures(z.names, z.read, source, ctx, loc, ("word/media/",))
     yield from ooxml_package.leftovers(z, loc, handled, _STRUCTURAL, _UNREADABLE)
 
 

@@ -35,6 +35,7 @@ from spillguard.formats.odf_text import (
 )
 from spillguard.formats.ods import read_sheets
 from spillguard.formats.ooxml import SafeZip, local
+from spillguard.formats.pictures import pictures
 from spillguard.model import Content, Incomplete, Location, Notice, Table, Text, Visibility
 
 NAME = "odf"
@@ -50,7 +51,6 @@ _STRUCTURAL = re.compile(
     r"Pictures/.*|media/.*|Configurations2/.*|.*/settings\.xml|.*/styles\.xml|"
     r"ObjectReplacements/.*|Object \d+/(meta\.xml|Pictures/.*|Configurations2/.*|ObjectReplacements/.*))$"
 )
-# Pictures/ holds images: their EXIF is not read inside documents yet (see the notes).
 _MACROS = ("Basic/", "Scripts/")
 #: meta.xml fields that name a person (checked as a table) and free-text fields
 _PEOPLE = ("initial-creator", "creator", "printed-by")
@@ -91,6 +91,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context, kind: str) -> Iterato
     if styles_root is not None:
         yield from _headers_footers(styles_root, styles, loc.with_(part="styles.xml"))
     yield from _objects(z, source, ctx, loc, handled, visible_sheets)
+    yield from pictures(z.names, z.read, source, ctx, loc, ("Pictures/",))
     for folder in _MACROS:
         parts = [n for n in z.names if n.startswith(folder) and not n.endswith("/")]
         if parts:

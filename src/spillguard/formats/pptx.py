@@ -20,6 +20,7 @@ from spillguard.formats import ooxml_package, ooxml_props
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import text_table
 from spillguard.formats.ooxml import SafeZip, local
+from spillguard.formats.pictures import pictures
 from spillguard.model import Content, Location, Table, Text, Visibility
 
 NAME = "pptx"
@@ -176,6 +177,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
             yield Text(loc.with_(part=part), Visibility.METADATA, text, posixpath.basename(part))
     yield from ooxml_package.embeddings(z, source, ctx, loc, handled, "ppt/embeddings/", "presentation")
     yield from ooxml_package.macros(z, "ppt/vbaProject.bin", loc, handled, "presentation")
+    yield from pictures(z.names, z.read, source, ctx, loc, ("ppt/media/",))
     yield from ooxml_package.leftovers(z, loc, handled, _STRUCTURAL, _UNREADABLE)
 
 

@@ -18,6 +18,7 @@ from spillguard.errors import CorruptFile, EncryptedFile
 from spillguard.formats import ooxml_package, ooxml_props, xlsx_parts
 from spillguard.formats.base import Context, Source
 from spillguard.formats.ooxml import SafeZip, local
+from spillguard.formats.pictures import pictures
 from spillguard.formats.xlsx_grid import SheetGrid, camouflaged_styles, prepass
 from spillguard.formats.xlsx_pivot import pivot_tables
 from spillguard.model import Content, Location, Text, Visibility
@@ -36,7 +37,6 @@ _STRUCTURAL = re.compile(
     r"xl/webextensions/.*|docMetadata/LabelInfo\.xml|xl/worksheets/binaryIndex\d*\.bin|"
     r"customXml/itemProps\d*\.xml|xl/media/.*)$"
 )
-# xl/media holds pictures: their EXIF/XMP is read once the image format lands (see notes).
 
 _UNREADABLE = {
     "xl/model/": "a Power Pivot data model (whole source tables in a binary format no library reads)",
@@ -133,6 +133,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
         yield from xlsx_parts.xml_text(z, part, loc, Visibility.METADATA, posixpath.basename(part))
     yield from ooxml_package.embeddings(z, source, ctx, loc, handled, "xl/embeddings/", "workbook")
     yield from ooxml_package.macros(z, "xl/vbaProject.bin", loc, handled, "workbook")
+    yield from pictures(z.names, z.read, source, ctx, loc, ("xl/media/",))
     yield from ooxml_package.leftovers(z, loc, handled, _STRUCTURAL, _UNREADABLE)
 
 

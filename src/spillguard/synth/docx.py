@@ -82,8 +82,9 @@ class Memo:
             for c, value in enumerate(row):
                 table.cell(r, c).text = value
 
-    def picture(self, alt_text: str) -> None:
-        self.doc.add_picture(io.BytesIO(png()))
+    def picture(self, alt_text: str, image: bytes | None = None) -> None:
+        """A picture (a small PNG unless ``image`` is given) with its alt text."""
+        self.doc.add_picture(io.BytesIO(image or png()))
         pr = self.doc.element.body.findall(".//" + qn("wp:docPr"))[-1]
         pr.set("descr", alt_text)
 
