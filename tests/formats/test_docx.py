@@ -48,6 +48,14 @@ def memo_with(place: str, text: str) -> Memo:
         m.footer(text)
     elif place == "alt text":
         m.picture(text)
+    elif place == "footnote":
+        m.note(para, text)
+    elif place == "endnote":
+        m.note(para, text, "endnote")
+    elif place == "text box":
+        m.text_box(text)
+    elif place == "custom XML":
+        m.custom_xml(f"<record><subject>{text}</subject></record>")
     elif place == "body":
         m.para(text)
     return m
@@ -64,6 +72,10 @@ PLACES = [
     ("comment", "SG205", "comment", "word/comments.xml"),
     ("header", "SG205", "visible", "word/header1.xml"),
     ("footer", "SG205", "visible", "word/footer1.xml"),
+    ("footnote", "SG205", "visible", "word/footnotes.xml"),
+    ("endnote", "SG205", "visible", "word/endnotes.xml"),
+    ("text box", "SG205", "visible", "word/document.xml"),
+    ("custom XML", "SG502", "metadata", "customXml/item1.xml"),
     ("body", "SG205", "visible", "word/document.xml"),
 ]
 
@@ -72,7 +84,7 @@ PLACES = [
 def test_personal_data_in_each_place(tmp_path: Path, roster: list[Person], place: str, rule: str,
                                      visibility: str, part: str) -> None:
     report = scan_one(write(tmp_path, "memo.docx", memo_with(place, mention(roster[0])).to_bytes()))
-    found = [f for f in report.findings if f.rule.startswith("SG2")]
+    found = [f for f in report.findings if f.rule.startswith("SG2") or f.rule == "SG502"]
     assert [(f.rule, f.visibility.value, tuple(sorted(e.value for e in f.entities)), f.location.part)
             for f in found] == [(rule, visibility, NAME_A, part)]
     assert report.errors == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spillguard.synth.image import gradient, picture
+from spillguard.synth.image import gradient, picture, with_segments
 from spillguard.synth.people import Person
 from tests.helpers import scan_one, summary, write
 
@@ -58,3 +58,14 @@ def test_a_photo_inside_a_word_document(tmp_path: Path, roster: list[Person]) ->
     m.para("Site visit, intake area.")
     m.picture("Intake area", picture())
     assert [f.rule for f in scan_one(write(tmp_path, "clean.docx", m.to_bytes())).findings] == ["SG118"]  # alt text
+
+
+def test_xmp_creator_and_iptc_byline_and_caption(tmp_path: Path, roster: list[Person]) -> None:
+    p = roster[0]
+    data = with_segments(picture(), xmp_creator="Wilmer Chávez Morales", iptc_byline="Noemí Ramírez",
+                         iptc_caption=f"Detainee {p.name}, A# {p.a_number}")
+    report = scan_one(write(tmp_path, "photo.jpg", data))
+    found = sorted((f.location.part, f.rule, tuple(sorted(e.value for e in f.entities))) for f in report.findings)
+    assert found == [("IPTC", "SG502", ("A_NUMBER", "PERSON_NAME")), ("XMP", "SG501", ("PERSON_NAME",))]
+    clean = with_segments(picture(), xmp_creator="Field Office", iptc_caption="Intake area, east wing")
+    assert scan_one(write(tmp_path, "clean.jpg", clean)).findings == []

@@ -17,6 +17,7 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
+from lxml import etree
 
 
 def png(width: int = 1, height: int = 1) -> bytes:
@@ -33,6 +34,10 @@ class Memo:
         self.doc = Document()
         self._ids = 100
         self._embedded: list[tuple[str, bytes]] = []
+        #: extra or replaced package parts: name → (bytes, content type or None)
+        self._parts: dict[str, tuple[bytes, str | None]] = {}
+        self._rels: list[tuple[str, str]] = []  # (relationship type suffix, target)
+        self._notes: dict[str, list[str]] = {"footnote": [], "endnote": []}
 
     def para(self, text: str = "") -> Any:
         return self.doc.add_paragraph(text)
@@ -76,6 +81,34 @@ class Memo:
     def footer(self, text: str) -> None:
         self.doc.sections[0].footer.paragraphs[0].text = text
 
+    def text_box(self, text: str) -> None:
+        """A floating text box (VML, as Word writes for compatibility) anchored in a paragraph."""
+        vml = "urn:schemas-microsoft-com:vml"
+        run = OxmlElement("w:r")
+        pict = OxmlElement("w:pict")
+        shape = etree.SubElement(pict, f"{{{vml}}}shape", nsmap={"v": vml})
+        shape.set("style", "position:absolute;width:200pt;height:40pt")
+        box = etree.SubElement(shape, f"{{{vml}}}textbox")
+        content = OxmlElement("w:txbxContent")
+        content.append(self.doc.add_paragraph(text)._p)  # moved from the body into the box
+        box.append(content)
+        run.append(pict)
+        self.para()._p.append(run)
+
+    def note(self, para: Any, text: str, kind: str = "footnote") -> None:
+        """A footnote or endnote: its reference in ``para``, its text in footnotes/endnotes.xml."""
+        notes = self._notes[kind]
+        notes.append(text)
+        run = OxmlElement("w:r")
+        ref = OxmlElement(f"w:{kind}Reference")
+        ref.set(qn("w:id"), str(len(notes)))
+        run.append(ref)
+        para._p.append(run)
+
+    def custom_xml(self, xml: str) -> None:
+        """Replace the package's custom XML data item (SharePoint/records metadata lives here)."""
+        self._parts["customXml/item1.xml"] = (xml.encode(), None)
+
     def table(self, rows: list[list[str]]) -> None:
         table = self.doc.add_table(rows=len(rows), cols=len(rows[0]))
         for r, row in enumerate(rows):
@@ -100,7 +133,42 @@ class Memo:
         out = io.BytesIO()
         self.doc.save(out)
         data = out.getvalue()
+        for kind, texts in self._notes.items():
+            if texts:
+                w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+                body = "".join(f'<w:{kind} w:id="{i}"><w:p><w:r><w:t xml:space="preserve">{t}</w:t></w:r></w:p>'
+                               f"</w:{kind}>" for i, t in enumerate(texts, start=1))
+                part = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                        f'<w:{kind}s xmlns:w="{w}">{body}</w:{kind}s>')
+                ctype = f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}s+xml"
+                self._parts[f"word/{kind}s.xml"] = (part.encode(), ctype)
+                self._rels.append((f"{kind}s", f"{kind}s.xml"))
+        if self._parts:
+            data = _add_parts(data, self._parts, self._rels)
         return _add_embeddings(data, self._embedded) if self._embedded else data
+
+
+def _add_parts(package: bytes, parts: dict[str, tuple[bytes, str | None]], rels: list[tuple[str, str]]) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename in parts:
+                continue
+            if info.filename == "[Content_Types].xml":
+                extra = "".join(f'<Override PartName="/{name}" ContentType="{ctype}"/>'
+                                for name, (_, ctype) in parts.items() if ctype)
+                data = data.replace(b"</Types>", extra.encode() + b"</Types>")
+            elif info.filename == "word/_rels/document.xml.rels":
+                extra = "".join(f'<Relationship Id="rIdX{i}" Type="http://schemas.openxmlformats.org/officeDocument/'
+                                f'2006/relationships/{kind}" Target="{target}"/>'
+                                for i, (kind, target) in enumerate(rels))
+                data = data.replace(b"</Relationships>", extra.encode() + b"</Relationships>")
+            dst.writestr(info, data)
+        for name, (data, _) in parts.items():
+            dst.writestr(name, data)
+    return out.getvalue()
 
 
 def _add_embeddings(package: bytes, files: list[tuple[str, bytes]]) -> bytes:

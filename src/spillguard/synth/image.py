@@ -7,6 +7,7 @@ and the embedded thumbnail, which Pillow cannot write.
 from __future__ import annotations
 
 import io
+import struct
 
 from PIL import Image
 
@@ -38,6 +39,29 @@ def picture(*, artist: str = "", description: str = "", gps: tuple[float, float]
     out = io.BytesIO()
     shown.save(out, "JPEG", exif=piexif.dump(exif))
     return out.getvalue()
+
+
+def with_segments(jpeg: bytes, *, xmp_creator: str = "", iptc_byline: str = "", iptc_caption: str = "") -> bytes:
+    """Insert an XMP packet (APP1) and IPTC fields (Photoshop APP13) after the JPEG's SOI marker,
+    where Photoshop and Lightroom write them."""
+    segments = b""
+    if xmp_creator:
+        xmp = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+               '<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq>'
+               f"<rdf:li>{xmp_creator}</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>")
+        body = b"http://ns.adobe.com/xap/1.0/\x00" + xmp.encode()
+        segments += b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body
+    records = b""
+    for dataset, value in ((80, iptc_byline), (120, iptc_caption)):
+        if value:
+            raw = value.encode()
+            records += bytes([0x1C, 2, dataset]) + struct.pack(">H", len(raw)) + raw
+    if records:
+        resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\x00\x00" + struct.pack(">I", len(records)) + records
+        resource += b"\x00" * (len(records) % 2)
+        body = b"Photoshop 3.0\x00" + resource
+        segments += b"\xff\xed" + struct.pack(">H", len(body) + 2) + body
+    return jpeg[:2] + segments + jpeg[2:]
 
 
 def gradient(size: tuple[int, int] = (320, 240)) -> Image.Image:
