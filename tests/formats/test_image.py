@@ -69,3 +69,26 @@ def test_xmp_creator_and_iptc_byline_and_caption(tmp_path: Path, roster: list[Pe
     assert found == [("IPTC", "SG502", ("A_NUMBER", "PERSON_NAME")), ("XMP", "SG501", ("PERSON_NAME",))]
     clean = with_segments(picture(), xmp_creator="Field Office", iptc_caption="Intake area, east wing")
     assert scan_one(write(tmp_path, "clean.jpg", clean)).findings == []
+
+
+def test_heic_photo_with_gps(tmp_path: Path) -> None:
+    import io
+
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    jpeg = Image.open(io.BytesIO(picture(artist="Wilmer Chávez Morales", gps=(32.5701, -116.9728))))
+    out = io.BytesIO()
+    jpeg.save(out, "HEIF", exif=jpeg.info["exif"])
+    report = scan_one(write(tmp_path, "IMG_0001.HEIC", out.getvalue()))
+    assert summary(report) == [("SG501", "metadata", ("PERSON_NAME",), 1),
+                               ("SG504", "metadata", ("GPS_LOCATION",), None)]
+
+
+def test_heic_without_the_extra_fails_closed(tmp_path: Path, monkeypatch) -> None:
+    from spillguard.formats import image
+
+    monkeypatch.setattr(image, "_heif_support", lambda: False)
+    report = scan_one(write(tmp_path, "IMG_0002.HEIC", b"\x00\x00\x00\x1cftypheic" + b"\x00" * 64))
+    assert [(e.rule, "pillow-heif" in e.reason) for e in report.errors] == [("SG905", True)]

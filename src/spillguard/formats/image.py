@@ -1,10 +1,12 @@
-"""Images (JPEG, PNG, TIFF, GIF, WebP): the metadata a camera or an editor leaves in them.
+"""Images (JPEG, PNG, TIFF, GIF, WebP; HEIC/HEIF with the optional ``heic`` extra): the
+metadata a camera or an editor leaves in them.
 
 Pillow reads EXIF (artist, owner, description, comments, serial numbers), the **GPS position**
 (GPS_LOCATION), IPTC (by-line, caption, keywords) and the XMP packet (parsed with lxml, DTDs
 refused). An EXIF thumbnail that differs from the picture — a photo cropped or blacked out
 after it was taken, whose thumbnail still shows the original — is reported. Decompression
-bombs are a resource limit (SG903).
+bombs are a resource limit (SG903). HEIC (iPhone photos) is read when pillow-heif is installed
+(``pip install 'spillguard[heic]'``); without it a HEIC file is SG905, never a pass.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Iterator
 import polars as pl
 from PIL import ExifTags, Image, ImageChops, ImageStat, IptcImagePlugin, UnidentifiedImageError
 
-from spillguard.errors import CorruptFile, ResourceLimit
+from spillguard.errors import CorruptFile, ResourceLimit, UnsupportedFormat
 from spillguard.formats.base import Context, Source
 from spillguard.formats.ooxml import parse_xml
 from spillguard.model import Content, Entity, Location, Notice, Table, Text, Visibility
@@ -33,8 +35,24 @@ THUMBNAIL_DIFFERS = 12
 _COMPARE = (32, 32)
 
 
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif")
+
+
+def _heif(head: bytes) -> bool:
+    return head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
+
+
 def sniff(head: bytes) -> bool:
-    return head.startswith(MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+    return head.startswith(MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or _heif(head)
+
+
+def _heif_support() -> bool:
+    try:
+        import pillow_heif
+    except ImportError:
+        return False
+    pillow_heif.register_heif_opener()
+    return True
 
 
 def read(source: Source, ctx: Context) -> Iterator[Content]:
@@ -43,6 +61,8 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
         data = f.read(limit + 1)
     if len(data) > limit:
         raise ResourceLimit(f"the image is over {limit:,} bytes")
+    if _heif(data[:16]) and not _heif_support():
+        raise UnsupportedFormat("HEIC/HEIF images need the optional 'heic' extra (pillow-heif)")
     loc = Location(file=source.name, part="image metadata")
     try:
         with Image.open(io.BytesIO(data)) as im:
