@@ -22,6 +22,7 @@ demo: $(VENV)/.run
 	$(BIN)/spillguard demo spillguard-demo
 
 test: $(VENV)/.dev
+	tools/debian-packages
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev

@@ -25,6 +25,9 @@ class Limits:
     max_members: int = 20_000
     max_depth: int = 3  # archives / embedded objects inside each other
     batch_rows: int = 65_536
+    #: pages without a text layer read by OCR per PDF, when ``tesseract`` is installed (0: never)
+    ocr_pages: int = 50
+    ocr_seconds_per_page: int = 60
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from spillguard.config import Limits
 from spillguard.synth.pdf import BLACK, WHITE, Pdf, remove_text_incrementally
 from spillguard.synth.people import Person
 from spillguard.synth.xlsx import Book
@@ -160,3 +161,32 @@ def test_a_rule_grazing_the_baseline_is_no_redaction(tmp_path: Path, roster: lis
     d.page().text(72, 680, mention(roster[0])).box(70, 674, 420, 7)
     report = scan_one(write(tmp_path, "memo.pdf", d.to_bytes()))
     assert [(f.rule, f.visibility.value) for f in report.findings] == [("SG205", "visible")]
+
+
+def scanned_pdf(text: str) -> bytes:
+    """A 'scan': a text page rendered by PDFium to a 200 dpi picture, saved as an image-only PDF."""
+    import pypdfium2 as pdfium
+
+    d = Pdf()
+    d.page().text(72, 700, "Transfer memorandum", size=14).text(72, 660, text, size=14)
+    doc = pdfium.PdfDocument(d.to_bytes())
+    image = doc[0].render(scale=200 / 72).to_pil().convert("L")
+    doc.close()
+    out = io.BytesIO()
+    image.save(out, "PDF", resolution=200)
+    return out.getvalue()
+
+
+def test_a_scanned_page_is_read_by_ocr_when_tesseract_is_installed(tmp_path: Path, roster: list[Person]) -> None:
+    import shutil
+
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract is not installed (Debian package tesseract-ocr; `make test` installs it)")
+    p = roster[17]  # a name tesseract reads without accents to lose
+    data = scanned_pdf(f"Detainee {p.name}, A# {p.a_number}, was transferred.")
+    report = scan_one(write(tmp_path, "scan.pdf", data))
+    assert [(f.rule, f.visibility.value, tuple(sorted(e.value for e in f.entities)), f.location.page)
+            for f in report.findings] == [("SG205", "visible", NAME_A, 1)]
+    assert "read by OCR" in report.findings[0].title or "OCR" in report.findings[0].why
+    off = scan_one(write(tmp_path, "scan2.pdf", data), limits=Limits(ocr_pages=0))
+    assert [f.rule for f in off.findings] == ["SG123"]

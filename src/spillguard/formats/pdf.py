@@ -20,6 +20,7 @@ import polars as pl
 import pypdfium2 as pdfium
 
 from spillguard.errors import CorruptFile, EncryptedFile, ResourceLimit
+from spillguard.formats import pdf_ocr
 from spillguard.formats.base import Context, Source
 from spillguard.formats.pdf_geometry import classify
 from spillguard.model import Content, Incomplete, Location, Notice, Table, Text, Visibility
@@ -52,7 +53,7 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
     with structure:
         document = _open_pdfium(data)
         try:
-            yield from _pages(document, structure, loc)
+            yield from _pages(document, structure, loc, ctx)
             latest = _lines(document)
         finally:
             document.close()
@@ -105,7 +106,7 @@ def _dark(color: object) -> bool:
     return False
 
 
-def _pages(document: pdfium.PdfDocument, structure: pikepdf.Pdf, loc: Location) -> Iterator[Content]:
+def _pages(document: pdfium.PdfDocument, structure: pikepdf.Pdf, loc: Location, ctx: Context) -> Iterator[Content]:
     scanned: list[int] = []
     for index in range(len(document)):
         number = index + 1
@@ -125,6 +126,18 @@ def _pages(document: pdfium.PdfDocument, structure: pikepdf.Pdf, loc: Location) 
                        f"page {number}, under {' and '.join(text.covers)}")
         if text.camouflaged.strip():
             yield Text(where, Visibility.CAMOUFLAGED, _lines_of(text.camouflaged), f"page {number}, white text")
+    if scanned and ctx.limits.ocr_pages > 0 and pdf_ocr.available():
+        unread: list[int] = []
+        for k, number in enumerate(scanned):
+            text = None
+            if k < ctx.limits.ocr_pages:  # the rest stay reported as unread
+                text = pdf_ocr.read_page(document, number - 1, ctx.limits.ocr_seconds_per_page)
+            if text and text.strip():
+                yield Text(loc.with_(page=number, line=1), Visibility.VISIBLE, _lines_of(text),
+                           f"page {number}, read by OCR")
+            else:
+                unread.append(number)
+        scanned = unread
     if scanned:
         shown = ", ".join(map(str, scanned[:10])) + (" …" if len(scanned) > 10 else "")
         yield Notice("SG123", f"{len(scanned)} page{'s' if len(scanned) != 1 else ''} without a text layer",
