@@ -34,6 +34,16 @@ class Source:
         assert self.path is not None
         return self.path.open("rb")
 
+    def read_up_to(self, limit: int, what: str) -> bytes:
+        """The whole file, refusing one over ``limit`` bytes (SG903) without reading past it."""
+        with self.open() as f:
+            data = f.read(limit + 1)
+        if len(data) > limit:
+            from spillguard.errors import ResourceLimit
+
+            raise ResourceLimit(f"{what} is over {limit:,} bytes")
+        return data
+
     def head(self, n: int = 8192) -> bytes:
         if self.data is not None:
             return self.data[:n]

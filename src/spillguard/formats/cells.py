@@ -109,3 +109,11 @@ def text_table(loc: Location, vis: Visibility, rows: list[list[str]]) -> Table:
 def author_table(loc: Location, header: str, names: list[str]) -> Table:
     """A one-column table of people (comment or revision authors), checked like any names column."""
     return Table(loc, Visibility.METADATA, [header], iter([pl.DataFrame({"c0": names}, schema={"c0": pl.Utf8})]))
+
+
+def record_table(loc: Location, vis: Visibility, values: dict[str, str]) -> Table:
+    """One record (document properties, EXIF fields): the field names are the headers."""
+    headers = list(values)
+    frame = pl.DataFrame({f"c{j}": [values[h]] for j, h in enumerate(headers)},
+                         schema={f"c{j}": pl.Utf8 for j in range(len(headers))})
+    return Table(loc, vis, headers, iter([frame]))

@@ -19,15 +19,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import polars as pl
 from lxml import etree
 
 from spillguard.formats import ooxml_package, ooxml_props
 from spillguard.formats.base import Context, Source
-from spillguard.formats.cells import text_table
+from spillguard.formats.cells import author_table, text_table
 from spillguard.formats.ooxml import SafeZip, local
 from spillguard.formats.pictures import pictures
-from spillguard.model import Content, Location, Table, Text, Visibility
+from spillguard.model import Content, Location, Text, Visibility
 
 NAME = "docx"
 MAIN_PART = "word/document.xml"
@@ -47,14 +46,14 @@ _UNREADABLE = {
 }
 
 #: run categories → visibility, in the order texts are yielded
-_CATEGORY = {
+CATEGORY = {
     "visible": Visibility.VISIBLE,
     "deleted": Visibility.TRACKED_CHANGE,
     "inserted": Visibility.TRACKED_CHANGE,
     "hidden": Visibility.HIDDEN_TEXT,
     "camouflaged": Visibility.CAMOUFLAGED,
 }
-_LABEL = {"deleted": "deleted text", "inserted": "inserted text"}
+LABEL = {"deleted": "deleted text", "inserted": "inserted text"}
 _WHITE = {"FFFFFF", "FFFFFE", "FEFEFE", "white"}
 #: 2 pt, in half-points: smaller text is not meant to be read
 _TINY_HALF_POINTS = 4
@@ -203,7 +202,7 @@ def _walk(root: etree._Element, styles: _Styles) -> _Story:
             t, r, c = where
             cell = story.tables[t][r]
             cell[c] = " ".join(x for x in (cell[c], parts.pop("visible", "").strip()) if x)
-        for cat in _CATEGORY:
+        for cat in CATEGORY:
             story.lines[cat].append(parts.get(cat, ""))
     story.tables = [rows for rows in story.tables if any(any(c for c in row) for row in rows)]
     for pr in root.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"):
@@ -214,10 +213,10 @@ def _walk(root: etree._Element, styles: _Styles) -> _Story:
 
 
 def _story_contents(story: _Story, loc: Location, label: str | None) -> Iterator[Content]:
-    for cat, vis in _CATEGORY.items():
+    for cat, vis in CATEGORY.items():
         lines = story.lines.get(cat, [])
         if any(line.strip() for line in lines):
-            what = _LABEL.get(cat)
+            what = LABEL.get(cat)
             full = ", ".join(x for x in (label, what) if x) or None
             yield Text(loc.with_(line=1), vis, "\n".join(lines), full)
     for i, rows in enumerate(story.tables):
@@ -225,8 +224,7 @@ def _story_contents(story: _Story, loc: Location, label: str | None) -> Iterator
     if story.alt_texts:
         yield Text(loc, Visibility.HIDDEN_TEXT, "\n".join(story.alt_texts), "alt text")
     if story.authors:
-        frame = pl.DataFrame({"c0": sorted(story.authors)}, schema={"c0": pl.Utf8})
-        yield Table(loc, Visibility.METADATA, ["revision author"], iter([frame]))
+        yield author_table(loc, "revision author", sorted(story.authors))
 
 
 def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
@@ -257,8 +255,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
         people = z.xml("word/people.xml").iter(f"{{{_W15}}}person")
         names = sorted({p.get(f"{{{_W15}}}author", "") for p in people} - {""})
         if names:
-            frame = pl.DataFrame({"c0": names}, schema={"c0": pl.Utf8})
-            yield Table(loc.with_(part="word/people.xml"), Visibility.METADATA, ["author"], iter([frame]))
+            yield author_table(loc.with_(part="word/people.xml"), "author", names)
     for part in sorted(ooxml_package.matching(z, r"customXml/item\d*\.xml")):
         handled.add(part)
         text = " ".join(t.strip() for t in z.xml(part).itertext() if t.strip())
@@ -284,5 +281,4 @@ def _comments(z: SafeZip, part: str, loc: Location, styles: _Styles) -> Iterator
         n = len([t for t in texts if t])
         yield Text(where.with_(line=1), Visibility.COMMENT, "\n".join(texts), f"{n} comment{'s' if n != 1 else ''}")
     if authors:
-        frame = pl.DataFrame({"c0": authors}, schema={"c0": pl.Utf8})
-        yield Table(where, Visibility.METADATA, ["comment author"], iter([frame]))
+        yield author_table(where, "comment author", authors)

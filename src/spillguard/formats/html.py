@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from lxml import etree
 from lxml import html as lxml_html
 
-from spillguard.errors import CorruptFile, ResourceLimit
+from spillguard.errors import CorruptFile
 from spillguard.formats import records
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import text_table
@@ -40,11 +40,7 @@ def sniff(head: bytes) -> bool:
 
 
 def read(source: Source, ctx: Context) -> Iterator[Content]:
-    limit = ctx.limits.max_part_bytes
-    with source.open() as f:
-        raw = f.read(limit + 1)
-    if len(raw) > limit:
-        raise ResourceLimit(f"the HTML page is over {limit:,} bytes")
+    raw = source.read_up_to(ctx.limits.max_part_bytes, "the HTML page")
     encoding = detect_encoding(raw[:65536]) or "utf-8"
     parser = lxml_html.HTMLParser(encoding=encoding, no_network=True, remove_comments=False,
                                   remove_pis=True, huge_tree=False)

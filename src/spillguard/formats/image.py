@@ -15,13 +15,13 @@ import io
 import re
 from collections.abc import Iterator
 
-import polars as pl
 from PIL import ExifTags, Image, ImageChops, ImageStat, IptcImagePlugin, UnidentifiedImageError
 
 from spillguard.errors import CorruptFile, ResourceLimit, UnsupportedFormat
 from spillguard.formats.base import Context, Source
+from spillguard.formats.cells import record_table
 from spillguard.formats.ooxml import parse_xml
-from spillguard.model import Content, Entity, Location, Notice, Table, Text, Visibility
+from spillguard.model import Content, Entity, Location, Notice, Text, Visibility
 
 NAME = "image"
 MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a")
@@ -56,11 +56,7 @@ def _heif_support() -> bool:
 
 
 def read(source: Source, ctx: Context) -> Iterator[Content]:
-    limit = ctx.limits.max_file_bytes
-    with source.open() as f:
-        data = f.read(limit + 1)
-    if len(data) > limit:
-        raise ResourceLimit(f"the image is over {limit:,} bytes")
+    data = source.read_up_to(ctx.limits.max_file_bytes, "the image")
     if _heif(data[:16]) and not _heif_support():
         raise UnsupportedFormat("HEIC/HEIF images need the optional 'heic' extra (pillow-heif)")
     loc = Location(file=source.name, part="image metadata")
@@ -105,10 +101,7 @@ def _exif(im: Image.Image, loc: Location) -> Iterator[Content]:
                 named[name] = _text(value)
     people = {k: v for k, v in named.items() if k in PERSON_TAGS}
     if people:
-        headers = list(people)
-        frame = pl.DataFrame({f"c{j}": [people[h]] for j, h in enumerate(headers)},
-                             schema={f"c{j}": pl.Utf8 for j in range(len(headers))})
-        yield Table(loc, Visibility.METADATA, headers, iter([frame]))
+        yield record_table(loc, Visibility.METADATA, people)
     texts = [f"{k}: {named[k]}" for k in TEXT_TAGS if k in named]
     if texts:
         yield Text(loc, Visibility.METADATA, "\n".join(texts), "EXIF")

@@ -39,11 +39,7 @@ def sniff(head: bytes) -> bool:
 
 
 def read(source: Source, ctx: Context) -> Iterator[Content]:
-    limit = ctx.limits.max_part_bytes
-    with source.open() as f:
-        raw = f.read(limit + 1)
-    if len(raw) > limit:
-        raise ResourceLimit(f"the JSON file is over {limit:,} bytes")
+    raw = source.read_up_to(ctx.limits.max_part_bytes, "the JSON file")
     text = raw.decode(detect_encoding(raw[:65536]) or "utf-8", errors="replace").lstrip("\ufeff")
     loc = Location(file=source.name)
     value = _parse(text)

@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import polars as pl
 from lxml import etree
 
 from spillguard.errors import EncryptedFile
 from spillguard.formats.base import Context, Source
-from spillguard.formats.cells import author_table
+from spillguard.formats.cells import author_table, record_table
 from spillguard.formats.odf_styles import Styles
 from spillguard.formats.odf_text import (
     DRAW,
@@ -35,8 +34,9 @@ from spillguard.formats.odf_text import (
 )
 from spillguard.formats.ods import read_sheets
 from spillguard.formats.ooxml import SafeZip, local
+from spillguard.formats.ooxml_package import scan_embedded
 from spillguard.formats.pictures import pictures
-from spillguard.model import Content, Incomplete, Location, Notice, Table, Text, Visibility
+from spillguard.model import Content, Incomplete, Location, Notice, Text, Visibility
 
 NAME = "odf"
 _MIME = "application/vnd.oasis.opendocument."
@@ -131,10 +131,7 @@ def _meta(z: SafeZip, loc: Location) -> Iterator[Content]:
             people[field] = value
     where = loc.with_(part="meta.xml")
     if people:
-        headers = list(people)
-        frame = pl.DataFrame({f"c{j}": [people[h]] for j, h in enumerate(headers)},
-                             schema={f"c{j}": pl.Utf8 for j in range(len(headers))})
-        yield Table(where, Visibility.METADATA, headers, iter([frame]))
+        yield record_table(where, Visibility.METADATA, people)
     if texts:
         yield Text(where, Visibility.METADATA, "\n".join(texts))
 
@@ -225,14 +222,7 @@ def _objects(z: SafeZip, source: Source, ctx: Context, loc: Location, handled: s
         where = loc.with_(part=name)
         yield Notice("SG114", f"An embedded object travels inside the document: {name}", where,
                      Visibility.EMBEDDED_OBJECT, "embedded objects are published with the document")
-        if source.depth + 1 > ctx.limits.max_depth:
-            yield Incomplete("SG903", f"embedded object nested deeper than {ctx.limits.max_depth} levels", where)
-            continue
-        inner = Source(f"{source.name}!/{name}", data=z.read(name), depth=source.depth + 1)
-        for content in ctx.nested(inner):
-            if getattr(content, "visibility", None) is Visibility.VISIBLE:
-                content.visibility = Visibility.EMBEDDED_OBJECT
-            yield content
+        yield from scan_embedded(source, ctx, where, name, lambda n=name: z.read(n))
 
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from spillguard.formats.cells import author_table, text_table
+from spillguard.formats.docx import CATEGORY, LABEL
 from spillguard.formats.odf_styles import SVG, TEXT, Styles, length_cm
 from spillguard.model import Content, Location, Text, Visibility
 
@@ -26,15 +27,6 @@ PRES = "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"
 DC = "http://purl.org/dc/elements/1.1/"
 _T = f"{{{TEXT}}}"
 
-#: categories → visibility, in the order texts are yielded
-CATEGORY = {
-    "visible": Visibility.VISIBLE,
-    "deleted": Visibility.TRACKED_CHANGE,
-    "inserted": Visibility.TRACKED_CHANGE,
-    "hidden": Visibility.HIDDEN_TEXT,
-    "camouflaged": Visibility.CAMOUFLAGED,
-}
-_LABEL = {"deleted": "deleted text", "inserted": "inserted text"}
 _PARAGRAPHS = (f"{_T}p", f"{_T}h")
 #: elements whose paragraphs are a story of their own, never part of the paragraph around them
 _OWN_STORY = {f"{{{OFFICE}}}annotation", f"{_T}note", f"{{{DRAW}}}frame", f"{_T}tracked-changes",
@@ -56,7 +48,7 @@ class Story:
         for cat, vis in CATEGORY.items():
             lines = self.lines.get(cat, [])
             if any(line.strip() for line in lines):
-                what = _LABEL.get(cat)
+                what = LABEL.get(cat)
                 full = ", ".join(x for x in (label, what) if x) or None
                 yield Text(loc.with_(line=1), main if cat == "visible" else vis, "\n".join(lines), full)
         for i, rows in enumerate(self.tables):

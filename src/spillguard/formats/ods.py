@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 import python_calamine as calamine
 from lxml import etree
 
-from spillguard.errors import CorruptFile, EncryptedFile
+from spillguard.errors import CorruptFile
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import author_table, col_letter
 from spillguard.formats.odf_styles import Styles
 from spillguard.formats.odf_text import DC, OFFICE, TABLE, TEXT
 from spillguard.formats.ooxml import SafeZip
-from spillguard.formats.xlsx_grid import SheetGrid, SheetLayout
+from spillguard.formats.xlsx_grid import SheetGrid, SheetLayout, open_workbook
 from spillguard.model import Content, Location, Text, Visibility
 
 _TB = f"{{{TABLE}}}"
@@ -145,7 +145,7 @@ def read_sheets(z: SafeZip, source: Source, ctx: Context, loc: Location,
     """Yields the contents of every table; fills ``visible`` with the names of visible ones."""
     found = _layout_pass(z, "content.xml", styles_root)
     visible.update(s.name for s in found.sheets if not s.hidden)
-    cal = _open(source)
+    cal = open_workbook(source)
     try:
         names = set(cal.sheet_names)
         for sheet in found.sheets:
@@ -173,13 +173,3 @@ def read_sheets(z: SafeZip, source: Source, ctx: Context, loc: Location,
     if found.change_authors:
         yield author_table(loc, "revision author", sorted(found.change_authors))
 
-
-def _open(source: Source) -> calamine.CalamineWorkbook:
-    try:
-        if source.path is not None:
-            return calamine.CalamineWorkbook.from_path(str(source.path))
-        return calamine.CalamineWorkbook.from_filelike(source.open())
-    except calamine.PasswordError:
-        raise EncryptedFile("the spreadsheet is password-protected") from None
-    except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError, OSError) as exc:
-        raise CorruptFile(f"the spreadsheet cannot be read ({type(exc).__name__})") from None

@@ -13,12 +13,12 @@ import struct
 from collections.abc import Iterator
 
 import olefile
-import polars as pl
 
 from spillguard.errors import CorruptFile, EncryptedFile, UnsupportedFormat
 from spillguard.formats import xls
 from spillguard.formats.base import Context, Source
-from spillguard.model import Content, Incomplete, Location, Table, Text, Visibility
+from spillguard.formats.cells import record_table
+from spillguard.model import Content, Incomplete, Location, Text, Visibility
 
 NAME = "ole"
 MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -64,10 +64,7 @@ def properties(meta: olefile.OleMetadata, loc: Location) -> Iterator[Content]:
         if value and value not in people.values():
             people[name] = value
     if people:
-        headers = list(people)
-        frame = pl.DataFrame({f"c{j}": [people[h]] for j, h in enumerate(headers)},
-                             schema={f"c{j}": pl.Utf8 for j in range(len(headers))})
-        yield Table(where, Visibility.METADATA, headers, iter([frame]))
+        yield record_table(where, Visibility.METADATA, people)
     texts = [f"{n}: {v}" for n in _TEXTS if (v := _text(getattr(meta, n, None)))]
     if texts:
         yield Text(where, Visibility.METADATA, "\n".join(texts))

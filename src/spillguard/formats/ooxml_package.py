@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from spillguard.errors import PartNotInspected
 from spillguard.formats.base import Context, Source
@@ -27,14 +27,20 @@ def embeddings(z: SafeZip, source: Source, ctx: Context, loc: Location, handled:
         where = loc.with_(part=part)
         yield Notice("SG114", f"An embedded object travels inside the {what}: {posixpath.basename(part)}",
                      where, Visibility.EMBEDDED_OBJECT, f"embedded files are published with the {what}")
-        if source.depth + 1 > ctx.limits.max_depth:
-            yield Incomplete("SG903", f"embedded object nested deeper than {ctx.limits.max_depth} levels", where)
-            continue
-        inner = Source(f"{source.name}!/{part}", data=z.read(part), depth=source.depth + 1)
-        for content in ctx.nested(inner):
-            if getattr(content, "visibility", None) is Visibility.VISIBLE:
-                content.visibility = Visibility.EMBEDDED_OBJECT
-            yield content
+        yield from scan_embedded(source, ctx, where, part, lambda p=part: z.read(p))
+
+
+def scan_embedded(source: Source, ctx: Context, where: Location, part: str,
+                  data: Callable[[], bytes]) -> Iterator[Content]:
+    """An embedded file scanned with the whole registry; what it shows in plain view is, for the
+    reader of the outer file, inside an embedded object."""
+    if source.depth + 1 > ctx.limits.max_depth:
+        yield Incomplete("SG903", f"embedded object nested deeper than {ctx.limits.max_depth} levels", where)
+        return
+    for content in ctx.nested(Source(f"{source.name}!/{part}", data=data(), depth=source.depth + 1)):
+        if getattr(content, "visibility", None) is Visibility.VISIBLE:
+            content.visibility = Visibility.EMBEDDED_OBJECT
+        yield content
 
 
 def macros(z: SafeZip, part: str, loc: Location, handled: set[str], what: str) -> Iterator[Content]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import polars as pl
-
+from spillguard.formats.cells import record_table
 from spillguard.formats.ooxml import SafeZip, local
-from spillguard.model import Content, Location, Table, Text, Visibility
+from spillguard.model import Content, Location, Text, Visibility
 
 #: fields that hold a person (checked as a table, the field name as header)
 PERSON_FIELDS = ("creator", "lastModifiedBy", "Manager", "Author", "LastAuthor")
@@ -32,10 +31,7 @@ def properties(z: SafeZip, loc: Location) -> Iterator[Content]:
     people = {k: v for k, v in people.items() if k not in _SYSTEM_FIELDS}
     where = loc.with_(part="docProps")
     if people:
-        headers = list(people)
-        frame = pl.DataFrame({f"c{j}": [people[h]] for j, h in enumerate(headers)},
-                             schema={f"c{j}": pl.Utf8 for j in range(len(headers))})
-        yield Table(where, Visibility.METADATA, headers, iter([frame]))
+        yield record_table(where, Visibility.METADATA, people)
     texts = [f"{k}: {values[k]}" for k in TEXT_FIELDS if k in values]
     if texts:
         # no label: the metadata visibility already says "document properties"

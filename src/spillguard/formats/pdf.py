@@ -19,9 +19,10 @@ import pikepdf
 import polars as pl
 import pypdfium2 as pdfium
 
-from spillguard.errors import CorruptFile, EncryptedFile, ResourceLimit
+from spillguard.errors import CorruptFile, EncryptedFile
 from spillguard.formats import pdf_ocr
 from spillguard.formats.base import Context, Source
+from spillguard.formats.cells import author_table
 from spillguard.formats.pdf_geometry import classify
 from spillguard.model import Content, Incomplete, Location, Notice, Table, Text, Visibility
 
@@ -38,11 +39,7 @@ def sniff(head: bytes) -> bool:
 
 
 def read(source: Source, ctx: Context) -> Iterator[Content]:
-    limit = ctx.limits.max_file_bytes
-    with source.open() as f:
-        data = f.read(limit + 1)
-    if len(data) > limit:
-        raise ResourceLimit(f"the PDF is over {limit:,} bytes")
+    data = source.read_up_to(ctx.limits.max_file_bytes, "the PDF")
     loc = Location(file=source.name)
     try:
         structure = pikepdf.open(io.BytesIO(data), password="")
@@ -210,8 +207,7 @@ def _annotations(pdf: pikepdf.Pdf, loc: Location) -> Iterator[Content]:
         yield Text(loc.with_(part="annotations", page=pages[0], line=1), Visibility.COMMENT, "\n".join(notes),
                    f"{len(notes)} annotation{'s' if len(notes) != 1 else ''}")
     if authors:
-        frame = pl.DataFrame({"c0": sorted(authors)}, schema={"c0": pl.Utf8})
-        yield Table(loc.with_(part="annotations"), Visibility.METADATA, ["annotation author"], iter([frame]))
+        yield author_table(loc.with_(part="annotations"), "annotation author", sorted(authors))
 
 
 def _forms_and_outline(pdf: pikepdf.Pdf, loc: Location) -> Iterator[Content]:

@@ -13,12 +13,11 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-import polars as pl
 from lxml import etree
 
 from spillguard.formats import ooxml_package, ooxml_props
 from spillguard.formats.base import Context, Source
-from spillguard.formats.cells import text_table
+from spillguard.formats.cells import author_table, text_table
 from spillguard.formats.ooxml import SafeZip, local
 from spillguard.formats.pictures import pictures
 from spillguard.model import Content, Location, Table, Text, Visibility
@@ -161,8 +160,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
         handled.add(part)
         names = sorted({a.get("name", "") for a in z.xml(part) if isinstance(a.tag, str)} - {""})
         if names:
-            frame = pl.DataFrame({"c0": names}, schema={"c0": pl.Utf8})
-            yield Table(loc.with_(part=part), Visibility.METADATA, ["comment author"], iter([frame]))
+            yield author_table(loc.with_(part=part), "comment author", names)
     # notes and comments of no listed slide still travel with the file
     for part in sorted(ooxml_package.matching(z, r"ppt/notesSlides/notesSlide\d+\.xml") - handled):
         handled.add(part)

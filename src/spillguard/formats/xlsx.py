@@ -14,12 +14,12 @@ from collections.abc import Iterator
 
 import python_calamine as calamine
 
-from spillguard.errors import CorruptFile, EncryptedFile
+from spillguard.errors import CorruptFile
 from spillguard.formats import ooxml_package, ooxml_props, xlsx_parts
 from spillguard.formats.base import Context, Source
 from spillguard.formats.ooxml import SafeZip, local
 from spillguard.formats.pictures import pictures
-from spillguard.formats.xlsx_grid import SheetGrid, camouflaged_styles, prepass
+from spillguard.formats.xlsx_grid import SheetGrid, camouflaged_styles, open_workbook, prepass
 from spillguard.formats.xlsx_pivot import pivot_tables
 from spillguard.model import Content, Location, Text, Visibility
 
@@ -88,7 +88,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
     handled.update(p for p in z.names if p.startswith("docProps/"))
     yield from xlsx_parts.defined_names(wb.root, loc)
 
-    cal = _open_calamine(source)
+    cal = open_workbook(source)
     try:
         camo = camouflaged_styles(z, wb.styles)
         for name, part, vis in wb.sheets:
@@ -148,16 +148,6 @@ def _sheet_parts(z: SafeZip, part: str, loc: Location, handled: set[str]) -> Ite
             handled.add(target)
             yield from xlsx_parts.threaded_comments(z, target, loc)
 
-
-def _open_calamine(source: Source) -> calamine.CalamineWorkbook:
-    try:
-        if source.path is not None:
-            return calamine.CalamineWorkbook.from_path(str(source.path))
-        return calamine.CalamineWorkbook.from_filelike(source.open())
-    except calamine.PasswordError:
-        raise EncryptedFile("the workbook is password-protected") from None
-    except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError, OSError) as exc:
-        raise CorruptFile(f"the workbook cannot be read ({type(exc).__name__})") from None
 
 
 __all__ = ["NAME", "Workbook", "is_workbook", "local", "read_package"]

@@ -16,7 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
+import python_calamine as calamine
 
+from spillguard.errors import CorruptFile, EncryptedFile
+from spillguard.formats.base import Source
 from spillguard.formats.cells import col_letter, col_ranges, frame, frame_columns, row_ranges, split_ref
 from spillguard.formats.ooxml import SafeZip, local
 from spillguard.model import Content, Location, Table, Text, Visibility
@@ -32,6 +35,18 @@ _COL = re.compile(rb"<col\b[^>]*>")
 _ATTR = re.compile(rb'\b(\w+)="([^"]*)"')
 _FORMULA1 = re.compile(rb"<(?:\w+:)?formula1>([^<]*)</(?:\w+:)?formula1>")
 _DV_LIST = re.compile(rb'<(?:\w+:)?dataValidation\b[^>]*\btype="list"')
+
+
+def open_workbook(source: Source) -> calamine.CalamineWorkbook:
+    """calamine on a file or a nested member; its errors become SG901/SG902 with the reason."""
+    try:
+        if source.path is not None:
+            return calamine.CalamineWorkbook.from_path(str(source.path))
+        return calamine.CalamineWorkbook.from_filelike(source.open())
+    except calamine.PasswordError:
+        raise EncryptedFile("the workbook is password-protected") from None
+    except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError, OSError) as exc:
+        raise CorruptFile(f"the workbook cannot be read ({type(exc).__name__})") from None
 
 
 @dataclass(slots=True)

@@ -27,11 +27,7 @@ def sniff(head: bytes) -> bool:
 
 
 def read(source: Source, ctx: Context) -> Iterator[Content]:
-    limit = ctx.limits.max_part_bytes
-    with source.open() as f:
-        raw = f.read(limit + 1)
-    if len(raw) > limit:
-        raise ResourceLimit(f"the XML file is over {limit:,} bytes")
+    raw = source.read_up_to(ctx.limits.max_part_bytes, "the XML file")
     if b"<!ENTITY" in raw or b"<!entity" in raw:
         raise UnsafeXml("the XML declares entities (possible entity bomb or external read)")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
