@@ -7,7 +7,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from spillguard import intent
 from spillguard.errors import UsageError
+from spillguard.intent import Intent
 from spillguard.model import Severity
 from spillguard.rules import RULES
 
@@ -31,6 +33,18 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class Disclosure:
+    """Defaults of the disclosure checks; a file's declared intent can set its own."""
+
+    #: counts from 1 to min_cell − 1 in an aggregate table are small cells (zeros are allowed)
+    min_cell: int = 11
+    #: every combination of quasi-identifiers should be shared by at least k records
+    k: int = 5
+    #: header names of the quasi-identifiers (empty: detected — birth dates, nationality, sex, dates…)
+    quasi_identifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     fail_on: Severity = Severity.HIGH
     select: tuple[str, ...] = ()
@@ -43,6 +57,9 @@ class Config:
     min_confidence: float = 0.5
     #: optional NER plug-in for text: "spacy:<package or path>" or "gliner:<path>"
     ner: str | None = None
+    disclosure: Disclosure = field(default_factory=Disclosure)
+    #: what each published file is meant to be (spillguard.intent)
+    intents: tuple[Intent, ...] = ()
     source: str | None = None  # the file the settings came from
 
     def with_overrides(self, **changes: Any) -> Config:
@@ -90,6 +107,13 @@ def from_mapping(data: dict[str, Any], source: str | None = None) -> Config:
             cfg = replace(cfg, min_confidence=value)
         if "ner" in data:
             cfg = replace(cfg, ner=str(data["ner"]) or None)
+        if "disclosure" in data:
+            d = dict(data["disclosure"])
+            if "quasi_identifiers" in d:
+                d["quasi_identifiers"] = tuple(str(q) for q in d["quasi_identifiers"])
+            cfg = replace(cfg, disclosure=replace(Disclosure(), **d))
+        if "intent" in data:
+            cfg = replace(cfg, intents=intent.parse(data["intent"], source))
         if "limits" in data:
             cfg = replace(cfg, limits=replace(Limits(), **{k: int(v) for k, v in data["limits"].items()}))
     except (ValueError, TypeError) as exc:

@@ -156,6 +156,10 @@ class Table:
     note: str | None = None
     #: False when columns are not aligned rows (e.g. pivot shared items without records)
     row_aligned: bool = True
+    #: the sheet row number of each row the batches yield, filled as they are consumed, when
+    #: the reader knows them (spreadsheets); and the sheet column (0-based) of ``c0``
+    row_numbers: list[int] | None = None
+    first_col: int = 0
 
 
 @dataclass(slots=True)
@@ -272,6 +276,11 @@ class Report:
     fail_on: Severity = Severity.HIGH
     #: findings muted by --ignore/--select, counted so a reader knows they exist
     suppressed: int = 0
+    #: findings a file's declared intent allows (a staff directory's names), and baseline matches
+    allowed: int = 0
+    baselined: int = 0
+    #: one summary per table (spillguard.checks.disclosure.TableSummary), for release diffs
+    tables: list[Any] = field(default_factory=list)
 
     @property
     def blocked(self) -> bool:

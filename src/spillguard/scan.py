@@ -19,9 +19,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from spillguard import formats, policy
+from spillguard import formats, intent, policy
 from spillguard.checks.content import table_finding, text_finding
-from spillguard.config import Config
+from spillguard.checks.disclosure import TableObserver
+from spillguard.checks.intent_checks import PER_PERSON, TableResult, allowed_entities, table_findings
+from spillguard.config import Config, Disclosure
 from spillguard.detect import ner
 from spillguard.detect.columns import profile
 from spillguard.detect.doc import Doc
@@ -36,6 +38,7 @@ from spillguard.errors import (
 )
 from spillguard.formats.base import Context, Source
 from spillguard.model import (
+    DIRECT_IDENTIFIERS,
     Content,
     Finding,
     Incomplete,
@@ -105,6 +108,8 @@ class Scanner:
         self.report = Report(fail_on=config.fail_on)
         self.ctx = Context(limits=config.limits, nested=self._contents)
         self.ner = ner.load(config.ner) if config.ner else None
+        #: the tables of the top-level file being scanned, by (nested) file
+        self._tables: dict[str, list[TableResult]] = {}
 
     # -- reading -------------------------------------------------------------------------------
     def _contents(self, source: Source) -> Iterator[Content]:
@@ -131,20 +136,56 @@ class Scanner:
             yield Incomplete(rule, reason, Location(file=source.name, part=part))
 
     # -- judging -------------------------------------------------------------------------------
-    def _judge(self, content: Content) -> Finding | None:
+    def _disclosure(self, declared: intent.Intent | None) -> Disclosure:
+        d = self.config.disclosure
+        if declared is None:
+            return d
+        return Disclosure(min_cell=declared.min_cell or d.min_cell, k=declared.k or d.k,
+                          quasi_identifiers=declared.quasi_identifiers or d.quasi_identifiers)
+
+    def _judge_table(self, table: Table) -> list[Finding]:
+        declared = intent.for_file(self.config.intents, table.location.file)
+        observer = TableObserver(table, self._disclosure(declared))
+        table.batches = observer.tee(iter(table.batches))
+        prof = profile(table, show_values=self.config.show_values, min_confidence=self.config.min_confidence)
+        main = table_finding(table, prof)
+        observed = observer.finish(prof)
+        for f in observed.findings:  # under a declared threshold, a small cell breaks a promise
+            promised = declared is not None and (
+                (f.rule == "SG303" and declared.min_cell) or (f.rule == "SG305" and declared.k))
+            if promised:
+                f.rule = {"SG303": "SG312", "SG305": "SG313"}[f.rule]
+                f.severity = RULES[f.rule].default
+        extra = []
+        ids = {c.index for c in prof.columns if c.entity in DIRECT_IDENTIFIERS}
+        others = [i for i in (*observed.shape.labels, *observed.shape.numeric) if i not in ids]
+        if (observed.shape.kind == "microdata" and (main is None or main.rule not in PER_PERSON) and prof.people
+                and others and prof.rows >= 10):
+            extra.append(Finding(rule="SG302", severity=RULES["SG302"].default,
+                                 title=f"A row-level table keyed by {prof.people:,} identified people",
+                                 location=table.location, visibility=table.visibility, records=prof.people,
+                                 why=observed.shape.why))
+        self._tables.setdefault(table.location.file, []).append(
+            TableResult(observed, main, table.location, table.visibility,
+                        per_person=bool(extra) or (main is not None and main.rule in PER_PERSON)))
+        if observed.summary is not None:
+            self.report.tables.append(observed.summary)
+        return [f for f in (main, *extra, *observed.findings) if f is not None]
+
+    def _judge(self, content: Content) -> list[Finding]:
         show = self.config.show_values
         if isinstance(content, Table):
-            return table_finding(content, profile(content, show_values=show,
-                                                  min_confidence=self.config.min_confidence))
+            return self._judge_table(content)
         if isinstance(content, Text):
             doc = Doc(content.text)
             spans = find_spans(doc, self.config.min_confidence, self.ner)
-            return text_finding(content, doc, spans, show_values=show)
+            found = text_finding(content, doc, spans, show_values=show)
+            return [found] if found is not None else []
         if isinstance(content, Notice):
             rule = RULES[content.rule]
-            return Finding(rule=content.rule, severity=content.severity or rule.default,
-                           title=content.title, location=content.location,
-                           visibility=content.visibility, why=content.why, entities=list(content.entities))
+            return [Finding(rule=content.rule, severity=content.severity or rule.default,
+                            title=content.title, location=content.location,
+                            visibility=content.visibility, why=content.why, entities=list(content.entities))]
         raise TypeError(type(content).__name__)
 
     def _add_error(self, rule: str, reason: str, location: Location) -> None:
@@ -169,15 +210,37 @@ class Scanner:
             self.report.findings.append(kept)
 
     def scan_source(self, source: Source) -> None:
+        first = len(self.report.findings)
+        self._tables = {}
         for content in self._contents(source):
             if isinstance(content, Incomplete):
                 self._add_error(content.rule, content.reason, content.location)
                 continue
             try:
-                self._add(self._judge(content))
+                for finding in self._judge(content):
+                    self._add(finding)
             except Exception as exc:
                 rule, reason, part = _incomplete_from(exc, content.location.part)
                 self._add_error(rule, reason, content.location.with_(part=part))
+        self._finish_files(first)
+
+    def _finish_files(self, first: int) -> None:
+        """File-level checks once a top-level file (and all it nests) has been read."""
+        files = dict.fromkeys([*self._tables, *(f.location.file for f in self.report.findings[first:])])
+        for file in files:
+            declared = intent.for_file(self.config.intents, file)
+            for finding in table_findings(file, self._tables.get(file, []), declared):
+                self._add(finding)
+            if declared is not None and declared.allow is not None:
+                mine = [f for f in self.report.findings[first:] if f.location.file == file]
+                kept, added, dropped = allowed_entities(file, mine, declared)
+                keep_ids = {id(f) for f in kept}
+                self.report.findings[first:] = [f for f in self.report.findings[first:]
+                                                if f.location.file != file or id(f) in keep_ids]
+                self.report.allowed += dropped
+                for finding in added:
+                    self._add(finding)
+        self._tables = {}
 
     def run(self, paths: Iterable[str | Path], progress: Progress | None = None) -> Report:
         started = time.perf_counter()

@@ -33,7 +33,7 @@ def test_notes_naming_detainees_in_an_aggregate_block(tmp_path: Path, roster: li
 
 def test_notes_without_people_are_not_findings(tmp_path: Path) -> None:
     rows = [["Facility", "Book-ins", "Notes"]]
-    rows += [[f"Facility {i}", str(i), "Counts revised after the quarterly reconciliation of records"]
+    rows += [[f"Facility {i}", str(20 + i), "Counts revised after the quarterly reconciliation of records"]
              for i in range(30)]
     report = scan_one(write(tmp_path, "agg.csv", _csv(rows)))
     assert summary(report) == [] and report.decision == "pass"

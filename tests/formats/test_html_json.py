@@ -72,10 +72,11 @@ def test_json_records_nested_and_free_text(tmp_path: Path, roster: list[Person])
            "detainees": [{"name": p.name, "ids": {"aNumber": p.a_number_as(0)}, "country": p.country,
                           "moves": [{"facility": p.facility, "date": "2024-01-02"}]} for p in roster[:20]]}
     report = scan_one(write(tmp_path, "data.json", json.dumps(doc).encode()))
+    # the nested moves (facility, date) are row-level too, without names: low k-anonymity
     assert summary(report) == [("SG202", "visible", ("A_NUMBER", "NATIONALITY", "PERSON_NAME"), 20),
-                               ("SG205", "visible", NAME_A, 1)]
+                               ("SG205", "visible", NAME_A, 1), ("SG305", "visible", (), 20)]
     ranges = sorted(f.location.range or "" for f in report.findings)
-    assert ranges == ["", "$.detainees[*]"]
+    assert ranges == ["", "$.detainees[*]", "$.detainees[*].moves[*]"]
 
 
 def test_ndjson(tmp_path: Path, roster: list[Person]) -> None:

@@ -199,8 +199,10 @@ class SheetGrid:
         self.beyond_col = last_col + COL_GAP + 1
         first = head[0][0] if head else (start_row0 + 1)
         rng = f"{col_letter(start_col0)}{first}:{col_letter(start_col0 + width - 1)}{self.sheet.end[0] + 1}"
+        self.row_numbers: list[int] = []
         main = self._main_batches(head, rows, width, hidden_cols, start_col0)
-        yield Table(self.loc.with_(range=rng), self.vis, headers, main)
+        yield Table(self.loc.with_(range=rng), self.vis, headers, main, row_numbers=self.row_numbers,
+                    first_col=start_col0)
         for _ in main:  # make sure the sides are complete even if the consumer stopped early
             pass
         yield from self._side_tables(headers, width, hidden_cols, start_col0)
@@ -238,6 +240,7 @@ class SheetGrid:
                 if row is None:
                     continue
             batch.append(row)
+            self.row_numbers.append(num)
             if len(batch) >= self.batch_rows:
                 yield frame_columns(batch, width)
                 batch = []
@@ -291,4 +294,5 @@ class SheetGrid:
                 rng = row_ranges(side.numbers)
             frames = [frame(side.rows[i:i + self.batch_rows], width)
                       for i in range(0, len(side.rows), self.batch_rows)]
-            yield Table(self.loc.with_(range=rng), kind, headers, iter(frames))
+            yield Table(self.loc.with_(range=rng), kind, headers, iter(frames), row_numbers=side.numbers,
+                        first_col=start_col0)
