@@ -80,7 +80,7 @@ def parse_codes(value: str | None, key: str) -> tuple[str, ...] | None:
 
 
 def from_mapping(data: dict[str, Any], source: str | None = None) -> Config:
-    known = {f.name for f in fields(Config)} | {"fail-on"}
+    known = {f.name for f in fields(Config)} | {"fail-on", "intent"}
     unknown = set(data) - known
     if unknown:
         raise UsageError(f"{source or 'config'}: unknown setting(s): {', '.join(sorted(unknown))}")

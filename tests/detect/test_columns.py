@@ -79,6 +79,11 @@ def test_names_without_a_header_need_known_names(roster: list[Person]) -> None:
     assert column("", facilities) != {"": "PERSON_NAME"}
 
 
+def test_a_category_named_like_a_person_is_not_a_names_column() -> None:
+    # regression: a 'Facility' column repeating "Stewart" (Stewart Detention Center) was names
+    assert column("Facility", ["Stewart"] * 40 + ["Otay Mesa"] * 20) == {}
+
+
 @pytest.mark.parametrize("values", [
     [str(n) for n in range(120, 160)],  # counts
     [str(y) for y in range(1990, 2030)],  # years

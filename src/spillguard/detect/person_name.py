@@ -103,7 +103,11 @@ class PersonName(Detector):
     def column_ok(self, values: pl.Series, matched: pl.Series, header_hit: bool) -> bool:
         if header_hit:
             return True
-        # No header: the values must also contain known given names or surnames.
+        # No header: a column of people has many different values (a column repeating one or
+        # two words, such as a facility called "Stewart", is a category) ...
+        if len(values) >= 10 and values.filter(matched).n_unique() <= max(2, len(values) // 20):
+            return False
+        # ... and the values must also contain known given names or surnames.
         words = fold_series(values.filter(matched)).str.split(" ")
         hits = words.list.eval(pl.element().is_in(_known_names())).list.any()
         return bool(hits.mean() or 0) >= 0.3
