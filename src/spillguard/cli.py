@@ -1,4 +1,4 @@
-"""Command line: ``spillguard scan | rules | demo | eval | version``.
+"""Command line: ``spillguard scan | diff | check | baseline | rules | demo | eval | version``.
 
 Exit codes (linter style, stable): 0 = nothing at or above the fail level; 1 = blocked;
 2 = usage error (bad option, missing path, malformed config).
@@ -93,34 +93,81 @@ def emit(report: Report, fmt: OutputFormat, output: Path | None) -> None:
         output.write_text(rendered, encoding="utf-8")
 
 
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")]
+FailOnOpt = Annotated[FailOn | None, typer.Option(
+    "--fail-on", help="Block at this severity or above [default: high].")]
+SelectOpt = Annotated[str | None, typer.Option("--select", help="Only these rule codes or prefixes (SG2,SG501).")]
+IgnoreOpt = Annotated[str | None, typer.Option("--ignore", help="Skip these rule codes or prefixes.")]
+ShowOpt = Annotated[bool, typer.Option(
+    "--show-values", help="Show unmasked samples (handle the report as personal data).")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="spillguard.toml or pyproject.toml to use.")]
+
+
 @app.command()
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).", show_default=False)],
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
-    fail_on: Annotated[FailOn | None, typer.Option(
-        "--fail-on", help="Block at this severity or above [default: high].")] = None,
-    select: Annotated[str | None, typer.Option(
-        "--select", help="Only these rule codes or prefixes (SG2,SG501).")] = None,
-    ignore: Annotated[str | None, typer.Option("--ignore", help="Skip these rule codes or prefixes.")] = None,
-    show_values: Annotated[bool, typer.Option(
-        "--show-values", help="Show unmasked samples (handle the report as personal data).")] = False,
-    config: Annotated[Path | None, typer.Option("--config", help="spillguard.toml or pyproject.toml to use.")] = None,
+    format: FormatOpt = OutputFormat.text, output: OutputOpt = None, fail_on: FailOnOpt = None,
+    select: SelectOpt = None, ignore: IgnoreOpt = None, show_values: ShowOpt = False, config: ConfigOpt = None,
 ) -> None:
     """Inspect files for visible and hidden personal data; exit 1 when publication must stop."""
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise _usage(f"no such file or folder: {', '.join(missing)}")
-    try:
-        cfg = build_config(config, fail_on, select, ignore, show_values)
-    except UsageError as exc:
-        raise _usage(str(exc)) from None
-    report = _progress_scan(Scanner(cfg), paths)
+    cfg = _config_or_exit(config, fail_on, select, ignore, show_values)
+    _finish(_progress_scan(Scanner(cfg), paths), format, output)
+
+
+def _finish(report: Report, format: OutputFormat, output: Path | None) -> None:
     try:
         emit(report, format, output)
     except OSError as exc:
         raise _usage(f"cannot write the report: {exc.strerror or type(exc).__name__}") from None
     raise typer.Exit(EXIT_BLOCK if report.blocked else EXIT_PASS)
+
+
+def _config_or_exit(config: Path | None, fail_on: FailOn | None, select: str | None, ignore: str | None,
+                    show_values: bool) -> Config:
+    try:
+        return build_config(config, fail_on, select, ignore, show_values)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+
+
+
+
+@app.command("diff")
+def diff_(
+    old: Annotated[Path, typer.Argument(help="The previous release (file or folder).", show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The release to publish (file or folder).", show_default=False)],
+    format: FormatOpt = OutputFormat.text, output: OutputOpt = None, fail_on: FailOnOpt = None,
+    select: SelectOpt = None, ignore: IgnoreOpt = None, show_values: ShowOpt = False, config: ConfigOpt = None,
+) -> None:
+    """What a routine update changed since the last release (SG4xx); exit 1 when it must stop."""
+    from spillguard.release import diff
+
+    missing = [str(p) for p in (old, new) if not p.exists()]
+    if missing:
+        raise _usage(f"no such file or folder: {', '.join(missing)}")
+    cfg = _config_or_exit(config, fail_on, select, ignore, show_values)
+    _finish(diff(old, new, cfg), format, output)
+
+
+@app.command()
+def check(
+    release: Annotated[Path, typer.Argument(help="The release to publish (folder or file).", show_default=False)],
+    previous: Annotated[Path | None, typer.Option("--previous", help="The last published release.")] = None,
+    format: FormatOpt = OutputFormat.text, output: OutputOpt = None, fail_on: FailOnOpt = None,
+    select: SelectOpt = None, ignore: IgnoreOpt = None, show_values: ShowOpt = False, config: ConfigOpt = None,
+) -> None:
+    """The one step a CMS or CI runs: scan + declared intent + disclosure risk + diff, one decision."""
+    from spillguard.release import check as run_check
+
+    missing = [str(p) for p in (release, previous) if p is not None and not p.exists()]
+    if missing:
+        raise _usage(f"no such file or folder: {', '.join(missing)}")
+    cfg = _config_or_exit(config, fail_on, select, ignore, show_values)
+    _finish(run_check(release, previous, cfg), format, output)
 
 
 @app.command()

@@ -45,6 +45,20 @@ class Disclosure:
 
 
 @dataclass(frozen=True, slots=True)
+class DiffSettings:
+    """Tolerances of ``spillguard diff`` / ``check --previous``."""
+
+    #: a row count may change by this share either way (0.5: from 100 rows, 50 to 150 pass)
+    rows: float = 0.5
+    #: ... and by at least this many rows before it is reported
+    min_rows: int = 20
+    #: a file may grow or shrink by this factor
+    size: float = 3.0
+    #: report a latest period that did not move forward
+    stale_period: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     fail_on: Severity = Severity.HIGH
     select: tuple[str, ...] = ()
@@ -58,6 +72,7 @@ class Config:
     #: optional NER plug-in for text: "spacy:<package or path>" or "gliner:<path>"
     ner: str | None = None
     disclosure: Disclosure = field(default_factory=Disclosure)
+    diff: DiffSettings = field(default_factory=DiffSettings)
     #: what each published file is meant to be (spillguard.intent)
     intents: tuple[Intent, ...] = ()
     source: str | None = None  # the file the settings came from
@@ -112,6 +127,8 @@ def from_mapping(data: dict[str, Any], source: str | None = None) -> Config:
             if "quasi_identifiers" in d:
                 d["quasi_identifiers"] = tuple(str(q) for q in d["quasi_identifiers"])
             cfg = replace(cfg, disclosure=replace(Disclosure(), **d))
+        if "diff" in data:
+            cfg = replace(cfg, diff=replace(DiffSettings(), **dict(data["diff"])))
         if "intent" in data:
             cfg = replace(cfg, intents=intent.parse(data["intent"], source))
         if "limits" in data:

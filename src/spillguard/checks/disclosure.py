@@ -69,12 +69,39 @@ class Observed:
 
 
 def table_key(table: Table) -> str:
-    """The table's identity across releases: part, sheet and any non-positional range label."""
+    """The table's identity across releases: its sheet (or part) and any non-positional range
+    label — not the sheet's part name, which changes when sheets are reordered."""
     loc = table.location
     rng = loc.range or ""
     if re.match(r"^(?:[A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?|rows |columns |[A-Z]{1,3}\d+,)", rng):
         rng = ""  # a cell range moves as rows are added
-    return " › ".join(x for x in (loc.part, loc.sheet and f"sheet '{loc.sheet}'", rng) if x) or "(whole file)"
+    if loc.sheet and table.visibility is Visibility.PIVOT_CACHE:
+        rng = ""  # the pivot's source range (Data!A1:E6253) grows with its rows
+    place = f"sheet '{loc.sheet}'" if loc.sheet else loc.part
+    if table.visibility is Visibility.PIVOT_CACHE:
+        place = f"pivot cache of sheet '{loc.sheet}'" if loc.sheet else loc.part
+    return " › ".join(x for x in (place, rng) if x) or "(whole file)"
+
+
+_FY = re.compile(r"(?i)\bFY\s?'?(\d{4}|\d{2})(?:[\s_-]*Q([1-4]))?|\b(20\d\d)[\s_-]*Q([1-4])\b"
+                 r"|\bQ([1-4])[\s_-]*(20\d\d)\b")
+
+
+def title_period(text: str) -> str | None:
+    """``FY24_Q1`` → ``2024-03``, ``FY2023`` → ``2023-12``, ``2024 Q2`` → ``2024-06``: the end of
+    the period named in a file or sheet name, as a sortable year-month."""
+    best = None
+    for m in _FY.finditer(text.replace("_", " ")):
+        if m.group(1):
+            year = int(m.group(1)) + (2000 if len(m.group(1)) == 2 else 0)
+            quarter = int(m.group(2) or 4)
+        elif m.group(3):
+            year, quarter = int(m.group(3)), int(m.group(4))
+        else:
+            year, quarter = int(m.group(6)), int(m.group(5))
+        found = f"{year:04d}-{quarter * 3:02d}"
+        best = found if best is None or found > best else best
+    return best
 
 
 class TableObserver:
@@ -244,8 +271,9 @@ class TableObserver:
                 continue
             top = str(found.max())
             latest = top if latest is None or top > latest else latest
-        header_dates = [m.group(0).strip() for h in self.table.headers if (m := _DATE.match(h or ""))]
-        for d in header_dates:
+        named = [m.group(0).strip() for h in self.table.headers if (m := _DATE.match(h or ""))]
+        named += [p for p in (title_period(self.table.location.sheet or ""),) if p]
+        for d in named:
             latest = d if latest is None or d > latest else latest
         return latest
 
