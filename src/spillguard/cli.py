@@ -7,6 +7,7 @@ Exit codes (linter style, stable): 0 = nothing at or above the fail level; 1 = b
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -93,31 +94,6 @@ def emit(report: Report, fmt: OutputFormat, output: Path | None) -> None:
         output.write_text(rendered, encoding="utf-8")
 
 
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")]
-FailOnOpt = Annotated[FailOn | None, typer.Option(
-    "--fail-on", help="Block at this severity or above [default: high].")]
-SelectOpt = Annotated[str | None, typer.Option("--select", help="Only these rule codes or prefixes (SG2,SG501).")]
-IgnoreOpt = Annotated[str | None, typer.Option("--ignore", help="Skip these rule codes or prefixes.")]
-ShowOpt = Annotated[bool, typer.Option(
-    "--show-values", help="Show unmasked samples (handle the report as personal data).")]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="spillguard.toml or pyproject.toml to use.")]
-
-
-@app.command()
-def scan(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).", show_default=False)],
-    format: FormatOpt = OutputFormat.text, output: OutputOpt = None, fail_on: FailOnOpt = None,
-    select: SelectOpt = None, ignore: IgnoreOpt = None, show_values: ShowOpt = False, config: ConfigOpt = None,
-) -> None:
-    """Inspect files for visible and hidden personal data; exit 1 when publication must stop."""
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise _usage(f"no such file or folder: {', '.join(missing)}")
-    cfg = _config_or_exit(config, fail_on, select, ignore, show_values)
-    _finish(_progress_scan(Scanner(cfg), paths), format, output)
-
-
 def _finish(report: Report, format: OutputFormat, output: Path | None) -> None:
     try:
         emit(report, format, output)
@@ -127,13 +103,50 @@ def _finish(report: Report, format: OutputFormat, output: Path | None) -> None:
 
 
 def _config_or_exit(config: Path | None, fail_on: FailOn | None, select: str | None, ignore: str | None,
-                    show_values: bool) -> Config:
+                    show_values: bool, baseline: Path | None = None) -> Config:
     try:
-        return build_config(config, fail_on, select, ignore, show_values)
+        cfg = build_config(config, fail_on, select, ignore, show_values)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    return cfg.with_overrides(baseline=str(baseline) if baseline else None)
+
+
+def _guarded(run: Callable[[], Report]) -> Report:
+    """Usage errors found while running (a baseline without its key) exit 2, never a traceback."""
+    try:
+        return run()
     except UsageError as exc:
         raise _usage(str(exc)) from None
 
 
+
+
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")]
+FailOnOpt = Annotated[FailOn | None, typer.Option(
+    "--fail-on", help="Block at this severity or above [default: high].")]
+SelectOpt = Annotated[str | None, typer.Option("--select", help="Only these rule codes or prefixes (SG2,SG501).")]
+IgnoreOpt = Annotated[str | None, typer.Option("--ignore", help="Skip these rule codes or prefixes.")]
+ShowOpt = Annotated[bool, typer.Option(
+    "--show-values", help="Show unmasked samples (handle the report as personal data).")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="spillguard.toml or pyproject.toml to use.")]
+BaselineOpt = Annotated[Path | None, typer.Option(
+    "--baseline", help="Leave out the findings this baseline accepts (key in $SPILLGUARD_BASELINE_KEY).")]
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).", show_default=False)],
+    format: FormatOpt = OutputFormat.text, output: OutputOpt = None, fail_on: FailOnOpt = None,
+    select: SelectOpt = None, ignore: IgnoreOpt = None, show_values: ShowOpt = False, config: ConfigOpt = None,
+    baseline: BaselineOpt = None,
+) -> None:
+    """Inspect files for visible and hidden personal data; exit 1 when publication must stop."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise _usage(f"no such file or folder: {', '.join(missing)}")
+    cfg = _config_or_exit(config, fail_on, select, ignore, show_values, baseline)
+    _finish(_guarded(lambda: _progress_scan(Scanner(cfg), paths)), format, output)
 
 
 @app.command("diff")
@@ -142,6 +155,7 @@ def diff_(
     new: Annotated[Path, typer.Argument(help="The release to publish (file or folder).", show_default=False)],
     format: FormatOpt = OutputFormat.text, output: OutputOpt = None, fail_on: FailOnOpt = None,
     select: SelectOpt = None, ignore: IgnoreOpt = None, show_values: ShowOpt = False, config: ConfigOpt = None,
+    baseline: BaselineOpt = None,
 ) -> None:
     """What a routine update changed since the last release (SG4xx); exit 1 when it must stop."""
     from spillguard.release import diff
@@ -149,8 +163,8 @@ def diff_(
     missing = [str(p) for p in (old, new) if not p.exists()]
     if missing:
         raise _usage(f"no such file or folder: {', '.join(missing)}")
-    cfg = _config_or_exit(config, fail_on, select, ignore, show_values)
-    _finish(diff(old, new, cfg), format, output)
+    cfg = _config_or_exit(config, fail_on, select, ignore, show_values, baseline)
+    _finish(_guarded(lambda: diff(old, new, cfg)), format, output)
 
 
 @app.command()
@@ -159,6 +173,7 @@ def check(
     previous: Annotated[Path | None, typer.Option("--previous", help="The last published release.")] = None,
     format: FormatOpt = OutputFormat.text, output: OutputOpt = None, fail_on: FailOnOpt = None,
     select: SelectOpt = None, ignore: IgnoreOpt = None, show_values: ShowOpt = False, config: ConfigOpt = None,
+    baseline: BaselineOpt = None,
 ) -> None:
     """The one step a CMS or CI runs: scan + declared intent + disclosure risk + diff, one decision."""
     from spillguard.release import check as run_check
@@ -166,8 +181,131 @@ def check(
     missing = [str(p) for p in (release, previous) if p is not None and not p.exists()]
     if missing:
         raise _usage(f"no such file or folder: {', '.join(missing)}")
-    cfg = _config_or_exit(config, fail_on, select, ignore, show_values)
-    _finish(run_check(release, previous, cfg), format, output)
+    cfg = _config_or_exit(config, fail_on, select, ignore, show_values, baseline)
+    _finish(_guarded(lambda: run_check(release, previous, cfg)), format, output)
+
+
+baseline_app = typer.Typer(no_args_is_help=True, help="Accepted findings: keyed fingerprints, never plaintext.")
+app.add_typer(baseline_app, name="baseline")
+BaselineFileOpt = Annotated[Path, typer.Option("--file", help="The baseline file.")]
+ByOpt = Annotated[str | None, typer.Option("--by", help="Who accepts the findings [default: $USER].")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why they are accepted (kept with each entry).")]
+
+
+def _by(by: str | None) -> str:
+    import getpass
+
+    return by or getpass.getuser()
+
+
+def _baseline_scan(paths: list[Path], config: Path | None) -> tuple[Report, bytes]:
+    from spillguard import baseline as bl
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise _usage(f"no such file or folder: {', '.join(missing)}")
+    cfg = _config_or_exit(config, None, None, None, False)
+    cfg = cfg.with_overrides(baseline="")  # scan everything: this is what gets accepted
+    key = _guarded_key(lambda: bl.load_key(cfg.baseline_key_file))
+    return _progress_scan(Scanner(cfg), paths), key
+
+
+def _guarded_key(get: Callable[[], bytes]) -> bytes:
+    try:
+        return get()
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+
+
+@baseline_app.command("create")
+def baseline_create(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to scan.", show_default=False)],
+    reason: ReasonOpt, file: BaselineFileOpt = Path(".spillguard-baseline.json"), by: ByOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Accept every current finding (SG9xx excepted): later scans with --baseline leave them out."""
+    from spillguard import baseline as bl
+
+    if file.exists():
+        raise _usage(f"{file} exists: use `spillguard baseline update`")
+    report, key = _baseline_scan(paths, config)
+    base = bl.Baseline(file, key)
+    for finding in bl.acceptable(report):
+        base.accept(finding, _by(by), reason)
+    base.save()
+    print(f"{file}: {len(base.entries)} accepted finding(s); {len(report.errors)} file(s) could not be "
+          "inspected and are never accepted")
+
+
+@baseline_app.command("update")
+def baseline_update(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to scan.", show_default=False)],
+    reason: ReasonOpt, file: BaselineFileOpt = Path(".spillguard-baseline.json"), by: ByOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Accept new findings and drop entries that no longer match anything in the scanned files."""
+    from spillguard import baseline as bl
+
+    report, key = _baseline_scan(paths, config)
+    base = _guarded_key(lambda: bl.Baseline.load(file, key))  # type: ignore[arg-type,return-value]
+    seen: set[str] = set()
+    added = 0
+    for finding in bl.acceptable(report):
+        fp = base.fingerprint(finding)
+        seen.add(fp)
+        if fp not in base.entries:
+            base.accept(finding, _by(by), reason)
+            added += 1
+    from spillguard.scan import iter_files
+
+    scanned = {base.relative(p.as_posix()) for p in iter_files(paths)}
+    stale = [fp for fp, e in base.entries.items() if fp not in seen and e.file.split("!/")[0] in scanned]
+    for fp in stale:
+        del base.entries[fp]
+    base.save()
+    print(f"{file}: {added} added, {len(stale)} dropped (no longer found), {len(base.entries)} in all")
+
+
+@baseline_app.command("audit")
+def baseline_audit(
+    file: BaselineFileOpt = Path(".spillguard-baseline.json"),
+    drop: Annotated[list[str] | None, typer.Option("--drop", help="Remove this entry (fingerprint or prefix).")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the entries as JSON.")] = False,
+    interactive: Annotated[bool | None, typer.Option(
+        "--interactive/--no-interactive", help="Ask entry by entry [default: when run in a terminal].")] = None,
+) -> None:
+    """Review accepted findings: who accepted what, when and why; drop what no longer holds."""
+    from spillguard import baseline as bl
+
+    key = _guarded_key(lambda: bl.load_key(load(None).baseline_key_file))
+    base = _guarded_key(lambda: bl.Baseline.load(file, key))  # type: ignore[arg-type,return-value]
+    dropped = 0
+    for prefix in drop or []:
+        hits = [fp for fp in base.entries if fp.startswith(prefix)]
+        if len(hits) != 1:
+            raise _usage(f"--drop {prefix}: {len(hits)} entries match (give a longer prefix)")
+        del base.entries[hits[0]]
+        dropped += 1
+    if interactive is None:
+        interactive = sys.stdin.isatty() and sys.stdout.isatty() and not json_out and not drop
+    if interactive:
+        for fp, e in list(base.entries.items()):
+            print(f"\n{fp[:12]}  {e.rule}  {e.file}  {e.where}\n  {e.title}\n"
+                  f"  accepted by {e.accepted_by} on {e.accepted_at}: {e.reason}")
+            if not typer.confirm("  keep it?", default=True):
+                del base.entries[fp]
+                dropped += 1
+    if dropped:
+        base.save()
+    if json_out:
+        import json
+
+        print(json.dumps([bl.asdict(e) for e in base.entries.values()], indent=2, ensure_ascii=False))
+    elif not interactive:
+        for fp, e in base.entries.items():
+            print(f"{fp[:12]}  {e.rule}  {e.file}  {e.where}  — {e.accepted_by}, {e.accepted_at[:10]}: {e.reason}")
+    if dropped:
+        print(f"{dropped} entr{'y' if dropped == 1 else 'ies'} dropped", file=sys.stderr)
 
 
 @app.command()

@@ -75,6 +75,9 @@ class Config:
     diff: DiffSettings = field(default_factory=DiffSettings)
     #: what each published file is meant to be (spillguard.intent)
     intents: tuple[Intent, ...] = ()
+    #: a baseline of accepted findings (spillguard.baseline) and where its key is
+    baseline: str | None = None
+    baseline_key_file: str | None = None
     source: str | None = None  # the file the settings came from
 
     def with_overrides(self, **changes: Any) -> Config:
@@ -127,6 +130,9 @@ def from_mapping(data: dict[str, Any], source: str | None = None) -> Config:
             if "quasi_identifiers" in d:
                 d["quasi_identifiers"] = tuple(str(q) for q in d["quasi_identifiers"])
             cfg = replace(cfg, disclosure=replace(Disclosure(), **d))
+        for key in ("baseline", "baseline_key_file"):
+            if key in data:
+                cfg = replace(cfg, **{key: str(data[key]) or None})
         if "diff" in data:
             cfg = replace(cfg, diff=replace(DiffSettings(), **dict(data["diff"])))
         if "intent" in data:

@@ -231,6 +231,9 @@ class Finding:
     confidence: float | None = None
     #: the detected values of a text finding, in order (capped; masked unless asked)
     detections: list[Detection] = field(default_factory=list)
+    #: an unkeyed digest of the content behind the finding, order-independent (rows may move);
+    #: only ever used through a keyed HMAC (spillguard.baseline), never written out
+    digest: str | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import hashlib
 import logging
 import os
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from spillguard import formats, intent, policy
+from spillguard import baseline, formats, intent, policy
 from spillguard.checks.content import table_finding, text_finding
 from spillguard.checks.disclosure import TableObserver
 from spillguard.checks.intent_checks import PER_PERSON, TableResult, allowed_entities, table_findings
@@ -100,6 +101,10 @@ def _incomplete_from(exc: BaseException, part: str | None = None) -> tuple[str, 
     return "SG909", f"spillguard failed while reading the file ({name}); please report it", part
 
 
+def _digest(parts: list[str]) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "replace"), digest_size=16).hexdigest()
+
+
 class Scanner:
     """One scan run: holds the config, collects the report."""
 
@@ -165,6 +170,9 @@ class Scanner:
                                  title=f"A row-level table keyed by {prof.people:,} identified people",
                                  location=table.location, visibility=table.visibility, records=prof.people,
                                  why=observed.shape.why))
+        for f in (main, *extra, *observed.findings):
+            if f is not None:
+                f.digest = observer.digest
         self._tables.setdefault(table.location.file, []).append(
             TableResult(observed, main, table.location, table.visibility,
                         per_person=bool(extra) or (main is not None and main.rule in PER_PERSON)))
@@ -180,7 +188,10 @@ class Scanner:
             doc = Doc(content.text)
             spans = find_spans(doc, self.config.min_confidence, self.ner)
             found = text_finding(content, doc, spans, show_values=show)
-            return [found] if found is not None else []
+            if found is None:
+                return []
+            found.digest = _digest(sorted({s.value for s in spans}) or [content.text])
+            return [found]
         if isinstance(content, Notice):
             rule = RULES[content.rule]
             return [Finding(rule=content.rule, severity=content.severity or rule.default,
@@ -203,6 +214,8 @@ class Scanner:
     def _add(self, finding: Finding | None) -> None:
         if finding is None:
             return
+        if finding.digest is None:  # structural findings: what they say is what they are
+            finding.digest = _digest([finding.title, finding.why])
         kept = policy.apply(finding, self.config)
         if kept is None:
             self.report.suppressed += 1
@@ -254,7 +267,7 @@ class Scanner:
                 self.report.stats.bytes += path.stat().st_size
             self.scan_source(Source(name=name, path=path))
         self.report.stats.seconds = round(time.perf_counter() - started, 3)
-        return self.report
+        return baseline.apply(self.report, self.config.baseline, self.config.baseline_key_file)
 
 
 def scan(paths: Iterable[str | Path] | str | Path, config: Config | None = None,

@@ -115,6 +115,7 @@ class TableObserver:
         self.groups: list[pl.DataFrame] = []
         self.pending = 0
         self.too_fine = False
+        self._row_sum = 0
         self._classified: list = []
         self._layout: Shape | None = None
         self._layout_rows = 0
@@ -124,9 +125,16 @@ class TableObserver:
             self._feed(batch)
             yield batch
 
+    @property
+    def digest(self) -> str:
+        """Order-independent digest of every row (a sum of row hashes): rows may move, a changed
+        value changes it."""
+        return f"{self.rows}:{self._row_sum:016x}"
+
     def _feed(self, batch: pl.DataFrame) -> None:
         if batch.height == 0:
             return
+        self._row_sum = (self._row_sum + int(batch.hash_rows(seed=7).sum() or 0)) % (1 << 64)
         if self.sample_rows < SAMPLE_ROWS:
             part = batch.head(SAMPLE_ROWS - self.sample_rows)
             self.parts.append(part)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spillguard import policy
+from spillguard import baseline, policy
 from spillguard.config import Config
 from spillguard.model import Report
 from spillguard.release.diff import diff_releases
@@ -32,7 +32,7 @@ def diff(old: Path, new: Path, config: Config) -> Report:
     report.findings = [f for f in (*old_report.findings, *new_report.findings) if f.rule.startswith("SG9")]
     report.tables = new_report.tables
     _add(report, diff_releases(before, after, config.diff), config)
-    return report
+    return baseline.apply(report, config.baseline, config.baseline_key_file)
 
 
 def check(release: Path, previous: Path | None, config: Config) -> Report:
@@ -43,4 +43,4 @@ def check(release: Path, previous: Path | None, config: Config) -> Report:
         _add(report, diff_releases(before, after, config.diff), config)
         for error in old_report.errors:  # the comparison could not see these
             report.errors.append(error)
-    return report
+    return baseline.apply(report, config.baseline, config.baseline_key_file)

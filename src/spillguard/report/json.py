@@ -21,6 +21,8 @@ def to_dict(report: Report) -> dict[str, Any]:
         "findings": [f.to_json() for f in report.findings],
         "errors": [e.to_json() for e in report.errors],
         "suppressed": report.suppressed,
+        "allowed": report.allowed,
+        "baselined": report.baselined,
         "stats": {"files": report.stats.files, "bytes": report.stats.bytes,
                   "seconds": report.stats.seconds},
     }
