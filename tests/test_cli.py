@@ -162,7 +162,11 @@ def test_rules_lists_every_code() -> None:
 def test_demo(tmp_path: Path) -> None:
     result = invoke("demo", tmp_path / "demo")
     assert result.exit_code == 0, result.output
-    assert "Last quarter: pass (exit 0).  Routine update: block (exit 1)." in result.stdout
+    assert "Last quarter: pass (exit 0). Routine update: block (exit 1). check --previous: block (exit 1)." \
+        in " ".join(result.stdout.split())
+    # the publishing step against last quarter: the declared intent and the diff both catch the cache
+    assert "SG311  Declared aggregate, but the pivot cache of 'Detainee extract'" in result.stdout
+    assert "SG401  New row-level table since the previous release: the pivot" in result.stdout
     assert "6,252 personal records in a pivot table's cache" in result.stdout
     assert "no longer in the workbook" in result.stdout
     assert (tmp_path / "demo/published/FY23_Q4_detentionStats.xlsx").is_file()

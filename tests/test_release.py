@@ -110,3 +110,23 @@ def test_cli_exit_codes(tmp_path: Path, command: str) -> None:
     assert '"decision": "pass"' in result.output
     missing = CliRunner().invoke(app, [command, str(tmp_path / "nope"), str(new)])
     assert missing.exit_code == 2
+
+
+def test_the_cms_upload_hook(tmp_path: Path, roster: list[Person]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    hook = Path(__file__).parent.parent / "docs" / "cms-upload-hook.sh"
+    live = release(tmp_path, "live", {"FY24_Q1_stats.xlsx": stats(1, "FY24 Q1")})
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    good = release(tmp_path, "upload1", {"FY24_Q2_stats.xlsx": stats(2, "FY24 Q2")})
+    done = subprocess.run(["bash", str(hook), str(good), str(live)], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (live / "FY24_Q2_stats.xlsx").is_file()
+    rows = [["Name", "A-Number"], *[[p.name, p.a_number_as(0)] for p in roster[:30]]]
+    bad = release(tmp_path, "upload2", {"FY24_Q3_stats.xlsx": stats(3, "FY24 Q3", {"Extract": rows})})
+    done = subprocess.run(["bash", str(hook), str(bad), str(live)], env=env, capture_output=True, text=True)
+    assert done.returncode == 1 and "NOT published" in done.stderr
+    assert not (live / "FY24_Q3_stats.xlsx").exists()
+    assert all(p.name not in (tmp_path / "upload2.spillguard-report.json").read_text() for p in roster[:30])

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from spillguard.config import Config
+from spillguard.config import Config, load
+from spillguard.release import check
 from spillguard.report import text as text_report
 from spillguard.scan import scan
 from spillguard.synth.people import Person, people
@@ -104,6 +105,15 @@ def build_press_release(path: Path) -> None:
     path.write_bytes(d.to_bytes())
 
 
+#: what the statistics page promises to publish (spillguard.toml in the demo folder)
+INTENT = """# What each published file is meant to be (see the README, "Publication intent")
+[[intent]]
+path = "*detentionStats.xlsx"
+kind = "aggregate"
+min_cell = 11
+"""
+
+
 def run(folder: Path, console: Console) -> int:
     last, this = folder / LAST_QUARTER, folder / THIS_QUARTER
     console.print(f"[bold]spillguard demo[/] — building the scenario in {folder}/ (fixed seed {SEED})")
@@ -111,19 +121,29 @@ def run(folder: Path, console: Console) -> int:
     build_this_quarter(this)
     build_memo(folder / MEMO)
     build_press_release(folder / PRESS)
+    (folder / "spillguard.toml").write_text(INTENT, encoding="utf-8")
     outcomes = []
     for label, path in (("Last quarter, as published", last), ("This quarter's routine update", this.parent)):
         console.rule(f"{label}: spillguard scan {path}")
         report = scan([path], Config())
         text_report.render(report, console)
         outcomes.append(report.decision)
+    console.rule(f"The publishing step: spillguard check {this.parent} --previous {last.parent}")
+    checked = check(this.parent, last.parent, load(start=folder))
+    drift = [f for f in checked.findings if f.rule.startswith(("SG3", "SG4"))]
+    checked.findings = drift  # the scan's findings are above; show what intent and diff add
+    text_report.render(checked, console)
+    outcomes.append(checked.decision)
     console.rule("What happened")
     console.print(f"Last quarter: [bold]{outcomes[0]}[/] (exit {1 if outcomes[0] == 'block' else 0}).  "
-                  f"Routine update: [bold]{outcomes[1]}[/] (exit {1 if outcomes[1] == 'block' else 0}).")
+                  f"Routine update: [bold]{outcomes[1]}[/] (exit {1 if outcomes[1] == 'block' else 0}).  "
+                  f"check --previous: [bold]{outcomes[2]}[/] (exit {1 if outcomes[2] == 'block' else 0}).")
     console.print("The update looks like last quarter on screen, but its pivot cache carries every "
                   "individual record, although the source sheet was deleted. The press release's black "
                   "boxes hide a detainee's name and A-number on screen only: the text is still in the "
                   "PDF. The methodology note's worked example names a real detainee (a medium finding, "
-                  "with line and column); the Secretary named in it is not flagged. In CI, `spillguard "
-                  "scan` exits 1 and the upload stops.")
-    return 0 if outcomes == ["pass", "block"] else 1
+                  "with line and column); the Secretary named in it is not flagged. Against last "
+                  "quarter, `check` also sees what the routine update changed: a new row-level table "
+                  "(the pivot cache) and kinds of personal data the page never held, in a file declared "
+                  "aggregate. In CI or the CMS, `spillguard check` exits 1 and the upload stops.")
+    return 0 if outcomes == ["pass", "block", "block"] else 1

@@ -75,11 +75,11 @@ def table_key(table: Table) -> str:
     rng = loc.range or ""
     if re.match(r"^(?:[A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?|rows |columns |[A-Z]{1,3}\d+,)", rng):
         rng = ""  # a cell range moves as rows are added
-    if loc.sheet and table.visibility is Visibility.PIVOT_CACHE:
-        rng = ""  # the pivot's source range (Data!A1:E6253) grows with its rows
     place = f"sheet '{loc.sheet}'" if loc.sheet else loc.part
     if table.visibility is Visibility.PIVOT_CACHE:
-        place = f"pivot cache of sheet '{loc.sheet}'" if loc.sheet else loc.part
+        # the source range (Data!A1:E6253) grows with its rows; the cache part is renumbered
+        source = re.sub(r"!\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$", "", rng).strip("'")
+        place, rng = f"the pivot cache of '{source or loc.sheet or loc.part}'", ""
     return " › ".join(x for x in (place, rng) if x) or "(whole file)"
 
 

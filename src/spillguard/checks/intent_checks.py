@@ -37,7 +37,7 @@ def table_findings(file: str, tables: list[TableResult], intent: Intent | None) 
     for t in tables:
         if t.observed.shape.kind != "microdata":
             continue
-        where = (t.location.sheet and f"sheet '{t.location.sheet}'") or t.location.part or "a table"
+        where = (t.observed.summary.key if t.observed.summary else None) or t.location.part or "a table"
         if intent is not None and intent.kind == "aggregate":
             out.append(_finding("SG311", f"Declared aggregate, but {where} is row-level", t.location, t.visibility,
                                 f"intent {intent.describe()}: {t.observed.shape.why}"))
