@@ -100,6 +100,24 @@ def test_update_and_audit(tmp_path: Path, roster: list[Person], monkeypatch) -> 
     assert json.loads((tmp_path / ".spillguard-baseline.json").read_text())["entries"] == []
 
 
+def test_interactive_audit(tmp_path: Path, roster: list[Person], monkeypatch) -> None:
+    monkeypatch.setenv("SPILLGUARD_BASELINE_KEY", KEY.decode())
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "stats.xlsx").write_bytes(workbook(("Extract", roster_rows(roster[:20])),
+                                                            ("Notes", [["Note", "By"], ["x", "y"]]), hidden=("Notes",)))
+    runner = CliRunner()
+    assert runner.invoke(app, ["baseline", "create", "site", "--reason", "r", "--by", "A"]).exit_code == 0
+    before = json.loads((tmp_path / ".spillguard-baseline.json").read_text())["entries"]
+    assert len(before) == 2
+    # keep the first entry, drop the second
+    result = runner.invoke(app, ["baseline", "audit", "--interactive"], input="y\nn\n")
+    assert result.exit_code == 0, result.output
+    assert "accepted by A" in result.output and result.output.count("keep it?") == 2
+    after = json.loads((tmp_path / ".spillguard-baseline.json").read_text())["entries"]
+    assert [e["fingerprint"] for e in after] == [before[0]["fingerprint"]]
+
+
 def test_a_wrong_or_missing_key_is_refused(tmp_path: Path, roster: list[Person], monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     write_book(tmp_path / "site", ("Extract", roster_rows(roster[:20])))

@@ -130,3 +130,14 @@ def test_the_cms_upload_hook(tmp_path: Path, roster: list[Person]) -> None:
     assert done.returncode == 1 and "NOT published" in done.stderr
     assert not (live / "FY24_Q3_stats.xlsx").exists()
     assert all(p.name not in (tmp_path / "upload2.spillguard-report.json").read_text() for p in roster[:30])
+
+
+def test_removed_tables_and_columns(tmp_path: Path) -> None:
+    old = release(tmp_path, "q1", {"stats.xlsx": workbook(
+        ("By country", [["Country", "Detained", "Released"], *[[c, 100 + i, 90 + i] for i, c in enumerate(COUNTRIES)]]),
+        ("By facility", [["Facility", "Detained"], *[[f, 200 + i] for i, f in enumerate(FACILITIES)]]))})
+    new = release(tmp_path, "q2", {"stats.xlsx": workbook(
+        ("By country", [["Country", "Detained"], *[[c, 110 + i] for i, c in enumerate(COUNTRIES)]]))})
+    found = sorted((f.rule, f.severity.label, f.title) for f in diff(old, new, Config()).findings)
+    assert found == [("SG402", "info", "Table of the previous release is gone: sheet 'By facility'"),
+                     ("SG403", "info", "Columns of sheet 'By country': removed 'Released'")]

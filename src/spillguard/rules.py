@@ -101,7 +101,8 @@ _RULES = [
     # SG4xx: release drift (spillguard diff / check --previous)
     Rule("SG401", "new-table", "A table (sheet, part) is new since the previous release.", Severity.MEDIUM),
     Rule("SG402", "removed-table", "A table of the previous release is gone.", Severity.INFO),
-    Rule("SG403", "new-columns", "A table has columns the previous release did not.", Severity.MEDIUM),
+    Rule("SG403", "columns-changed",
+         "A table has columns the previous release did not (medium), or lost some (info).", Severity.MEDIUM),
     Rule("SG404", "turned-row-level",
          "A table that was aggregate in the previous release is row-level now.", Severity.HIGH),
     Rule("SG405", "row-count-jump", "A table's row count changed beyond the tolerance.", Severity.MEDIUM),

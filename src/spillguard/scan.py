@@ -194,7 +194,7 @@ class Scanner:
             return [found]
         if isinstance(content, Notice):
             rule = RULES[content.rule]
-            return [Finding(rule=content.rule, severity=content.severity or rule.default,
+            return [Finding(rule=content.rule, severity=rule.default if content.severity is None else content.severity,
                             title=content.title, location=content.location,
                             visibility=content.visibility, why=content.why, entities=list(content.entities))]
         raise TypeError(type(content).__name__)

@@ -24,8 +24,8 @@ from spillguard.rules import RULES
 
 def _f(rule: str, title: str, location: Location, why: str, visibility: Visibility = Visibility.VISIBLE,
        severity: Severity | None = None, entities: list[Entity] | None = None, rows: int | None = None) -> Finding:
-    return Finding(rule=rule, severity=severity or RULES[rule].default, title=title, location=location,
-                   visibility=visibility, why=why, entities=entities or [], rows=rows)
+    return Finding(rule=rule, severity=RULES[rule].default if severity is None else severity, title=title,
+                   location=location, visibility=visibility, why=why, entities=entities or [], rows=rows)
 
 
 def _loose(name: str) -> str:
@@ -108,10 +108,16 @@ def _file_diff(before: FileInfo, after: FileInfo, s: DiffSettings) -> list[Findi
                           where, t.why or "not in the previous release's file", vis, severity=severity, rows=t.rows))
             continue
         new_cols = [h for h in t.headers if h.strip() and h not in prev.headers]
-        if new_cols:
-            names = ", ".join(f"'{h}'" for h in new_cols[:8])
-            out.append(_f("SG403", f"New columns in {_table_where(t)}: {names}", where,
-                          "columns the previous release's table did not have", vis))
+        gone_cols = [h for h in prev.headers if h.strip() and h not in t.headers]
+        if new_cols or gone_cols:
+            said = []
+            if new_cols:
+                said.append("added " + ", ".join(f"'{h}'" for h in new_cols[:8]))
+            if gone_cols:
+                said.append("removed " + ", ".join(f"'{h}'" for h in gone_cols[:8]))
+            out.append(_f("SG403", f"Columns of {_table_where(t)}: {'; '.join(said)}", where,
+                          "the columns differ from the previous release's table", vis,
+                          severity=None if new_cols else Severity.INFO))
         if prev.kind == "aggregate" and t.kind == "microdata":
             out.append(_f("SG404", f"{_table_where(t)} was aggregate and is row-level now", where, t.why, vis,
                           rows=t.rows))
