@@ -185,6 +185,57 @@ def check(
     _finish(_guarded(lambda: run_check(release, previous, cfg)), format, output)
 
 
+class CleanMode(StrEnum):
+    strict = "strict"
+    keep_visible = "keep-visible"
+
+
+class CleanTo(StrEnum):
+    same = "same"
+    csv = "csv"
+
+
+@app.command()
+def clean(
+    source: Annotated[Path, typer.Argument(help="File or folder to clean (never modified).", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where the clean copy goes (file or folder).")],
+    mode: Annotated[CleanMode, typer.Option(help="strict: also blank personal data in per-person tables and "
+                                                 "suppress small cells; keep-visible: remove hidden content only.")]
+    = CleanMode.strict,
+    to: Annotated[CleanTo, typer.Option("--to", help="csv: one CSV per visible sheet.")] = CleanTo.same,
+    unhide: Annotated[bool, typer.Option("--unhide", help="Make hidden sheets, rows and columns visible "
+                                                          "(for review) instead of removing them.")] = False,
+    marker: Annotated[str, typer.Option(help="What replaces a suppressed small cell.")] = "<11",
+    min_cell: Annotated[int, typer.Option(help="Counts from 1 to this − 1 are small cells.")] = 11,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Summary format (text or json).")]
+    = OutputFormat.text,
+    config: ConfigOpt = None,
+) -> None:
+    """Write a publishable copy without hidden content, re-scan it, and say what was removed."""
+    from spillguard.clean import Options, clean_path
+
+    if not source.exists():
+        raise _usage(f"no such file or folder: {source}")
+    if format is OutputFormat.sarif:
+        raise _usage("--format: text or json")
+    cfg = _config_or_exit(config, None, None, None, False)
+    opts = Options(mode=mode.value, to_csv=to is CleanTo.csv, unhide=unhide, marker=marker, min_cell=min_cell)
+    try:
+        results = clean_path(source, output, opts, cfg)
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+    ok = bool(results) and all(r.ok for r in results)
+    if format is OutputFormat.json:
+        import json
+
+        print(json.dumps({"ok": ok, "files": [r.to_json() for r in results]}, indent=2, ensure_ascii=False))
+    else:
+        from spillguard.report.text import render_clean
+
+        render_clean(results, Console(highlight=False))
+    raise typer.Exit(EXIT_PASS if ok else EXIT_BLOCK)
+
+
 baseline_app = typer.Typer(no_args_is_help=True, help="Accepted findings: keyed fingerprints, never plaintext.")
 app.add_typer(baseline_app, name="baseline")
 BaselineFileOpt = Annotated[Path, typer.Option("--file", help="The baseline file.")]

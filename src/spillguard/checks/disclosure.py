@@ -229,7 +229,7 @@ class TableObserver:
                 [self._ref(i, j) for i, j in small],
                 f"counts from 1 to {m - 1} can single people out (threshold min_cell = {m}; zeros are allowed)",
                 rows=n))
-        recovered = _recoverable(sample, shape, values, hidden, self.table.headers)
+        recovered = recoverable(sample, shape, values, hidden, self.table.headers)
         if recovered:
             n = len(recovered)
             findings.append(self._finding(
@@ -292,17 +292,22 @@ def _mask_value(value: str) -> str:
     return mask_generic(value) if value else "(blank)"
 
 
-def _recoverable(sample: pl.DataFrame, shape: Shape, values: dict[int, list[float | None]],
+def margins(sample: pl.DataFrame, shape: Shape, headers: list[str]) -> tuple[int | None, int | None]:
+    """The total column (by its header) and the total row (by its label), when published."""
+    total_col = next((j for j in shape.counts if _TOTAL.match(headers[j] or "")), None)
+    total_row = None
+    if shape.labels:
+        labels = sample.get_column(f"c{shape.labels[0]}").fill_null("").to_list()
+        total_row = next((i for i, v in enumerate(labels) if _TOTAL.match(v)), None)
+    return total_col, total_row
+
+
+def recoverable(sample: pl.DataFrame, shape: Shape, values: dict[int, list[float | None]],
                  hidden: dict[int, list[bool]], headers: list[str]) -> list[tuple[int, int]]:
     """Suppressed cells that subtraction from a published total gives back (one- and two-way
     tables with margins), propagated until nothing more can be recovered."""
     cols = shape.counts
-    total_col = next((j for j in cols if _TOTAL.match(headers[j] or "")), None)
-    label = shape.labels[0] if shape.labels else None
-    total_row = None
-    if label is not None:
-        labels = sample.get_column(f"c{label}").fill_null("").to_list()
-        total_row = next((i for i, v in enumerate(labels) if _TOTAL.match(v)), None)
+    total_col, total_row = margins(sample, shape, headers)
     if total_col is None and total_row is None:
         return []
     inner = [j for j in cols if j != total_col]

@@ -66,3 +66,22 @@ def render(report: Report, console: Console) -> None:
     tail = f", {report.suppressed} suppressed by --select/--ignore" if report.suppressed else ""
     console.print(f"[dim]{s.files} file{'s' if s.files != 1 else ''}, {s.bytes:,} bytes, "
                   f"{s.seconds:.2f} s{tail}[/]")
+
+
+def render_clean(results: list, console: Console) -> None:
+    """What ``spillguard clean`` did, per file: where the copy went, what left, the re-scan."""
+    for r in results:
+        head = f"[bold]{escape(r.source)}[/]"
+        if r.error:
+            console.print(f"{head}\n  [red]not cleaned[/]: {escape(r.error)}")
+            continue
+        console.print(f"{head} → {escape(', '.join(r.outputs))}")
+        removed = escape(", ".join(f"{what} {n:,}" for what, n in sorted(r.removed.items())) or "nothing")
+        console.print(f"  removed: {removed}")
+        if r.rescan is not None:
+            verdict = "[green]pass[/]" if not r.rescan.blocked else "[red]still blocked[/]"
+            console.print(f"  re-scan: {verdict}")
+            for f in r.rescan.findings:
+                console.print(f"    {f.severity.label.upper()} {f.rule}  {escape(f.title)}")
+    done = sum(1 for r in results if r.ok)
+    console.print(f"{done} of {len(results)} file(s) cleaned and passing the gate")
