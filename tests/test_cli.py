@@ -167,6 +167,17 @@ def test_demo(tmp_path: Path) -> None:
     # the publishing step against last quarter: the declared intent and the diff both catch the cache
     assert "SG311  Declared aggregate, but the pivot cache of 'Detainee extract'" in result.stdout
     assert "SG401  New row-level table since the previous release: the pivot" in result.stdout
+    # the way out: a clean copy of the release, same aggregate numbers, passing the gate
+    assert "Cleaned copy: pass." in " ".join(result.stdout.split())
+    import openpyxl
+
+    before = openpyxl.load_workbook(tmp_path / "demo/release/FY24_Q1_detentionStats.xlsx")
+    after = openpyxl.load_workbook(tmp_path / "demo/clean/FY24_Q1_detentionStats.xlsx")
+    assert after.sheetnames == before.sheetnames == ["Facilities FY24", "Citizenship FY24"]
+    for name in before.sheetnames:
+        assert [[c.value for c in r] for r in after[name].iter_rows()] == \
+            [[c.value for c in r] for r in before[name].iter_rows()]
+    assert invoke("scan", tmp_path / "demo/clean").exit_code == 0
     assert "6,252 personal records in a pivot table's cache" in result.stdout
     assert "no longer in the workbook" in result.stdout
     assert (tmp_path / "demo/published/FY23_Q4_detentionStats.xlsx").is_file()

@@ -7,14 +7,17 @@ names, A-numbers, birth dates, countries and facilities — although the source 
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from pathlib import Path
 
 from rich.console import Console
 
+from spillguard.clean import Options, clean_path
 from spillguard.config import Config, load
 from spillguard.release import check
 from spillguard.report import text as text_report
+from spillguard.report.text import render_clean
 from spillguard.scan import scan
 from spillguard.synth.people import Person, people
 from spillguard.synth.xlsx import Book, PivotCache
@@ -134,10 +137,18 @@ def run(folder: Path, console: Console) -> int:
     checked.findings = drift  # the scan's findings are above; show what intent and diff add
     text_report.render(checked, console)
     outcomes.append(checked.decision)
+    clean_dir = folder / "clean"
+    console.rule(f"The way out: spillguard clean {this.parent} -o {clean_dir}")
+    if clean_dir.exists():
+        shutil.rmtree(clean_dir)
+    cleaned = clean_path(this.parent, clean_dir, Options(), Config())
+    render_clean(cleaned, console)
+    outcomes.append("pass" if all(r.ok for r in cleaned) else "block")
     console.rule("What happened")
     console.print(f"Last quarter: [bold]{outcomes[0]}[/] (exit {1 if outcomes[0] == 'block' else 0}).  "
                   f"Routine update: [bold]{outcomes[1]}[/] (exit {1 if outcomes[1] == 'block' else 0}).  "
-                  f"check --previous: [bold]{outcomes[2]}[/] (exit {1 if outcomes[2] == 'block' else 0}).")
+                  f"check --previous: [bold]{outcomes[2]}[/] (exit {1 if outcomes[2] == 'block' else 0}).  "
+                  f"Cleaned copy: [bold]{outcomes[3]}[/].")
     console.print("The update looks like last quarter on screen, but its pivot cache carries every "
                   "individual record, although the source sheet was deleted. The press release's black "
                   "boxes hide a detainee's name and A-number on screen only: the text is still in the "
@@ -145,5 +156,8 @@ def run(folder: Path, console: Console) -> int:
                   "with line and column); the Secretary named in it is not flagged. Against last "
                   "quarter, `check` also sees what the routine update changed: a new row-level table "
                   "(the pivot cache) and kinds of personal data the page never held, in a file declared "
-                  "aggregate. In CI or the CMS, `spillguard check` exits 1 and the upload stops.")
-    return 0 if outcomes == ["pass", "block", "block"] else 1
+                  "aggregate. In CI or the CMS, `spillguard check` exits 1 and the upload stops. "
+                  "`spillguard clean` then writes a publishable copy: the workbook rebuilt from its "
+                  "visible cells (same numbers, no pivot cache), the note without the detainee, the "
+                  "press release truly redacted — each copy re-scanned and passing.")
+    return 0 if outcomes == ["pass", "block", "block", "pass"] else 1

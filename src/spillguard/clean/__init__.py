@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from spillguard import formats
-from spillguard.clean import image, pdf, xlsx
+from spillguard.clean import image, pdf, text, xlsx
 from spillguard.clean.model import Cleaned, Options
 from spillguard.config import Config
 from spillguard.formats import zipcontainer
@@ -39,6 +39,7 @@ CLEANERS: dict[str, Cleaner] = {
     "xlsx": xlsx.clean,
     "image": image.clean,
     "pdf": pdf.clean,
+    "text": text.clean,
 }
 
 

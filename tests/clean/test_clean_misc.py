@@ -1,0 +1,67 @@
+"""spillguard clean on text and pictures, and the command itself: exit codes, JSON summary,
+formats without a cleaner, and the input never touched."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PIL import Image
+from typer.testing import CliRunner
+
+from spillguard.clean import Options, clean_path
+from spillguard.cli import app
+from spillguard.config import Config
+from spillguard.scan import scan
+from spillguard.synth.docx import Memo
+from spillguard.synth.image import gradient, picture, with_segments
+from spillguard.synth.people import Person
+
+
+def test_text_strict_and_keep_visible(tmp_path: Path, roster: list[Person]) -> None:
+    p = roster[0]
+    note = f"Example: {p.name} (A# {p.a_number}), a Guatemalan national, was moved to Stewart Detention Center.\n"
+    source = tmp_path / "note.txt"
+    source.write_text(note, encoding="utf-8")
+    [strict] = clean_path(source, tmp_path / "strict.txt", Options(), Config())
+    assert (tmp_path / "strict.txt").read_text() == \
+        "Example: [removed] (A# [removed]), a Guatemalan national, was moved to Stewart Detention Center.\n"
+    assert strict.removed == {"PERSON_NAME in text": 1, "A_NUMBER in text": 1} and strict.ok
+    [kept] = clean_path(source, tmp_path / "kept.txt", Options(mode="keep-visible"), Config())
+    assert (tmp_path / "kept.txt").read_text() == note and kept.ok  # medium: reviewed, not blocked
+
+
+def test_picture_metadata_is_stripped(tmp_path: Path) -> None:
+    source = tmp_path / "photo.jpg"
+    source.write_bytes(with_segments(picture(artist="Wilmer Chávez Morales", gps=(32.57, -116.97),
+                                             thumbnail_of=gradient(), blacked_out=True),
+                                     xmp_creator="Noemí Ramírez", iptc_caption="Detainee at intake"))
+    assert {f.rule for f in scan([source]).findings} == {"SG501", "SG504", "SG505"}
+    [result] = clean_path(source, tmp_path / "clean.jpg", Options(), Config())
+    assert result.ok and result.rescan.findings == []
+    assert result.removed == {"EXIF blocks": 1, "EXIF thumbnails": 1, "GPS positions": 1, "XMP packets": 1,
+                              "IPTC blocks": 1}
+    with Image.open(tmp_path / "clean.jpg") as im, Image.open(source) as orig:
+        assert im.size == orig.size and not im.getexif() and "xmp" not in im.info
+
+
+def test_the_command(tmp_path: Path, roster: list[Person]) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "note.txt").write_text(f"Case of {roster[0].name}, A# {roster[0].a_number}.\n", encoding="utf-8")
+    memo = Memo()
+    memo.para("A memo")
+    (site / "memo.docx").write_bytes(memo.to_bytes())
+    before = {p.name: p.read_bytes() for p in site.iterdir()}
+    runner = CliRunner()
+    result = runner.invoke(app, ["clean", str(site), "-o", str(tmp_path / "out"), "--format", "json"])
+    summary = json.loads(result.output)
+    by_name = {Path(f["input"]).name: f for f in summary["files"]}
+    assert by_name["note.txt"]["ok"] and by_name["note.txt"]["rescan"]["decision"] == "pass"
+    if not by_name["memo.docx"]["ok"]:  # a format without a cleaner fails, it is never copied as is
+        assert result.exit_code == 1 and not (tmp_path / "out" / "memo.docx").exists()
+    assert {p.name: p.read_bytes() for p in site.iterdir()} == before
+    inside = runner.invoke(app, ["clean", str(site), "-o", str(site / "clean")])
+    assert inside.exit_code == 2 and "inside it" in inside.output
+    text = runner.invoke(app, ["clean", str(site / "note.txt"), "-o", str(tmp_path / "n.txt")])
+    assert text.exit_code == 0 and "re-scan: pass" in text.output
