@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from spillguard import formats
-from spillguard.clean import image, pdf, text, xlsx
+from spillguard.clean import docx, image, pdf, text, xlsx
 from spillguard.clean.model import Cleaned, Options
 from spillguard.config import Config
 from spillguard.formats import zipcontainer
@@ -31,12 +31,15 @@ def _kind(path: Path, config: Config) -> str | None:
     if fmt is zipcontainer:
         with SafeZip(source, config.limits) as z:
             names = set(z.names)
-        return "xlsx" if "xl/workbook.xml" in names else "zip-other"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        return "docx" if "word/document.xml" in names else "zip-other"
     return fmt.NAME
 
 
 CLEANERS: dict[str, Cleaner] = {
     "xlsx": xlsx.clean,
+    "docx": docx.clean,
     "image": image.clean,
     "pdf": pdf.clean,
     "text": text.clean,

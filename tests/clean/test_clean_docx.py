@@ -1,0 +1,63 @@
+"""spillguard clean on Word documents: for every hidden place the scanner finds, the cleaned
+copy re-scans with no such finding, keeps the visible body text, and opens in python-docx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+
+from spillguard.clean import Options, clean_path
+from spillguard.config import Config
+from spillguard.scan import scan
+from spillguard.synth.people import Person
+from spillguard.synth.xlsx import Book
+from tests.formats.test_docx import memo_with, mention
+
+PLACES = ["deleted", "inserted", "hidden", "white", "tiny", "comment", "alt text", "custom XML"]
+
+
+def body(path: Path) -> list[str]:
+    return [p.text for p in docx.Document(str(path)).paragraphs if p.text.strip()]
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_each_hidden_place_is_gone(tmp_path: Path, roster: list[Person], place: str) -> None:
+    source = tmp_path / "memo.docx"
+    source.write_bytes(memo_with(place, mention(roster[0])).to_bytes())
+    assert scan([source]).findings
+    [result] = clean_path(source, tmp_path / "clean.docx", Options(), Config())
+    assert result.ok, [f.title for f in result.rescan.findings] if result.rescan else result.error
+    assert result.removed
+    # no hidden place is left: at most personal data in plain view (an accepted insertion), medium
+    assert [f.rule for f in result.rescan.findings] == (["SG205"] if place == "inserted" else [])
+    text = body(tmp_path / "clean.docx")
+    assert text[0].startswith("Transfer memo for the quarter.")
+    if place == "inserted":  # accepted: the inserted words are now plain body text, still named
+        assert "Detainee" in text[0]
+    else:
+        assert roster[0].family not in " ".join(text)
+
+
+def test_the_inserted_text_is_kept_as_body_text_and_scanned_as_such(tmp_path: Path, roster: list[Person]) -> None:
+    source = tmp_path / "memo.docx"
+    source.write_bytes(memo_with("inserted", mention(roster[0])).to_bytes())
+    [result] = clean_path(source, tmp_path / "clean.docx", Options(mode="keep-visible"), Config())
+    assert result.removed["insertions accepted"] == 1
+    assert [f.rule for f in scan([tmp_path / "clean.docx"]).findings] == ["SG205"]  # visible now, medium
+
+
+def test_embedded_workbook_and_properties(tmp_path: Path, roster: list[Person]) -> None:
+    inner = Book()
+    inner.sheet("Roster", [["Name", "A-Number"], *[[p.name, p.a_number_as(0)] for p in roster[:20]]])
+    m = memo_with("body", "See the attached figures.")
+    m.embed("Microsoft_Excel_Worksheet.xlsx", inner.to_bytes())
+    m.properties(author=roster[1].name, title="Transfers")
+    source = tmp_path / "memo.docx"
+    source.write_bytes(m.to_bytes())
+    [result] = clean_path(source, tmp_path / "clean.docx", Options(), Config())
+    assert result.ok and result.rescan.findings == []
+    assert result.removed["embedded files"] == 1 and result.removed["document property values"] >= 2
+    core = docx.Document(str(tmp_path / "clean.docx")).core_properties
+    assert core.author == "" and core.title == ""
