@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from spillguard import formats
-from spillguard.clean import docx, image, pdf, text, xlsx
+from spillguard.clean import docx, image, pdf, pptx, text, xlsx
 from spillguard.clean.model import Cleaned, Options
 from spillguard.config import Config
 from spillguard.formats import zipcontainer
@@ -33,13 +33,16 @@ def _kind(path: Path, config: Config) -> str | None:
             names = set(z.names)
         if "xl/workbook.xml" in names:
             return "xlsx"
-        return "docx" if "word/document.xml" in names else "zip-other"
+        if "word/document.xml" in names:
+            return "docx"
+        return "pptx" if "ppt/presentation.xml" in names else "zip-other"
     return fmt.NAME
 
 
 CLEANERS: dict[str, Cleaner] = {
     "xlsx": xlsx.clean,
     "docx": docx.clean,
+    "pptx": pptx.clean,
     "image": image.clean,
     "pdf": pdf.clean,
     "text": text.clean,
