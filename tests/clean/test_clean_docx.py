@@ -61,3 +61,19 @@ def test_embedded_workbook_and_properties(tmp_path: Path, roster: list[Person]) 
     assert result.removed["embedded files"] == 1 and result.removed["document property values"] >= 2
     core = docx.Document(str(tmp_path / "clean.docx")).core_properties
     assert core.author == "" and core.title == ""
+
+
+def test_a_photo_inside_loses_its_metadata(tmp_path: Path, roster: list[Person]) -> None:
+    from spillguard.synth.docx import Memo
+    from spillguard.synth.image import picture
+
+    m = Memo()
+    m.para("Site visit, intake area.")
+    m.picture("", picture(gps=(32.5701, -116.9728), artist=roster[0].name))
+    source = tmp_path / "visit.docx"
+    source.write_bytes(m.to_bytes())
+    assert {f.rule for f in scan([source]).findings} == {"SG501", "SG504"}
+    [result] = clean_path(source, tmp_path / "clean.docx", Options(), Config())
+    assert result.ok and result.rescan.findings == []
+    assert result.removed["GPS positions"] == 1
+    assert len(docx.Document(str(tmp_path / "clean.docx")).inline_shapes) == 1  # the picture stays

@@ -101,6 +101,7 @@ def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
             _strip_runs(root, styles, result.removed)
             replace[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         result.removed["document property values"] += package.blank_properties(z, replace, drop)
+        package.strip_pictures(z, "word/media/", replace, result.removed)
         if z.has("word/settings.xml"):  # stop tracking; forget the attached template's path
             root = z.xml("word/settings.xml")
             for tag in ("trackRevisions", "attachedTemplate", "rsids"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 from lxml import etree
@@ -66,6 +67,21 @@ def _prune_types(data: bytes, drop: set[str]) -> bytes:
         if el.get("PartName", "").lstrip("/") in drop:
             root.remove(el)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def strip_pictures(z: SafeZip, folder: str, replace: dict[str, bytes], removed: Counter[str]) -> None:
+    """Pictures inside the package lose their EXIF, GPS, IPTC and XMP (the pixels stay)."""
+    from spillguard.clean.image import WITH_METADATA, strip
+
+    for name in z.names:
+        if name.startswith(folder) and name.lower().endswith(WITH_METADATA):
+            before = sum(removed.values())
+            try:
+                cleaned = strip(z.read(name), removed)
+            except (OSError, ValueError, SyntaxError):
+                continue  # a picture Pillow cannot read is left as it is; the re-scan says so
+            if sum(removed.values()) > before:
+                replace[name] = cleaned
 
 
 def blank_properties(z: SafeZip, replace: dict[str, bytes], drop: set[str]) -> int:

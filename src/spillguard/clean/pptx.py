@@ -78,6 +78,7 @@ def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
                 _clean_shapes(tree, pres, result.removed)
             replace[part] = _xml(root)
         result.removed["document property values"] += package.blank_properties(z, replace, drop)
+        package.strip_pictures(z, "ppt/media/", replace, result.removed)
         package.write(z, out, drop, replace)
     result.removed = Counter({k: v for k, v in result.removed.items() if v})
     result.outputs.append(out.as_posix())
