@@ -65,3 +65,43 @@ def test_the_command(tmp_path: Path, roster: list[Person]) -> None:
     assert inside.exit_code == 2 and "inside it" in inside.output
     text = runner.invoke(app, ["clean", str(site / "note.txt"), "-o", str(tmp_path / "n.txt")])
     assert text.exit_code == 0 and "re-scan: pass" in text.output
+
+
+def test_csv_strict(tmp_path: Path, roster: list[Person]) -> None:
+    source = tmp_path / "transfers.csv"
+    source.write_text("Name;A-Number;Country of Citizenship\n" + "".join(
+        f"{p.name};{p.a_number_as(0)};{p.country}\n" for p in roster[:20]), encoding="cp1252", errors="replace")
+    [result] = clean_path(source, tmp_path / "clean.csv", Options(), Config())
+    lines = (tmp_path / "clean.csv").read_text().splitlines()
+    assert lines[0] == "Name;A-Number;Country of Citizenship"
+    assert lines[1:] == [f";;{p.country}" for p in roster[:20]]
+    assert result.ok and result.removed == {"personal data cells (PERSON_NAME)": 20,
+                                            "personal data cells (A_NUMBER)": 20}
+    agg = tmp_path / "agg.csv"
+    agg.write_text("Country,Detained\nGuatemala,212\nHonduras,7\nMexico,140\n", encoding="utf-8")
+    [small] = clean_path(agg, tmp_path / "agg-clean.csv", Options(marker="<11"), Config())
+    assert (tmp_path / "agg-clean.csv").read_text() == "Country,Detained\nGuatemala,212\nHonduras,<11\nMexico,140\n"
+    assert small.ok and small.removed == {"small cells suppressed": 1}
+
+
+def test_a_zip_bundle_is_cleaned_member_by_member(tmp_path: Path, roster: list[Person]) -> None:
+    import io
+    import zipfile
+
+    from spillguard.synth.xlsx import Book
+
+    book = Book()
+    book.sheet("Stats", [["Facility", "Detainees"], ["Adelanto", 120], ["Stewart", 64]])
+    book.sheet("Extract", [["Name", "A-Number"], *[[p.name, p.a_number_as(0)] for p in roster[:20]]], state="hidden")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("release/stats.xlsx", book.to_bytes())
+        z.writestr("release/note.txt", f"Case of {roster[0].name}, A# {roster[0].a_number}.\n")
+        z.writestr("../evil.txt", "x")
+    source = tmp_path / "release.zip"
+    source.write_bytes(buf.getvalue())
+    [result] = clean_path(source, tmp_path / "clean.zip", Options(), Config())
+    assert result.ok, result.error or [f.title for f in result.rescan.findings]
+    assert result.removed["hidden sheets"] == 1 and result.removed["members with path-traversal names"] == 1
+    with zipfile.ZipFile(tmp_path / "clean.zip") as z:
+        assert sorted(z.namelist()) == ["release/note.txt", "release/stats.xlsx"]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from spillguard import formats
-from spillguard.clean import docx, image, pdf, pptx, text, xlsx
+from spillguard.clean import bundle, csvfile, docx, image, pdf, pptx, text, xlsx
 from spillguard.clean.model import Cleaned, Options
 from spillguard.config import Config
 from spillguard.formats import zipcontainer
@@ -35,7 +35,9 @@ def _kind(path: Path, config: Config) -> str | None:
             return "xlsx"
         if "word/document.xml" in names:
             return "docx"
-        return "pptx" if "ppt/presentation.xml" in names else "zip-other"
+        if "ppt/presentation.xml" in names:
+            return "pptx"
+        return "odf" if "mimetype" in names else "zip"
     return fmt.NAME
 
 
@@ -46,6 +48,8 @@ CLEANERS: dict[str, Cleaner] = {
     "image": image.clean,
     "pdf": pdf.clean,
     "text": text.clean,
+    "csv": csvfile.clean,
+    "zip": bundle.clean,
 }
 
 

@@ -106,7 +106,7 @@ PERSONAL = frozenset({Entity.PERSON_NAME, Entity.A_NUMBER, Entity.SSN, Entity.DA
                       Entity.PHONE, Entity.EMAIL, Entity.PASSPORT, Entity.USCIS_RECEIPT, Entity.I94})
 
 
-def _strict(cells: dict[tuple[int, int], object], name: str, opts: Options, removed: Counter[str]) -> None:
+def strict_grid(cells: dict[tuple[int, int], object], name: str, opts: Options, removed: Counter[str]) -> None:
     """Per-person tables lose their identifying columns; aggregate tables their small cells."""
     table = _main_table(cells, name)
     if table is None:
@@ -193,7 +193,7 @@ def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
                 layout = prepass(z, part, camo)
                 cells = _kept_cells(cal.get_sheet_by_name(name), layout, opts.unhide, result.removed)
                 if opts.mode == "strict":
-                    _strict(cells, name, opts, result.removed)
+                    strict_grid(cells, name, opts, result.removed)
                 sheets.append((name, cells))
                 result.kept["sheets"] += 1
                 result.kept["cells"] += len(cells)
