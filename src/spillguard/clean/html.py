@@ -1,0 +1,71 @@
+"""HTML pages: comments, hidden elements (``hidden``, ``display:none``, ``visibility:hidden``),
+hidden inputs, ``data-*`` attributes and inline JSON data blocks are removed. In strict mode,
+identifying detections in the page's text (names, A-numbers, birth dates, contact details) are
+replaced by ``[removed]``, text node by text node. The page is written back as UTF-8."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from spillguard.clean.model import Cleaned, Options
+from spillguard.clean.text import MARK
+from spillguard.clean.xlsx import PERSONAL
+from spillguard.config import Config
+from spillguard.detect.doc import Doc
+from spillguard.detect.text import find_spans
+from spillguard.formats.html import _HIDDEN_STYLE
+from spillguard.formats.textfile import detect_encoding
+
+
+def _redact(text: str | None, config: Config, result: Cleaned) -> str | None:
+    if not text or not text.strip():
+        return text
+    for s in sorted((s for s in find_spans(Doc(text), config.min_confidence) if s.entity in PERSONAL),
+                    key=lambda s: s.start, reverse=True):
+        text = text[:s.start] + MARK + text[s.end:]
+        result.removed[f"{s.entity.value} in text"] += 1
+    return text
+
+
+def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
+    result = Cleaned(path.as_posix())
+    raw = path.read_bytes()
+    parser = lxml_html.HTMLParser(encoding=detect_encoding(raw[:65536]) or "utf-8", no_network=True,
+                                  remove_comments=False, remove_pis=True)
+    root = lxml_html.fromstring(raw, parser=parser)
+    doc = root.getroottree()
+    for comment in list(root.iter(etree.Comment)):
+        parent = comment.getparent()
+        if parent is not None:
+            comment.drop_tree() if hasattr(comment, "drop_tree") else parent.remove(comment)
+            result.removed["HTML comments"] += 1
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        tag = el.tag.lower()
+        hidden = el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style", "")))
+        if tag == "input" and el.get("type", "").lower() == "hidden":
+            el.drop_tree()
+            result.removed["hidden inputs"] += 1
+        elif tag == "script" and "json" in el.get("type", "").lower():
+            el.drop_tree()
+            result.removed["inline JSON blocks"] += 1
+        elif hidden:
+            el.drop_tree()
+            result.removed["hidden elements"] += 1
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for name in [n for n in el.attrib if n.startswith("data-")]:
+            del el.attrib[name]
+            result.removed["data attributes"] += 1
+        if opts.mode == "strict" and el.tag not in ("script", "style"):
+            el.text = _redact(el.text, config, result)
+            el.tail = _redact(el.tail, config, result)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(etree.tostring(doc, method="html", encoding="utf-8", doctype=doc.docinfo.doctype or None))
+    result.outputs.append(out.as_posix())
+    return result
