@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from spillguard import formats
-from spillguard.clean import bundle, csvfile, docx, html, image, pdf, pptx, text, xlsx
+from spillguard.clean import bundle, csvfile, docx, html, image, odf, pdf, pptx, text, xlsx
 from spillguard.clean.model import Cleaned, Options
 from spillguard.config import Config
 from spillguard.formats import zipcontainer
@@ -51,6 +51,7 @@ CLEANERS: dict[str, Cleaner] = {
     "csv": csvfile.clean,
     "zip": bundle.clean,
     "html": html.clean,
+    "odf": odf.clean,
 }
 
 
