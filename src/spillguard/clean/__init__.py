@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from spillguard import formats
-from spillguard.clean import bundle, csvfile, docx, html, image, odf, pdf, pptx, text, xlsx
+from spillguard.clean import bundle, csvfile, docx, html, image, odf, pdf, pptx, text, xls, xlsx
 from spillguard.clean.model import Cleaned, Options
 from spillguard.config import Config
-from spillguard.formats import zipcontainer
+from spillguard.formats import ole, zipcontainer
 from spillguard.formats.base import Source
 from spillguard.formats.ooxml import SafeZip
 from spillguard.scan import Scanner, iter_files
@@ -28,6 +28,12 @@ def _kind(path: Path, config: Config) -> str | None:
     fmt = formats.find(source.head())
     if fmt is None:
         return None
+    if fmt is ole:
+        import olefile
+
+        with olefile.OleFileIO(str(path)) as o:
+            streams = {"/".join(s) for s in o.listdir()}
+        return "xls" if {"Workbook", "Book"} & streams and "EncryptedPackage" not in streams else "ole"
     if fmt is zipcontainer:
         with SafeZip(source, config.limits) as z:
             names = set(z.names)
@@ -52,6 +58,7 @@ CLEANERS: dict[str, Cleaner] = {
     "zip": bundle.clean,
     "html": html.clean,
     "odf": odf.clean,
+    "xls": xls.clean,
 }
 
 

@@ -3,7 +3,7 @@ accepted (the deleted text kept in ``text:tracked-changes`` leaves the file), co
 text, hidden paragraphs and sections, camouflaged spans, alt text, speaker notes, hidden slides,
 frames placed off the slide, embedded objects, macros, thumbnails and personal metadata removed.
 The package is written again with ``mimetype`` first and stored, and a manifest that lists only
-what is left. (Spreadsheets, ods, are not cleaned yet.)"""
+what is left. Spreadsheets (ods) are rebuilt from their visible cells (clean.ods)."""
 
 from __future__ import annotations
 
@@ -123,8 +123,9 @@ def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
     with SafeZip(Source(path.as_posix(), path=path), config.limits) as z:
         kind = sniff_package(z) or "text"
         if kind == "spreadsheet":
-            result.error = "OpenDocument spreadsheets (ods) have no cleaner yet"
-            return result
+            from spillguard.clean import ods
+
+            return ods.clean(path, out, opts, config)
         z.check_all_xml_prologs()
         styles_root = z.xml("styles.xml") if z.has("styles.xml") else None
         content = z.xml("content.xml")

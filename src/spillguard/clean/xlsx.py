@@ -173,6 +173,40 @@ def _write_csv(name: str, cells: dict[tuple[int, int], object], out: Path) -> No
     out.write_text(buf.getvalue(), encoding="utf-8")
 
 
+def collect(name: str, vis: Visibility, sheet: object, layout: SheetLayout, opts: Options,
+            result: Cleaned, sheets: list[tuple[str, dict[tuple[int, int], object]]]) -> None:
+    """One worksheet of any reader (calamine or an adapter with its interface): its kept cells,
+    or nothing when the sheet is hidden."""
+    if vis is not Visibility.VISIBLE and not opts.unhide:
+        very = vis is Visibility.VERY_HIDDEN_SHEET
+        result.removed["very hidden sheets" if very else "hidden sheets"] += 1
+        return
+    cells = _kept_cells(sheet, layout, opts.unhide, result.removed)
+    if opts.mode == "strict":
+        strict_grid(cells, name, opts, result.removed)
+    sheets.append((name, cells))
+    result.kept["sheets"] += 1
+    result.kept["cells"] += len(cells)
+
+
+def write(path: Path, out: Path, opts: Options, result: Cleaned,
+          sheets: list[tuple[str, dict[tuple[int, int], object]]], writer=None) -> Cleaned:
+    """Write the kept cells: one CSV per sheet with ``--to csv``, else a workbook (``writer``,
+    XlsxWriter by default)."""
+    result.removed = Counter({k: v for k, v in result.removed.items() if v})
+    if opts.to_csv:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, cells in sheets:
+            target = out / f"{path.stem}-{_safe(name)}.csv"
+            _write_csv(name, cells, target)
+            result.outputs.append(target.as_posix())
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        (writer or _write_xlsx)(sheets, out)
+        result.outputs.append(out.as_posix())
+    return result
+
+
 def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
     result = Cleaned(path.as_posix())
     source = Source(path.as_posix(), path=path)
@@ -186,17 +220,9 @@ def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
                 if not part or not z.has(part) or "chartsheet" in part:
                     result.removed["chart sheets (not carried over)"] += 1 if part and "chartsheet" in part else 0
                     continue
-                if vis is not Visibility.VISIBLE and not opts.unhide:
-                    very = vis is Visibility.VERY_HIDDEN_SHEET
-                    result.removed["very hidden sheets" if very else "hidden sheets"] += 1
-                    continue
-                layout = prepass(z, part, camo)
-                cells = _kept_cells(cal.get_sheet_by_name(name), layout, opts.unhide, result.removed)
-                if opts.mode == "strict":
-                    strict_grid(cells, name, opts, result.removed)
-                sheets.append((name, cells))
-                result.kept["sheets"] += 1
-                result.kept["cells"] += len(cells)
+                sheet = cal.get_sheet_by_name(name) if vis is Visibility.VISIBLE or opts.unhide else None
+                collect(name, vis, sheet, prepass(z, part, camo) if sheet is not None else SheetLayout(), opts,
+                        result, sheets)
         finally:
             cal.close()
         for prefix, what in _PARTS.items():
@@ -207,18 +233,7 @@ def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
             result.removed["document properties parts"] += sum(1 for n in z.names if n.startswith("docProps/"))
         if wb.root.find("{*}definedNames") is not None:
             result.removed["defined names"] += len(wb.root.find("{*}definedNames"))
-    result.removed = Counter({k: v for k, v in result.removed.items() if v})
-    if opts.to_csv:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, cells in sheets:
-            target = out / f"{path.stem}-{_safe(name)}.csv"
-            _write_csv(name, cells, target)
-            result.outputs.append(target.as_posix())
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        _write_xlsx(sheets, out)
-        result.outputs.append(out.as_posix())
-    return result
+    return write(path, out, opts, result, sheets)
 
 
 def _safe(name: str) -> str:
