@@ -20,7 +20,8 @@ STATS = [["Country", "Detained"], ["Guatemala", 212], ["Honduras", 187], ["Mexic
 
 
 def roster_rows(roster: list[Person], n: int) -> list[list[object]]:
-    return [["Name", "A-Number", "Country of Citizenship"], *[[p.name, p.a_number_as(0), p.country] for p in roster[:n]]]
+    return [["Name", "A-Number", "Country of Citizenship"],
+            *[[p.name, p.a_number_as(0), p.country] for p in roster[:n]]]
 
 
 ODS_PLACES = {
