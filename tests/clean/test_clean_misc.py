@@ -126,3 +126,16 @@ def test_tar_7z_and_compressed_archives(tmp_path: Path, roster: list[Person]) ->
         assert (tmp_path / "clean" / name).read_bytes()[:2] == data[:2]  # the same kind of archive
     with tarfile.open(tmp_path / "clean" / "release.tar.gz") as tf:
         assert sorted(tf.getnames()) == ["extract/note.txt", "stats/monthly.csv"]
+
+
+def test_an_email_with_a_roster_attached(tmp_path: Path, roster: list[Person]) -> None:
+    from tests.formats.test_eml import message
+
+    source = tmp_path / "message.eml"
+    source.write_bytes(message(roster[:20], attach=True))
+    assert any(f.rule.startswith("SG20") for f in scan([source]).findings)
+    [result] = clean_path(source, tmp_path / "clean.eml", Options(), Config())
+    assert result.ok, [f.title for f in result.rescan.findings]
+    assert not [f for f in result.rescan.findings if f.severity.label in ("high", "critical")]
+    text = (tmp_path / "clean.eml").read_bytes().decode("utf-8", "replace")
+    assert roster[0].family not in text and "Received:" not in text

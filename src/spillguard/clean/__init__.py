@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from spillguard import formats
-from spillguard.clean import bundle, csvfile, data, docx, html, image, odf, pdf, pptx, text, xls, xlsx
+from spillguard.clean import bundle, csvfile, data, docx, eml, html, image, odf, pdf, pptx, text, xls, xlsx
 from spillguard.clean.model import Cleaned, Options
 from spillguard.config import Config
 from spillguard.formats import ole, zipcontainer
@@ -62,6 +62,7 @@ CLEANERS: dict[str, Cleaner] = {
     "html": html.clean,
     "odf": odf.clean,
     "xls": xls.clean,
+    "eml": eml.clean,
     "json": data.clean_json,
     "xml": data.clean_xml,
 }
