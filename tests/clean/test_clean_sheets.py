@@ -79,3 +79,21 @@ def test_xls_places(tmp_path: Path, roster: list[Person], place: str) -> None:
     assert visible == []  # nothing hidden is left (a visible roster stays in keep-visible mode)
     ws = openpyxl.load_workbook(out)["Stats"]
     assert [[c.value for c in row] for row in ws.iter_rows()] == STATS
+
+
+def test_a_cleaned_ods_opens_in_libreoffice(tmp_path: Path, roster: list[Person]) -> None:
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (Debian package libreoffice-calc-nogui)")
+    book = Sheets()
+    ODS_PLACES["hidden table"](book, roster)
+    source = tmp_path / "stats.ods"
+    source.write_bytes(book.to_bytes())
+    clean_path(source, tmp_path / "clean" / "stats.ods", Options(), Config())
+    done = subprocess.run([soffice, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path / "lo"),
+                           str(tmp_path / "clean" / "stats.ods")], capture_output=True, timeout=180)
+    assert done.returncode == 0
+    assert (tmp_path / "lo" / "stats.csv").read_text() == "Country,Detained\nGuatemala,212\nHonduras,187\nMexico,140\n"
