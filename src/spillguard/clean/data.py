@@ -12,11 +12,9 @@ from typing import Any
 from lxml import etree
 
 from spillguard.clean.model import Cleaned, Options
-from spillguard.clean.text import MARK
-from spillguard.clean.xlsx import PERSONAL
+from spillguard.clean.package import remove_keeping_tail
+from spillguard.clean.text import redact
 from spillguard.config import Config
-from spillguard.detect.doc import Doc
-from spillguard.detect.text import find_spans
 from spillguard.formats.textfile import detect_encoding
 
 
@@ -32,13 +30,7 @@ def _words(key: str) -> str:
 
 def redact_value(key: str, value: str, config: Config, result: Cleaned) -> str:
     prefix = f"{_words(key)}: "
-    line = prefix + value
-    spans = [s for s in find_spans(Doc(line), config.min_confidence) if s.entity in PERSONAL and s.end > len(prefix)]
-    for s in sorted(spans, key=lambda s: s.start, reverse=True):
-        start = max(s.start, len(prefix))
-        line = line[:start] + MARK + line[s.end:]
-        result.removed[f"{s.entity.value} values"] += 1
-    return line[len(prefix):]
+    return redact(prefix + value, config, result.removed, "values", skip=len(prefix))[len(prefix):]
 
 
 def _walk(value: Any, key: str, config: Config, result: Cleaned) -> Any:
@@ -77,15 +69,7 @@ def clean_xml(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
     tree = etree.parse(str(path), parser)
     root = tree.getroot()
     for comment in list(tree.iter(etree.Comment)):
-        parent = comment.getparent()
-        if parent is not None:
-            if comment.tail:
-                prev = comment.getprevious()
-                if prev is not None:
-                    prev.tail = (prev.tail or "") + comment.tail
-                else:
-                    parent.text = (parent.text or "") + comment.tail
-            parent.remove(comment)
+        remove_keeping_tail(comment)
         result.removed["XML comments"] += 1
     for el in (*root.itersiblings(preceding=True), *root.itersiblings()):  # comments around the root
         if el.tag is etree.Comment:

@@ -71,11 +71,7 @@ def _strip_runs(root: etree._Element, styles: _Styles, removed: Counter[str]) ->
             parent.remove(run)
             if has_text:
                 removed["hidden text runs" if kind == "hidden" else "camouflaged text runs"] += 1
-    for pr in root.iter(f"{_WP}docPr"):
-        for attr in ("descr", "title"):
-            if pr.get(attr):
-                del pr.attrib[attr]
-                removed["alt texts"] += 1
+    package.drop_alt_text(root.iter(f"{_WP}docPr"), removed)
 
 
 def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:

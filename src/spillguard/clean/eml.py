@@ -13,11 +13,8 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from spillguard.clean.model import Cleaned, Options
-from spillguard.clean.text import MARK
-from spillguard.clean.xlsx import PERSONAL
+from spillguard.clean.text import redact
 from spillguard.config import Config
-from spillguard.detect.doc import Doc
-from spillguard.detect.text import find_spans
 
 _ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Sender", "Delivered-To")
 _KEEP = {"From", "To", "Cc", "Subject", "Date", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
@@ -25,11 +22,7 @@ _KEEP = {"From", "To", "Cc", "Subject", "Date", "MIME-Version", "Content-Type", 
 
 
 def _redact(text: str, config: Config, result: Cleaned) -> str:
-    for s in sorted((s for s in find_spans(Doc(text), config.min_confidence) if s.entity in PERSONAL),
-                    key=lambda s: s.start, reverse=True):
-        text = text[:s.start] + MARK + text[s.end:]
-        result.removed[f"{s.entity.value} in the message"] += 1
-    return text
+    return redact(text, config, result.removed, "in the message")
 
 
 def _part(part: EmailMessage, opts: Options, config: Config, result: Cleaned, tmp: Path) -> bool:

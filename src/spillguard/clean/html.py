@@ -11,23 +11,14 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from spillguard.clean.model import Cleaned, Options
-from spillguard.clean.text import MARK
-from spillguard.clean.xlsx import PERSONAL
+from spillguard.clean.text import redact
 from spillguard.config import Config
-from spillguard.detect.doc import Doc
-from spillguard.detect.text import find_spans
 from spillguard.formats.html import _HIDDEN_STYLE
 from spillguard.formats.textfile import detect_encoding
 
 
 def _redact(text: str | None, config: Config, result: Cleaned) -> str | None:
-    if not text or not text.strip():
-        return text
-    for s in sorted((s for s in find_spans(Doc(text), config.min_confidence) if s.entity in PERSONAL),
-                    key=lambda s: s.start, reverse=True):
-        text = text[:s.start] + MARK + text[s.end:]
-        result.removed[f"{s.entity.value} in text"] += 1
-    return text
+    return redact(text, config, result.removed) if text and text.strip() else text
 
 
 def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:

@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from spillguard.clean.model import Cleaned, Options
+from spillguard.clean.package import remove_keeping_tail
 from spillguard.config import Config
 from spillguard.formats.base import Source
 from spillguard.formats.odf import MANIFEST, sniff_package
@@ -30,68 +31,54 @@ def _xml(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def _remove(el: etree._Element) -> None:
-    """Remove an element but keep its tail text in place."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
-
-
 def _content(root: etree._Element, styles: Styles, kind: str, removed: Counter[str]) -> None:
     for tc in list(root.iter(f"{_T}tracked-changes")):
         removed["tracked changes"] += len(tc)
-        _remove(tc)
+        remove_keeping_tail(tc)
     for tag in ("change", "change-start", "change-end"):
         for el in list(root.iter(f"{_T}{tag}")):
-            _remove(el)
+            remove_keeping_tail(el)
     for el in list(root.iter(*_ANNOTATIONS)):
         if el.tag != f"{{{OFFICE}}}annotation-end":
             removed["comments"] += 1
-        _remove(el)
+        remove_keeping_tail(el)
     for el in list(root.iter(f"{_T}hidden-text")):
         removed["hidden text fields"] += 1
-        _remove(el)
+        remove_keeping_tail(el)
     for p in list(root.iter(f"{_T}p", f"{_T}h")):
         if any(h.get(f"{_T}is-hidden") == "true" for h in p.iterchildren(f"{_T}hidden-paragraph")):
             removed["hidden paragraphs"] += 1
-            _remove(p)
+            remove_keeping_tail(p)
     for sec in list(root.iter(f"{_T}section")):
         if sec.get(f"{_T}display") == "none" or sec.get(f"{_T}condition"):
             removed["hidden sections"] += 1
-            _remove(sec)
+            remove_keeping_tail(sec)
     for el in list(root.iter(f"{_T}span", f"{_T}p", f"{_T}h")):
         what = styles.category(el.get(f"{_T}style-name"))
         if what is not None:
             removed["hidden text" if what == "hidden" else "camouflaged text"] += 1
-            _remove(el)
+            remove_keeping_tail(el)
     for el in list(root.iter(f"{{{SVG}}}title", f"{{{SVG}}}desc")):
         removed["alt texts"] += 1
-        _remove(el)
+        remove_keeping_tail(el)
     for frame in list(root.iter(f"{{{DRAW}}}frame")):
         if next(frame.iter(f"{{{DRAW}}}object", f"{{{DRAW}}}object-ole"), None) is not None:
             removed["embedded objects"] += 1
-            _remove(frame)
+            remove_keeping_tail(frame)
     if kind in ("presentation", "graphics"):
         for page in list(root.iter(f"{{{DRAW}}}page")):
             if page.get(f"{{{DRAW}}}style-name", "") in styles.hidden_pages:
                 removed["hidden slides"] += 1
-                _remove(page)
+                remove_keeping_tail(page)
                 continue
             for notes in list(page.iter(f"{{{PRES}}}notes")):
                 removed["speaker notes"] += 1
-                _remove(notes)
+                remove_keeping_tail(notes)
             size = styles.page_size.get(page.get(f"{{{DRAW}}}master-page-name", ""))
             for frame in list(page.iter(f"{{{DRAW}}}frame")):
                 if off_page(frame, size):
                     removed["off-slide frames"] += 1
-                    _remove(frame)
+                    remove_keeping_tail(frame)
 
 
 def _meta(data: bytes, removed: Counter[str]) -> bytes:

@@ -107,3 +107,26 @@ def blank_properties(z: SafeZip, replace: dict[str, bytes], drop: set[str]) -> i
         gone += len(z.xml("docProps/custom.xml"))
         drop.add("docProps/custom.xml")
     return gone
+
+
+def drop_alt_text(elements, removed: Counter[str]) -> None:
+    """Alt text (``descr`` and ``title`` of drawing properties) goes: no reader sees it."""
+    for pr in elements:
+        for attr in ("descr", "title"):
+            if pr.get(attr):
+                del pr.attrib[attr]
+                removed["alt texts"] += 1
+
+
+def remove_keeping_tail(el: etree._Element) -> None:
+    """Remove an element but keep the text that follows it in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)

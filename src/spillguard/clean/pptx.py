@@ -39,11 +39,7 @@ def _clean_shapes(tree: etree._Element, pres: Presentation, removed: Counter[str
             continue
         if local(shape.tag) == "grpSp":
             _clean_shapes(shape, pres, removed)
-    for pr in tree.iter(f"{_P}cNvPr"):
-        for attr in ("descr", "title"):
-            if pr.get(attr):
-                del pr.attrib[attr]
-                removed["alt texts"] += 1
+    package.drop_alt_text(tree.iter(f"{_P}cNvPr"), removed)
 
 
 def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:

@@ -5,6 +5,7 @@ is (plain text hides nothing)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from spillguard.clean.model import Cleaned, Options
@@ -17,15 +18,22 @@ from spillguard.formats.textfile import detect_encoding
 MARK = "[removed]"
 
 
+def redact(text: str, config: Config, removed: Counter[str], where: str = "in text", skip: int = 0) -> str:
+    """Replace every identifying detection (starting at or after ``skip``) with the mark."""
+    spans = [s for s in find_spans(Doc(text), config.min_confidence) if s.entity in PERSONAL and s.end > skip]
+    for s in sorted(spans, key=lambda s: s.start, reverse=True):
+        start = max(s.start, skip)
+        text = text[:start] + MARK + text[s.end:]
+        removed[f"{s.entity.value} {where}"] += 1
+    return text
+
+
 def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
     result = Cleaned(path.as_posix())
     raw = path.read_bytes()
     text = raw.decode(detect_encoding(raw[:65536]) or "utf-8", errors="replace").lstrip("\ufeff")
     if opts.mode == "strict":
-        spans = [s for s in find_spans(Doc(text), config.min_confidence) if s.entity in PERSONAL]
-        for s in sorted(spans, key=lambda s: s.start, reverse=True):
-            text = text[:s.start] + MARK + text[s.end:]
-            result.removed[f"{s.entity.value} in text"] += 1
+        text = redact(text, config, result.removed)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     result.outputs.append(out.as_posix())
