@@ -359,6 +359,102 @@ def baseline_audit(
         print(f"{dropped} entr{'y' if dropped == 1 else 'ies'} dropped", file=sys.stderr)
 
 
+incident_app = typer.Typer(no_args_is_help=True, help="When a file did go out: affected people, downloaders, report.")
+app.add_typer(incident_app, name="incident")
+DbOpt = Annotated[str | None, typer.Option("--db", help="SQLite file or database URL [default: $SPILLGUARD_DB, "
+                                                        "else ./spillguard.db].")]
+IncidentOpt = Annotated[int | None, typer.Option("--incident", help="Incident id [default: the newest].")]
+
+
+def _store(db: str | None):
+    from spillguard.respond.store import Store
+
+    return _guarded_key(lambda: Store(db))  # type: ignore[arg-type,return-value]
+
+
+@incident_app.command("open")
+def incident_open(
+    name: Annotated[str, typer.Argument(help="A name for the incident.", show_default=False)],
+    file: Annotated[Path, typer.Option("--file", help="The leaked file (read, hashed, never copied).")],
+    published_at: Annotated[str, typer.Option("--published-at", help="When it went public (ISO 8601).")],
+    url: Annotated[list[str] | None, typer.Option("--url", help="Where it was published (repeatable).")] = None,
+    discovered_at: Annotated[str | None, typer.Option("--discovered-at", help="When it was noticed.")] = None,
+    removed_at: Annotated[str | None, typer.Option("--removed-at", help="When it was taken down.")] = None,
+    db: DbOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Open an incident: the affected people of the leaked file, with the fields exposed for each."""
+    from spillguard.respond.incident import open_incident, parse_time
+
+    if not file.is_file():
+        raise _usage(f"no such file: {file}")
+    cfg = _config_or_exit(config, None, None, None, False)
+    try:
+        times = [parse_time(t, n) for t, n in ((published_at, "--published-at"), (discovered_at, "--discovered-at"),
+                                               (removed_at, "--removed-at"))]
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    store = _store(db)
+    result = open_incident(store, name, file, url or [], times[0], times[1], times[2], cfg)  # type: ignore[arg-type]
+    print(f"incident {result['incident']}: {result['affected']:,} affected people in {file.name}")
+    for reason in result["incomplete"]:
+        print(f"  not fully read (the count may be low): {reason}", file=sys.stderr)
+
+
+@incident_app.command("logs")
+def incident_logs(
+    files: Annotated[list[Path], typer.Argument(help="Access logs (combined, JSON lines, S3, CloudFront; .gz too).",
+                                                show_default=False)],
+    cidr_orgs: Annotated[Path | None, typer.Option("--cidr-orgs", help="CSV of cidr,organisation (offline).")] = None,
+    mmdb: Annotated[Path | None, typer.Option("--mmdb", help="A MaxMind ASN/City database (offline).")] = None,
+    show_values: ShowOpt = False, db: DbOpt = None, incident: IncidentOpt = None,
+) -> None:
+    """Find every download of the exposed URLs inside the exposure window: the downloader list."""
+    from spillguard.respond.incident import ingest_logs, mask_address
+
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise _usage(f"no such file: {', '.join(missing)}")
+    store = _store(db)
+    try:
+        found = ingest_logs(store, incident, files, cidr_orgs, mmdb)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    print(f"{len(found)} downloader(s) in the exposure window")
+    for d in found:
+        who = d.client if show_values else mask_address(d.client)
+        print(f"  {who:<18} {d.kind:<8} {d.first:%Y-%m-%d %H:%M} – {d.last:%H:%M}  {d.requests} request(s), "
+              f"{d.bytes:,} bytes, {'full copy' if d.full_copy else 'partial'}"
+              f"{'  ' + d.organisation if d.organisation else ''}")
+
+
+@incident_app.command("report")
+def incident_report(
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    show_values: ShowOpt = False, db: DbOpt = None, incident: IncidentOpt = None,
+) -> None:
+    """Timeline, affected people, fields exposed, downloaders, removal holds, audit trail."""
+    import json
+
+    from spillguard.respond.incident import report
+
+    store = _store(db)
+    try:
+        data = report(store, incident, show_values)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    if format is OutputFormat.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    t = data["timeline"]
+    print(f"Incident {data['incident']['id']}: {data['incident']['name']} ({data['incident']['file']})")
+    print(f"  published {t['published']}, first external download {t['first_external_download']}, "
+          f"discovered {t['discovered']}, removed {t['removed']} ({t['exposure_hours']} h exposed)")
+    print(f"  affected people: {data['affected']:,}; fields: " +
+          ", ".join(f"{k} {v:,}" for k, v in data["fields"].items()))
+    print(f"  downloaders: {len(data['downloaders'])}; holds: " +
+          ", ".join(f"{k} {v:,}" for k, v in data["holds"].items() if v))
+
+
 @app.command()
 def rules() -> None:
     """List every rule code with its default severity and a one-line explanation."""

@@ -1,0 +1,72 @@
+"""The incident store's tables. Identifiers are keyed HMACs; what a person sees of them is masked
+(``A-2**-***-678 · M***a G***z``); the leaked file is referenced by its SHA-256, never copied."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Incident(Base):
+    __tablename__ = "incident"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    file_size: Mapped[int] = mapped_column(Integer)
+    urls: Mapped[list] = mapped_column(JSON, default=list)
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    discovered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: which key made the HMACs (a short HMAC of a constant), so a wrong key is refused
+    key_id: Mapped[str] = mapped_column(String(16))
+
+
+class Person(Base):
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("incident_id", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64))  # HMAC of "A:<9 digits>" or "N:<name>|<birth date>"
+    masked: Mapped[str] = mapped_column(String(200))
+    fields: Mapped[list] = mapped_column(JSON, default=list)  # entity types exposed
+    places: Mapped[list] = mapped_column(JSON, default=list)  # where in the file
+    hold_status: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    hold_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Client(Base):
+    """One downloader of an exposed URL within the exposure window."""
+
+    __tablename__ = "client"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    address: Mapped[str] = mapped_column(String(64))
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    requests: Mapped[int] = mapped_column(Integer)
+    bytes: Mapped[int] = mapped_column(Integer)
+    full_copy: Mapped[bool] = mapped_column(Boolean)
+    user_agent: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))  # visitor | crawler | archive
+    organisation: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    urls: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class AuditEntry(Base):
+    """Append-only: who did what, when (never personal values)."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"), nullable=True, index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(100))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -1,0 +1,128 @@
+"""Incident response end to end on generated data: the affected people of a leaked workbook,
+the downloaders in access logs of every supported format, the report — on SQLite, and on
+PostgreSQL when a server answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from spillguard.cli import app
+from spillguard.config import Config
+from spillguard.respond.incident import ingest_logs, open_incident, report
+from spillguard.respond.models import Person
+from spillguard.respond.store import Store
+from spillguard.synth import accesslog
+from spillguard.synth.people import Person as Someone
+from spillguard.synth.people import people
+from spillguard.synth.xlsx import Book, PivotCache
+
+PUBLISHED = dt.datetime(2022, 11, 30, 9, 45, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+REMOVED = dt.datetime(2022, 11, 30, 14, 4, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+URL = "https://www.example.gov/statistics/FY24_Q1_detentionStats.xlsx"
+PG_URL = os.environ.get("SPILLGUARD_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def leaked(path: Path, roster: list[Someone]) -> Path:
+    """Stats sheet + a pivot cache of 80 people + a hidden sheet repeating 10 of them by name and
+    birth date only (they must not be counted twice)."""
+    book = Book()
+    book.sheet("Stats", [["Facility", "Detained"], ["Stewart", 120], ["Otay Mesa", 85]])
+    book.extras.pivots.append(PivotCache(["Name", "A-Number", "Birth Date", "Country", "Facility"],
+                                         [[p.listed_name, p.a_number, p.birth, p.country, p.facility]
+                                          for p in roster[:80]], "Extract", indexed=("Country", "Facility")))
+    book.sheet("Notes", [["Name", "Date of Birth", "Remark"], *[[p.name, p.birth, "moved"] for p in roster[:10]]],
+               state="hidden")
+    path.write_bytes(book.to_bytes())
+    return path
+
+
+@pytest.fixture()
+def many() -> list[Someone]:
+    return list(people(100, seed=31))
+
+
+@pytest.fixture()
+def postgres() -> str:
+    """A fresh schema on the PostgreSQL server of this machine (and CI); skipped where none answers."""
+    try:
+        engine = sa.create_engine(PG_URL)
+        with engine.connect() as c:
+            schema = f"sg_test_{os.getpid()}"
+            c.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            c.execute(sa.text(f"CREATE SCHEMA {schema}"))
+            c.commit()
+    except Exception as exc:
+        pytest.skip(f"no PostgreSQL server at {PG_URL} ({type(exc).__name__}); SQLite is tested instead")
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with engine.connect() as c:
+        c.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        c.commit()
+    engine.dispose()
+
+
+def run_incident(url: str, tmp_path: Path, many: list[Someone], fmt: str) -> None:
+    file = leaked(tmp_path / "FY24_Q1_detentionStats.xlsx", many)
+    path = "/statistics/FY24_Q1_detentionStats.xlsx"
+    requests, expected = accesslog.scenario(path, file.stat().st_size, PUBLISHED, REMOVED)
+    log = tmp_path / "access.log.gz"
+    with gzip.open(log, "wt", encoding="utf-8") as fh:
+        fh.writelines(getattr(accesslog, fmt)(requests))
+    store = Store(url)
+    opened = open_incident(store, "FY24 Q1 workbook", file, [URL], PUBLISHED, None, REMOVED, Config())
+    assert opened["affected"] == 80  # 80 in the pivot cache; the 10 repeated by name + birth date are not new
+    found = ingest_logs(store, None, [log])
+    assert {d.client: {"kind": d.kind, "full_copy": d.full_copy, "requests": d.requests} for d in found} == expected
+    data = report(store, None)
+    assert data["affected"] == 80 and len(data["downloaders"]) == len(expected)
+    assert data["fields"]["A_NUMBER"] == 80 and data["fields"]["PERSON_NAME"] == 80
+    first = min(r.time for r in requests if expected.get(r.client, {}).get("kind") == "visitor")
+    assert data["timeline"]["first_external_download"] == first.astimezone(dt.UTC).isoformat()
+    with store.session() as s:
+        stored = " ".join(f"{p.key} {p.masked}" for p in s.scalars(sa.select(Person)))
+    assert all(p.a_number not in stored and p.family not in stored for p in many[:80])
+    store.engine.dispose()
+
+
+def test_postgresql(tmp_path: Path, many: list[Someone], postgres: str, monkeypatch) -> None:
+    monkeypatch.setenv("SPILLGUARD_INCIDENT_KEY", "incident-test-key")
+    run_incident(postgres, tmp_path, many, "combined")
+
+
+@pytest.mark.parametrize("fmt", ["combined", "json_lines", "s3", "cloudfront"])
+def test_end_to_end(tmp_path: Path, many: list[Someone], fmt: str, monkeypatch) -> None:
+    monkeypatch.setenv("SPILLGUARD_INCIDENT_KEY", "incident-test-key")
+    run_incident(str(tmp_path / "incident.db"), tmp_path, many, fmt)
+
+
+def test_cli_contract(tmp_path: Path, many: list[Someone], monkeypatch) -> None:
+    monkeypatch.delenv("SPILLGUARD_INCIDENT_KEY", raising=False)
+    monkeypatch.chdir(tmp_path)
+    file = leaked(tmp_path / "leak.xlsx", many)
+    requests, expected = accesslog.scenario("/statistics/FY24_Q1_detentionStats.xlsx", file.stat().st_size,
+                                            PUBLISHED, REMOVED)
+    (tmp_path / "access.log").write_text("".join(accesslog.combined(requests)), encoding="utf-8")
+    runner = CliRunner()
+    opened = runner.invoke(app, ["incident", "open", "FY24", "--file", str(file), "--url", URL,
+                                 "--published-at", PUBLISHED.isoformat(), "--removed-at", REMOVED.isoformat()])
+    assert opened.exit_code == 0, opened.output
+    assert (tmp_path / "spillguard.db").is_file() and (tmp_path / "spillguard.db.key").is_file()
+    logs = runner.invoke(app, ["incident", "logs", "access.log"])
+    assert logs.exit_code == 0 and f"{len(expected)} downloader(s)" in logs.output
+    assert "198.51.100.10 " not in logs.output and "198.51.100.*" in logs.output  # masked by default
+    out = runner.invoke(app, ["incident", "report", "--format", "json"])
+    data = json.loads(out.output)
+    assert data["affected"] == 80 and len(data["downloaders"]) == len(expected)
+    assert set(data["holds"]) >= {"hold", "removed_before_exposure", "removed_during_exposure",
+                                  "removed_before_notice", "released"}
+    assert [a["action"] for a in data["audit"]] == ["open", "logs"]
+    assert all(p.name not in out.output and p.a_number not in out.output for p in many[:80])
+    bad = runner.invoke(app, ["incident", "open", "x", "--file", str(file), "--published-at", "yesterday"])
+    assert bad.exit_code == 2
