@@ -427,6 +427,103 @@ def incident_logs(
               f"{'  ' + d.organisation if d.organisation else ''}")
 
 
+MapOpt = Annotated[list[str] | None, typer.Option("--map", help="field=Column for a roster column with another "
+                                                                 "name (a_number, name, birth_date, language, "
+                                                                 "custody, facility, attorney_name, attorney_email, "
+                                                                 "attorney_address, removal_date).")]
+
+
+def _mapping(items: list[str] | None) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise _usage(f"--map {item}: expected field=Column")
+        out[key.strip()] = value.strip()
+    return out
+
+
+@incident_app.command("roster")
+def incident_roster(
+    roster: Annotated[Path, typer.Argument(help="The case-system export (CSV).", show_default=False)],
+    file: Annotated[Path | None, typer.Option("--file", help="The leaked file again, for name + birth date "
+                                                           "matching of people without an A-number.")] = None,
+    map_: MapOpt = None, db: DbOpt = None, incident: IncidentOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Match the affected people to the case system: exact on A-number, careful on name + birth date."""
+    from spillguard.respond.roster import match_roster
+
+    if not roster.is_file():
+        raise _usage(f"no such file: {roster}")
+    cfg = _config_or_exit(config, None, None, None, False)
+    store = _store(db)
+    try:
+        result = match_roster(store, incident, roster, _mapping(map_), file, cfg)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    print(f"{result.matched:,} affected people matched ({result.by_name:,} by name + birth date) in "
+          f"{result.roster_rows:,} roster rows")
+    if result.ambiguous:
+        print(f"{len(result.ambiguous)} ambiguous, for review: " + ", ".join(result.ambiguous[:20]))
+    if result.not_in_roster:
+        print(f"{len(result.not_in_roster)} not in the roster: " + ", ".join(result.not_in_roster[:20]))
+
+
+holds_app = typer.Typer(no_args_is_help=True, help="The removal-hold register.")
+incident_app.add_typer(holds_app, name="holds")
+
+
+@holds_app.command("list")
+def holds_list(db: DbOpt = None, incident: IncidentOpt = None) -> None:
+    """Every affected person (masked) with their hold status and reason."""
+    from sqlalchemy import select
+
+    from spillguard.respond.models import Person
+
+    store = _store(db)
+    with store.session() as s:
+        try:
+            inc = store.incident(s, incident)
+        except UsageError as exc:
+            raise _usage(str(exc)) from None
+        for p in s.scalars(select(Person).where(Person.incident_id == inc.id).order_by(Person.id)):
+            print(f"{p.key[:12]}  {p.hold_status or 'unassessed':<24} {p.masked}  {p.hold_reason or ''}")
+
+
+@holds_app.command("set")
+def holds_set(
+    who: Annotated[str, typer.Argument(help="Key prefix (from `holds list`).", show_default=False)],
+    status: Annotated[str, typer.Option(help="hold, removed_before_exposure, removed_during_exposure, "
+                                             "removed_before_notice or released.")],
+    reason: Annotated[str, typer.Option(help="Why (kept in the register and the audit trail).")],
+    db: DbOpt = None, incident: IncidentOpt = None,
+) -> None:
+    """Set one person's hold status, with the reason."""
+    from spillguard.respond.roster import set_hold
+
+    try:
+        set_hold(_store(db), incident, who, status, reason)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    print("hold status set")
+
+
+@holds_app.command("export")
+def holds_export(
+    roster: Annotated[Path, typer.Option("--roster", help="The case-system export the A-numbers come from.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV to write for the case system.")],
+    map_: MapOpt = None, db: DbOpt = None, incident: IncidentOpt = None,
+) -> None:
+    """The register as CSV for the case system, keyed by the roster's own A-numbers."""
+    from spillguard.respond.roster import export_holds
+
+    try:
+        n = export_holds(_store(db), incident, roster, _mapping(map_), output)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    print(f"{n:,} rows written to {output}")
+
+
 @incident_app.command("report")
 def incident_report(
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,

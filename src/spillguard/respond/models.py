@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -40,6 +40,25 @@ class Person(Base):
     places: Mapped[list] = mapped_column(JSON, default=list)  # where in the file
     hold_status: Mapped[str | None] = mapped_column(String(40), nullable=True)
     hold_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # from the case-system roster, only what the response needs (no A-number in plaintext)
+    name: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    custody: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    facility: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    removal_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    attorney_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    match: Mapped[str | None] = mapped_column(String(20), nullable=True)  # a-number | name+birth
+    #: HMAC of the matched roster row (its A-number, else its name + birth date): the export finds it again
+    roster_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class Attorney(Base):
+    __tablename__ = "attorney"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    email: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    address: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Client(Base):
