@@ -524,6 +524,26 @@ def holds_export(
     print(f"{n:,} rows written to {output}")
 
 
+@incident_app.command("notices")
+def incident_notices(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the documents.")],
+    agency: Annotated[str, typer.Option(help="The agency's name as it signs the notices.")] = "[Agency name]",
+    contact: Annotated[str, typer.Option(help="Where people can ask (phone, address, e-mail).")]
+    = "[Privacy office contact]",
+    templates: Annotated[Path | None, typer.Option(help="A folder of your own templates (same names).")] = None,
+    db: DbOpt = None, incident: IncidentOpt = None,
+) -> None:
+    """Notices to each affected person (their language), to each attorney of record, claw-back letters."""
+    from spillguard.respond.notices import write_documents
+
+    try:
+        w = write_documents(_store(db), incident, output, agency, contact, templates)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    langs = ", ".join(f"{n} in {lang}" for lang, n in sorted(w.notices.items())) or "none"
+    print(f"notices: {langs}; attorneys: {w.attorneys}; claw-back letters: {w.clawbacks} → {output}")
+
+
 @incident_app.command("report")
 def incident_report(
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,

@@ -102,3 +102,42 @@ def test_a_renamed_column(setup, tmp_path: Path) -> None:
     other.write_text(text, encoding="utf-8")
     result = match_roster(store, None, other, {"a_number": "Alien Reg"}, None, Config(), notice=NOTICE)
     assert result.matched == 70  # without the leaked file, no name matching is attempted
+
+
+def test_documents(setup, tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    from spillguard.respond.incident import ingest_logs
+    from spillguard.respond.notices import write_documents
+    from spillguard.synth import accesslog
+
+    store, leaked, roster, with_a, _ = setup
+    match_roster(store, None, roster, {}, leaked, Config(), notice=NOTICE)
+    requests, expected = accesslog.scenario("/statistics/FY24_Q1_detentionStats.xlsx", leaked.stat().st_size,
+                                            PUBLISHED, REMOVED)
+    log = tmp_path / "access.log"
+    log.write_text("".join(accesslog.combined(requests)), encoding="utf-8")
+    ingest_logs(store, None, [log])
+    out = tmp_path / "documents"
+    w = write_documents(store, None, out, "Immigration Agency", "privacy@agency.example.gov",
+                        today=dt.date(2022, 12, 10))
+    assert w.notices == {"en": 35, "es": 38} and w.attorneys == 3 and w.clawbacks == len(expected)
+    spanish = sorted((out / "notices").glob("*-es.txt"))[0].read_text()
+    assert "AVISO DE UNA FILTRACIÓN DE DATOS" in spanish and "su número A" in spanish
+    english = sorted((out / "notices").glob("*-en.txt"))[0].read_text()
+    for must in ("What happened", "November 30, 2022", "What information was involved", "not encrypted",
+                 "What we are doing", "What you can do", "privacy@agency.example.gov"):
+        assert must in english
+    # one letter per attorney, listing exactly their clients
+    with store.session() as s:
+        for a in s.scalars(select(Attorney)):
+            theirs = {p.name for p in s.scalars(select(Person).where(Person.attorney_id == a.id))}
+            letter = (out / "attorneys" / f"attorney-{a.id:04d}.txt").read_text()
+            listed = {line[2:].split(" (")[0] for line in letter.splitlines() if line.startswith("- ")}
+            assert listed == theirs and len(theirs) > 10
+            assert (out / "attorneys" / f"attorney-{a.id:04d}.eml").is_file()
+    pdf = pdfium.PdfDocument(str(sorted((out / "notices").glob("*-es.pdf"))[0]))
+    assert "AVISO" in pdf[0].get_textpage().get_text_range()
+    assert len(list((out / "clawback").glob("*.txt"))) == len(expected)
+    rows = list(csv.DictReader((out / "mailmerge.csv").open(encoding="utf-8")))
+    assert len(rows) == 73
