@@ -111,7 +111,7 @@ def test_documents(setup, tmp_path: Path) -> None:
     from spillguard.respond.notices import write_documents
     from spillguard.synth import accesslog
 
-    store, leaked, roster, with_a, _ = setup
+    store, leaked, roster, _, _ = setup
     match_roster(store, None, roster, {}, leaked, Config(), notice=NOTICE)
     requests, expected = accesslog.scenario("/statistics/FY24_Q1_detentionStats.xlsx", leaked.stat().st_size,
                                             PUBLISHED, REMOVED)
