@@ -570,6 +570,9 @@ def incident_report(
           ", ".join(f"{k} {v:,}" for k, v in data["fields"].items()))
     print(f"  downloaders: {len(data['downloaders'])}; holds: " +
           ", ".join(f"{k} {v:,}" for k, v in data["holds"].items() if v))
+    risk = data["risk"]
+    print(f"  risk of harm: {risk['level']}{' (MAJOR INCIDENT)' if risk['major_incident'] else ''} — "
+          + "; ".join(risk["reasons"]))
 
 
 @app.command()

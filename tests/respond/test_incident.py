@@ -82,6 +82,8 @@ def run_incident(url: str, tmp_path: Path, many: list[Someone], fmt: str) -> Non
     assert {d.client: {"kind": d.kind, "full_copy": d.full_copy, "requests": d.requests} for d in found} == expected
     data = report(store, None)
     assert data["affected"] == 80 and len(data["downloaders"]) == len(expected)
+    assert data["risk"]["level"] == "HIGH" and not data["risk"]["major_incident"]
+    assert any("web archive" in r for r in data["risk"]["reasons"])
     assert data["fields"]["A_NUMBER"] == 80 and data["fields"]["PERSON_NAME"] == 80
     first = min(r.time for r in requests if expected.get(r.client, {}).get("kind") == "visitor")
     assert data["timeline"]["first_external_download"] == first.astimezone(dt.UTC).isoformat()
@@ -126,3 +128,15 @@ def test_cli_contract(tmp_path: Path, many: list[Someone], monkeypatch) -> None:
     assert all(p.name not in out.output and p.a_number not in out.output for p in many[:80])
     bad = runner.invoke(app, ["incident", "open", "x", "--file", str(file), "--published-at", "yesterday"])
     assert bad.exit_code == 2
+
+
+def test_risk_levels() -> None:
+    from spillguard.respond.risk import assess
+
+    quiet = assess(40, {"PERSON_NAME": 40}, 0.5, [])
+    assert quiet.level == "LOW" and any("absence of evidence" in r for r in quiet.reasons)
+    crawled = assess(6_252, {"A_NUMBER": 6_252, "FACILITY": 6_252}, 4.3,
+                     [{"kind": "crawler", "full_copy": True}])
+    assert crawled.level == "HIGH"  # sensitive 2 + vulnerable 1 + crawled 1 + over an hour 1
+    major = assess(120_000, {"A_NUMBER": 120_000}, 2, [{"kind": "visitor", "full_copy": True}])
+    assert major.major_incident and major.level == "HIGH"

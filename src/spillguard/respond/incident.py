@@ -15,6 +15,7 @@ from spillguard.errors import UsageError
 from spillguard.respond import logs as access_logs
 from spillguard.respond.models import AuditEntry, Client, Incident, Person
 from spillguard.respond.people import extract, person_key
+from spillguard.respond.risk import assess
 from spillguard.respond.store import Store, now
 
 HOLD_STATUSES = ("hold", "removed_before_exposure", "removed_during_exposure", "removed_before_notice", "released")
@@ -111,6 +112,11 @@ def report(store: Store, incident_id: int | None, show_values: bool = False) -> 
         exposure = None
         if incident.removed_at is not None:
             exposure = (_aware(incident.removed_at) - _aware(incident.published_at)).total_seconds() / 3600
+        downloads = [{"client": c.address if show_values else mask_address(c.address),
+                      "organisation": c.organisation, "kind": c.kind, "first": iso(c.first_seen),
+                      "last": iso(c.last_seen), "requests": c.requests, "bytes": c.bytes,
+                      "full_copy": c.full_copy} for c in clients]
+        risk = assess(len(people), dict(fields), None if exposure is None else round(exposure, 2), downloads)
         return {
             "incident": {"id": incident.id, "name": incident.name, "file": incident.file_name,
                          "file_sha256": incident.file_sha256, "urls": incident.urls},
@@ -120,10 +126,8 @@ def report(store: Store, incident_id: int | None, show_values: bool = False) -> 
                          "exposure_hours": None if exposure is None else round(exposure, 2)},
             "affected": len(people),
             "fields": dict(sorted(fields.items(), key=lambda kv: -kv[1])),
-            "downloaders": [{"client": c.address if show_values else mask_address(c.address),
-                             "organisation": c.organisation, "kind": c.kind, "first": iso(c.first_seen),
-                             "last": iso(c.last_seen), "requests": c.requests, "bytes": c.bytes,
-                             "full_copy": c.full_copy} for c in clients],
+            "downloaders": downloads,
+            "risk": risk.to_json(),
             "holds": {status: holds.get(status, 0) for status in (*HOLD_STATUSES, "unassessed")},
             "audit": [{"at": iso(a.at), "actor": a.actor, "action": a.action} for a in audit],
         }
