@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench bench-detection bench-redaction clean
+.PHONY: demo test lint bench bench-detection bench-redaction bench-logs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ $(VENV)/.redaction: pyproject.toml $(VENV)/.dev
 
 bench-redaction: $(VENV)/.redaction
 	$(BIN)/python -m bench.redaction
+
+bench-logs: $(VENV)/.dev
+	$(BIN)/python -m bench.logs
 
 clean:
 	rm -rf $(VENV) spillguard-demo bench/out .pytest_cache

@@ -60,12 +60,51 @@ class Downloader:
     _ranges: int = 0
 
 
-def _open(path: Path) -> Iterator[str]:
+BLOCK = 8 << 20
+
+
+def _blocks(path: Path) -> Iterator[bytes]:
+    """The file in blocks that end at a line end (gzip read through)."""
     with path.open("rb") as probe:
         gz = probe.read(2) == b"\x1f\x8b"
-    opener = gzip.open if gz else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as fh:  # type: ignore[operator]
-        yield from fh
+    with (gzip.open(path, "rb") if gz else path.open("rb")) as fh:
+        carry = b""
+        while True:
+            block = fh.read(BLOCK)
+            if not block:
+                if carry:
+                    yield carry
+                return
+            block = carry + block
+            cut = block.rfind(b"\n") + 1
+            if cut == 0:
+                carry = block
+                continue
+            carry = block[cut:]
+            yield block[:cut]
+
+
+def _lines_with(path: Path, needles: list[bytes]) -> Iterator[str]:
+    """The lines that contain a needle, found the way grep does (a substring search over large
+    blocks), so the lines that do not cost no Python work; the first lines always, for the format."""
+    first = True
+    for block in _blocks(path):
+        if first:
+            first = False
+            for line in block.split(b"\n", 8)[:8]:
+                yield "\x00" + line.decode("utf-8", "replace")  # marked: format probe, not a hit
+        starts: set[int] = set()
+        for needle in needles:
+            at = block.find(needle)
+            while at != -1:
+                start = block.rfind(b"\n", 0, at) + 1
+                if start not in starts:
+                    starts.add(start)
+                end = block.find(b"\n", at)
+                at = block.find(needle, end if end != -1 else len(block))
+        for start in sorted(starts):
+            end = block.find(b"\n", start)
+            yield block[start:end if end != -1 else len(block)].decode("utf-8", "replace")
 
 
 def _clf_time(text: str) -> dt.datetime:
@@ -146,24 +185,19 @@ def _parser(first_lines: list[str]):
 
 def hits(files: Iterable[Path], paths: set[str]) -> Iterator[Hit]:
     """Requests for the exposed paths (query strings ignored, percent-decoding applied)."""
-    needles = {p for path in paths for p in (path, path.replace(" ", "%20"))} | {
-        p.rsplit("/", 1)[-1] for p in paths if p.rsplit("/", 1)[-1]}
+    needles = sorted({p.encode() for path in paths for p in (path, path.replace(" ", "%20"),
+                                                              path.rsplit("/", 1)[-1]) if p}, key=len)
+    # a needle that contains another is redundant: keep the shortest (the file name)
+    needles = [n for n in needles if not any(m != n and m in n for m in needles)]
     for file in files:
-        lines = _open(file)
         head: list[str] = []
-        for line in lines:
-            head.append(line)
-            if len(head) >= 5:
-                break
-        parse = _parser(head)
-
-        def everything(head: list[str] = head, lines: Iterator[str] = lines) -> Iterator[str]:
-            yield from head
-            yield from lines
-
-        for line in everything():
-            if not any(n in line for n in needles):
+        parse = None
+        for line in _lines_with(file, needles):
+            if line.startswith("\x00"):
+                head.append(line[1:])
                 continue
+            if parse is None:
+                parse = _parser(head)
             hit = parse(line)
             if hit is None:
                 continue
