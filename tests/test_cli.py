@@ -178,6 +178,15 @@ def test_demo(tmp_path: Path) -> None:
         assert [[c.value for c in r] for r in after[name].iter_rows()] == \
             [[c.value for c in r] for r in before[name].iter_rows()]
     assert invoke("scan", tmp_path / "demo/clean").exit_code == 0
+    # had it gone out: the incident, from the leaked file, the web log and the case system
+    flat = " ".join(result.stdout.split())
+    assert "affected people: 6,252" in flat
+    assert "downloaders in the 4.32 h window: 7 (1 archive, 1 crawler, 5 visitor)" in flat
+    report = invoke("incident", "report", "--format", "json", "--db", str(tmp_path / "demo/incident.db"))
+    data = json.loads(report.stdout)
+    assert (data["affected"], len(data["downloaders"]), data["risk"]["level"]) == (6252, 7, "HIGH")
+    assert sum(data["holds"].values()) == 6252 and data["holds"]["unassessed"] == 0
+    assert len(list((tmp_path / "demo/incident/notices").glob("*.txt"))) == 6252
     assert "6,252 personal records in a pivot table's cache" in result.stdout
     assert "no longer in the workbook" in result.stdout
     assert (tmp_path / "demo/published/FY23_Q4_detentionStats.xlsx").is_file()

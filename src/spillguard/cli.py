@@ -531,13 +531,14 @@ def incident_notices(
     contact: Annotated[str, typer.Option(help="Where people can ask (phone, address, e-mail).")]
     = "[Privacy office contact]",
     templates: Annotated[Path | None, typer.Option(help="A folder of your own templates (same names).")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also printable PDFs of the notices.")] = True,
     db: DbOpt = None, incident: IncidentOpt = None,
 ) -> None:
     """Notices to each affected person (their language), to each attorney of record, claw-back letters."""
     from spillguard.respond.notices import write_documents
 
     try:
-        w = write_documents(_store(db), incident, output, agency, contact, templates)
+        w = write_documents(_store(db), incident, output, agency, contact, templates, pdf=pdf)
     except UsageError as exc:
         raise _usage(str(exc)) from None
     langs = ", ".join(f"{n} in {lang}" for lang, n in sorted(w.notices.items())) or "none"

@@ -117,6 +117,75 @@ min_cell = 11
 """
 
 
+#: the 2022 timeline (US Eastern), replayed
+TIMES = {"published": "2022-11-30T09:45:00-05:00", "discovered": "2022-11-30T13:53:00-05:00",
+         "removed": "2022-11-30T14:04:00-05:00"}
+URL = "https://www.example.gov/detention-statistics/FY24_Q1_detentionStats.xlsx"
+LATIN = {"Mexico", "Guatemala", "Honduras", "El Salvador", "Venezuela", "Colombia"}
+
+
+def build_roster(path: Path) -> None:
+    """The case system's export for the same people: language, custody, attorney, removal date."""
+    import csv
+
+    roster = list(people(RECORDS, seed=SEED))
+    attorneys = [(f"Attorney {chr(65 + i)} Legal Aid", f"counsel{i}@legalaid.example.org") for i in range(12)]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["A-Number", "Name", "Date of Birth", "Preferred Language", "Custody Status", "Facility",
+                    "Attorney", "Attorney Email", "Removal Date"])
+        for i, p in enumerate(roster):
+            removal = "2022-11-01" if i % 60 == 0 else "2022-11-30" if i % 97 == 0 else \
+                "2022-12-05" if i % 53 == 0 else ""
+            custody = "Released on bond" if i % 9 == 0 else "In custody"
+            lawyer = attorneys[i % 12] if i % 3 else ("", "")
+            w.writerow([f"A{p.a_number}", p.name, p.birth.isoformat(), "Spanish" if p.country in LATIN else "English",
+                        custody, p.facility, lawyer[0], lawyer[1], removal])
+
+
+def run_incident(folder: Path, leaked: Path, console: Console) -> str:
+    """Had the update gone out: the incident, from the leaked file, the web logs and the case system."""
+    import datetime as dt
+
+    from spillguard.respond.incident import ingest_logs, open_incident, parse_time, report
+    from spillguard.respond.notices import write_documents
+    from spillguard.respond.roster import match_roster
+    from spillguard.respond.store import Store
+    from spillguard.synth import accesslog
+
+    console.rule("Had it gone out: spillguard incident open / roster / logs / notices / report")
+    for stale in (folder / "incident.db", folder / "incident.db.key"):
+        stale.unlink(missing_ok=True)
+    published, discovered, removed = (parse_time(TIMES[k], k) for k in ("published", "discovered", "removed"))
+    build_roster(folder / "case-system-export.csv")
+    requests, _ = accesslog.scenario("/detention-statistics/FY24_Q1_detentionStats.xlsx", leaked.stat().st_size,
+                                     published, removed, seed=SEED, noise=400)
+    (folder / "access.log").write_text("".join(accesslog.combined(requests)), encoding="utf-8")
+    store = Store(str(folder / "incident.db"))
+    opened = open_incident(store, "FY24 Q1 detention statistics", leaked, [URL], published, discovered, removed,
+                           Config())
+    matched = match_roster(store, None, folder / "case-system-export.csv", {}, None, Config(),
+                           notice=dt.date(2022, 12, 2))
+    found = ingest_logs(store, None, [folder / "access.log"])
+    docs = write_documents(store, None, folder / "incident", "U.S. Immigration Agency (demo)",
+                           "Privacy Office, privacy@agency.example.gov, 1-800-555-0100", today=dt.date(2022, 12, 2),
+                           pdf=False)  # printable PDFs: `spillguard incident notices` (a minute for 6,252 pages)
+    data = report(store, None)
+    store.engine.dispose()
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(
+        {k: sum(1 for d in found if d.kind == k) for k in ("visitor", "crawler", "archive")}.items()) if n)
+    holds = ", ".join(f"{k} {v:,}" for k, v in data["holds"].items() if v)
+    console.print(f"affected people: [bold]{opened['affected']:,}[/] (names, A-numbers, birth dates, nationalities, "
+                  f"facilities); matched to the case system: {matched.matched:,}")
+    console.print(f"downloaders in the {data['timeline']['exposure_hours']} h window: [bold]{len(found)}[/] ({kinds})")
+    console.print(f"removal holds: {holds}")
+    console.print(f"documents: {sum(docs.notices.values()):,} notices ("
+                  + ", ".join(f"{n:,} in {lang}" for lang, n in sorted(docs.notices.items()))
+                  + f"), {docs.attorneys} attorney letters, {docs.clawbacks} claw-back letters → {folder / 'incident'}")
+    console.print(f"risk of harm: [bold]{data['risk']['level']}[/] — " + "; ".join(data["risk"]["reasons"]))
+    return "done" if opened["affected"] == RECORDS and docs.clawbacks == len(found) else "incomplete"
+
+
 def run(folder: Path, console: Console) -> int:
     last, this = folder / LAST_QUARTER, folder / THIS_QUARTER
     console.print(f"[bold]spillguard demo[/] — building the scenario in {folder}/ (fixed seed {SEED})")
@@ -144,6 +213,7 @@ def run(folder: Path, console: Console) -> int:
     cleaned = clean_path(this.parent, clean_dir, Options(), Config())
     render_clean(cleaned, console)
     outcomes.append("pass" if all(r.ok for r in cleaned) else "block")
+    outcomes.append(run_incident(folder, this, console))
     console.rule("What happened")
     console.print(f"Last quarter: [bold]{outcomes[0]}[/] (exit {1 if outcomes[0] == 'block' else 0}).  "
                   f"Routine update: [bold]{outcomes[1]}[/] (exit {1 if outcomes[1] == 'block' else 0}).  "
@@ -160,4 +230,7 @@ def run(folder: Path, console: Console) -> int:
                   "`spillguard clean` then writes a publishable copy: the workbook rebuilt from its "
                   "visible cells (same numbers, no pivot cache), the note without the detainee, the "
                   "press release truly redacted — each copy re-scanned and passing.")
-    return 0 if outcomes == ["pass", "block", "block", "pass"] else 1
+    console.print("Had it gone out, `spillguard incident` would have named the 6,252 people and their exposed "
+                  "fields, found the downloaders in the web log, drafted every notice in the person's language, "
+                  "the attorneys' letters and the claw-back letters, and set the removal holds.")
+    return 0 if outcomes == ["pass", "block", "block", "pass", "done"] else 1

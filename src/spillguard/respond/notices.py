@@ -2,8 +2,9 @@
 folder of your own with the same file names): a notice to each affected person in their
 preferred language (English and Spanish shipped; another language is another
 ``notice.<code>.txt.j2``), a notice to each attorney of record listing all of their affected
-clients, and a claw-back letter to each downloader. Each is written as plain text and PDF (fpdf2),
-attorney notices also as .eml when an e-mail address is known, plus a mail-merge CSV. Notices
+clients, and a claw-back letter to each downloader. Each is written as plain text; the personal
+notices also as one PDF per language for printing (a notice a page), letters as a PDF each
+(fpdf2), attorney notices also as .eml when an e-mail address is known; plus a mail-merge CSV. Notices
 carry what OMB M-17-12 asks: what happened, the dates of the breach and of its discovery, which
 data, that it was not encrypted, what the person can do, what the agency is doing, contacts."""
 
@@ -44,20 +45,22 @@ class Written:
     files: list[str] = field(default_factory=list)
 
 
-def _pdf(text: str, out: Path) -> None:
+def _pdf(texts: list[str], out: Path) -> None:
+    """One PDF, each text starting on a new page (the font is loaded once for all of them)."""
     from fpdf import FPDF
 
     pdf = FPDF(format="Letter")
     pdf.set_auto_page_break(True, margin=18)
-    pdf.add_page()
     font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
     if font.is_file():
         pdf.add_font("DejaVu", fname=str(font))
         pdf.set_font("DejaVu", size=10.5)
     else:  # the core font is Latin-1 only
         pdf.set_font("Helvetica", size=10.5)
-        text = text.encode("latin-1", "replace").decode("latin-1")
-    pdf.multi_cell(0, 5.5, text)
+        texts = [t.encode("latin-1", "replace").decode("latin-1") for t in texts]
+    for text in texts:
+        pdf.add_page()
+        pdf.multi_cell(0, 5.5, text)
     pdf.output(str(out))
 
 
@@ -69,7 +72,8 @@ def _date(t: dt.datetime | None) -> str:
 
 
 def write_documents(store: Store, incident_id: int | None, out: Path, agency: str, contact: str,
-                    templates: Path | None = None, today: dt.date | None = None) -> Written:
+                    templates: Path | None = None, today: dt.date | None = None, pdf: bool = True) -> Written:
+    """``pdf``: also the printable PDFs (a page a notice: for thousands of people, a minute of work)."""
     env = Environment(loader=FileSystemLoader([str(p) for p in (templates, TEMPLATES) if p]),
                       undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
     written = Written()
@@ -84,6 +88,7 @@ def write_documents(store: Store, incident_id: int | None, out: Path, agency: st
         for folder in ("notices", "attorneys", "clawback"):
             (out / folder).mkdir(parents=True, exist_ok=True)
         merge_rows = []
+        by_language: dict[str, list[str]] = {}
         languages = {t.name.split(".")[1] for folder in (templates, TEMPLATES) if folder
                      for t in folder.glob("notice.*.txt.j2")}
         for n, p in enumerate(people, start=1):
@@ -98,10 +103,12 @@ def write_documents(store: Store, incident_id: int | None, out: Path, agency: st
                 fields_es=[FIELDS["es"].get(f, f) for f in p.fields])
             stem = out / "notices" / f"notice-{n:05d}-{lang}"
             stem.with_suffix(".txt").write_text(text, encoding="utf-8")
-            _pdf(text, stem.with_suffix(".pdf"))
+            by_language.setdefault(lang, []).append(text)
             written.notices[lang] = written.notices.get(lang, 0) + 1
             merge_rows.append({"notice": stem.name, "language": lang, "name": p.name, "facility": p.facility or "",
                                "attorney": lawyer.name if lawyer else "", "hold_status": p.hold_status or ""})
+        for lang, texts in by_language.items() if pdf else ():  # for printing: a file per language
+            _pdf(texts, out / "notices" / f"notices-{lang}.pdf")
         for a in attorneys.values():
             mine = [p for p in people if p.attorney_id == a.id and p.name]
             if not mine:
@@ -112,7 +119,7 @@ def write_documents(store: Store, incident_id: int | None, out: Path, agency: st
                                                          for f in p.fields]} for p in mine])
             stem = out / "attorneys" / f"attorney-{a.id:04d}"
             stem.with_suffix(".txt").write_text(text, encoding="utf-8")
-            _pdf(text, stem.with_suffix(".pdf"))
+            _pdf([text], stem.with_suffix(".pdf"))
             if a.email:
                 msg = EmailMessage()
                 msg["To"] = a.email
@@ -130,7 +137,7 @@ def write_documents(store: Store, incident_id: int | None, out: Path, agency: st
                         "last": c.last_seen.strftime("%Y-%m-%d %H:%M")})
             stem = out / "clawback" / f"clawback-{i:03d}"
             stem.with_suffix(".txt").write_text(text, encoding="utf-8")
-            _pdf(text, stem.with_suffix(".pdf"))
+            _pdf([text], stem.with_suffix(".pdf"))
             written.clawbacks += 1
         with (out / "mailmerge.csv").open("w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=["notice", "language", "name", "facility", "attorney",
