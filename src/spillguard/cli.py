@@ -545,9 +545,18 @@ def incident_notices(
     print(f"notices: {langs}; attorneys: {w.attorneys}; claw-back letters: {w.clawbacks} → {output}")
 
 
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
 @incident_app.command("report")
 def incident_report(
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, json, markdown or html.")]
+    = ReportFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
     show_values: ShowOpt = False, db: DbOpt = None, incident: IncidentOpt = None,
 ) -> None:
     """Timeline, affected people, fields exposed, downloaders, removal holds, audit trail."""
@@ -560,8 +569,15 @@ def incident_report(
         data = report(store, incident, show_values)
     except UsageError as exc:
         raise _usage(str(exc)) from None
-    if format is OutputFormat.json:
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+    if format is not ReportFormat.text:
+        from spillguard.respond.render import html_page, markdown
+
+        rendered = {ReportFormat.json: lambda: json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+                    ReportFormat.markdown: lambda: markdown(data), ReportFormat.html: lambda: html_page(data)}[format]()
+        if output is not None:
+            output.write_text(rendered, encoding="utf-8")
+        else:
+            sys.stdout.write(rendered)
         return
     t = data["timeline"]
     print(f"Incident {data['incident']['id']}: {data['incident']['name']} ({data['incident']['file']})")

@@ -140,3 +140,46 @@ def test_risk_levels() -> None:
     assert crawled.level == "HIGH"  # sensitive 2 + vulnerable 1 + crawled 1 + over an hour 1
     major = assess(120_000, {"A_NUMBER": 120_000}, 2, [{"kind": "visitor", "full_copy": True}])
     assert major.major_incident and major.level == "HIGH"
+
+
+def test_report_formats_and_the_other_commands(tmp_path: Path, many: list[Someone], monkeypatch) -> None:
+    import csv
+
+    from lxml import etree
+
+    monkeypatch.setenv("SPILLGUARD_INCIDENT_KEY", "incident-test-key")
+    monkeypatch.chdir(tmp_path)
+    file = leaked(tmp_path / "leak.xlsx", many)
+    requests, expected = accesslog.scenario("/statistics/FY24_Q1_detentionStats.xlsx", file.stat().st_size,
+                                            PUBLISHED, REMOVED)
+    (tmp_path / "access.log").write_text("".join(accesslog.combined(requests)), encoding="utf-8")
+    (tmp_path / "orgs.csv").write_text("198.51.100.0/24,Example Newsroom\n192.0.2.200/32,Internet Archive\n")
+    with (tmp_path / "roster.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["A-Number", "Name", "Preferred Language", "Custody Status"])
+        w.writerows([f"A{p.a_number}", p.name, "Spanish", "In custody"] for p in many[:80])
+    runner = CliRunner()
+    for args in (["incident", "open", "FY24", "--file", str(file), "--url", URL, "--published-at",
+                  PUBLISHED.isoformat(), "--removed-at", REMOVED.isoformat()],
+                 ["incident", "logs", "access.log", "--cidr-orgs", "orgs.csv"],
+                 ["incident", "roster", "roster.csv"],
+                 ["incident", "notices", "-o", "docs", "--no-pdf"]):
+        done = runner.invoke(app, args)
+        assert done.exit_code == 0, (args, done.output)
+    assert "80 affected people matched" in runner.invoke(app, ["incident", "roster", "roster.csv"]).output
+    listed = runner.invoke(app, ["incident", "holds", "list"]).output.splitlines()
+    assert len(listed) == 80 and all(" hold " in line for line in listed)
+    key = listed[0].split()[0]
+    assert runner.invoke(app, ["incident", "holds", "set", key, "--status", "released", "--reason",
+                               "released on parole 2022-12-01"]).exit_code == 0
+    assert runner.invoke(app, ["incident", "holds", "set", key, "--status", "gone", "--reason", "x"]).exit_code == 2
+    exported = runner.invoke(app, ["incident", "holds", "export", "--roster", "roster.csv", "-o", "holds.csv"])
+    assert exported.exit_code == 0
+    assert sum(1 for _ in (tmp_path / "holds.csv").open()) == 81
+    md = runner.invoke(app, ["incident", "report", "--format", "markdown"]).output
+    assert "## Risk of harm: HIGH" in md and "| 198.51.100.* | Example Newsroom | visitor |" in md
+    runner.invoke(app, ["incident", "report", "--format", "html", "-o", "report.html"])
+    page = (tmp_path / "report.html").read_text()
+    assert etree.HTML(page.encode()).find(".//h1") is not None
+    assert page.count("<rect ") == 5  # one bar per hour of the 4 h 19 min window
+    assert len(list((tmp_path / "docs" / "clawback").glob("*.txt"))) == len(expected)
