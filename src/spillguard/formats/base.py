@@ -58,6 +58,23 @@ class Context:
     nested: Callable[[Source], Iterator[Content]]
 
 
+def delimited_blocks(fh: BinaryIO, size: int, delimiter: bytes) -> Iterator[bytes]:
+    """A stream in blocks of about ``size`` bytes, each ending at ``delimiter`` (the last one
+    excepted), so that no record or tag is split between blocks."""
+    carry = b""
+    while True:
+        block = fh.read(size)
+        if not block:
+            if carry:
+                yield carry
+            return
+        block = carry + block
+        cut = block.rfind(delimiter) + 1
+        carry = block[cut:]
+        if cut:
+            yield block[:cut]
+
+
 class Format(Protocol):
     """One module per format exposes these (see ARCHITECTURE.md)."""
 

@@ -17,7 +17,7 @@ from lxml import etree
 
 from spillguard.config import Limits
 from spillguard.errors import CorruptFile, EncryptedFile, ResourceLimit, UnsafeXml
-from spillguard.formats.base import Source
+from spillguard.formats.base import Source, delimited_blocks
 
 MiB = 1024 * 1024
 NS = {
@@ -135,17 +135,7 @@ class SafeZip:
         """Stream a member in chunks that end at a ``>`` (tags are never split)."""
         try:
             with self.zf.open(name) as f:
-                carry = b""
-                while True:
-                    block = f.read(size)
-                    if not block:
-                        if carry:
-                            yield carry
-                        return
-                    block = carry + block
-                    cut = block.rfind(b">") + 1
-                    carry = block[cut:]
-                    yield block[:cut]
+                yield from delimited_blocks(f, size, b">")
         except KeyError:
             raise CorruptFile(f"missing part: {name}", part=name) from None
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:

@@ -25,6 +25,8 @@ from urllib.parse import unquote, urlsplit
 
 import crawleruseragents
 
+from spillguard.formats.base import delimited_blocks
+
 _COMBINED = re.compile(
     r'^(?P<ip>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<method>[A-Z]+) (?P<path>\S+)[^"]*" (?P<status>\d{3}) '
     r'(?P<bytes>\d+|-)(?: "(?P<referer>[^"]*)" "(?P<ua>[^"]*)")?')
@@ -68,20 +70,7 @@ def _blocks(path: Path) -> Iterator[bytes]:
     with path.open("rb") as probe:
         gz = probe.read(2) == b"\x1f\x8b"
     with (gzip.open(path, "rb") if gz else path.open("rb")) as fh:
-        carry = b""
-        while True:
-            block = fh.read(BLOCK)
-            if not block:
-                if carry:
-                    yield carry
-                return
-            block = carry + block
-            cut = block.rfind(b"\n") + 1
-            if cut == 0:
-                carry = block
-                continue
-            carry = block[cut:]
-            yield block[:cut]
+        yield from delimited_blocks(fh, BLOCK, b"\n")  # type: ignore[arg-type]
 
 
 def _lines_with(path: Path, needles: list[bytes]) -> Iterator[str]:

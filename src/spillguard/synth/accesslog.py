@@ -9,7 +9,8 @@ import datetime as dt
 import json
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+from spillguard.respond.logs import Hit as Request
 
 AGENTS = {
     "visitor": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -17,16 +18,6 @@ AGENTS = {
     "crawler": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
     "archive": "Mozilla/5.0 (compatible; archive.org_bot +http://archive.org/details/archive.org_bot)",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Request:
-    client: str
-    time: dt.datetime
-    path: str
-    status: int
-    size: int
-    agent: str
 
 
 def scenario(path: str, size: int, published: dt.datetime, removed: dt.datetime, seed: int = 7,
