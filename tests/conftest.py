@@ -11,13 +11,28 @@ from spillguard.synth.people import Person, people
 
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """spillguard works offline: any attempt to open a network connection fails the test."""
+    """spillguard works offline: any attempt to open a network connection beyond this machine
+    (the loopback servers tests start themselves) fails the test."""
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("spillguard tried to use the network")
+    real_connect = socket.socket.connect
+    real_create = socket.create_connection
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+    def loopback(address: object) -> bool:
+        host = address[0] if isinstance(address, tuple) else address
+        return host in ("127.0.0.1", "::1", "localhost")  # servers the tests start themselves
+
+    def connect(self: socket.socket, address: object) -> None:
+        if not loopback(address):
+            raise AssertionError("spillguard tried to use the network")
+        return real_connect(self, address)
+
+    def create_connection(address: object, *args: object, **kwargs: object) -> socket.socket:
+        if not loopback(address):
+            raise AssertionError("spillguard tried to use the network")
+        return real_create(address, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
 
 
 @pytest.fixture

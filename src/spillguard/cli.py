@@ -6,6 +6,7 @@ Exit codes (linter style, stable): 0 = nothing at or above the fail level; 1 = b
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -140,12 +141,15 @@ def scan(
     format: FormatOpt = OutputFormat.text, output: OutputOpt = None, fail_on: FailOnOpt = None,
     select: SelectOpt = None, ignore: IgnoreOpt = None, show_values: ShowOpt = False, config: ConfigOpt = None,
     baseline: BaselineOpt = None,
+    fingerprints: Annotated[Path | None, typer.Option(
+        "--fingerprints", help="Fingerprints of a leaked data set: SG210 (critical) on a match.")] = None,
 ) -> None:
     """Inspect files for visible and hidden personal data; exit 1 when publication must stop."""
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise _usage(f"no such file or folder: {', '.join(missing)}")
     cfg = _config_or_exit(config, fail_on, select, ignore, show_values, baseline)
+    cfg = cfg.with_overrides(fingerprints=str(fingerprints) if fingerprints else None)
     _finish(_guarded(lambda: _progress_scan(Scanner(cfg), paths)), format, output)
 
 
@@ -590,6 +594,82 @@ def incident_report(
     risk = data["risk"]
     print(f"  risk of harm: {risk['level']}{' (MAJOR INCIDENT)' if risk['major_incident'] else ''} — "
           + "; ".join(risk["reasons"]))
+
+
+fingerprint_app = typer.Typer(no_args_is_help=True, help="Fingerprints of a leaked data set, to find re-posts.")
+app.add_typer(fingerprint_app, name="fingerprint")
+KeyFileOpt = Annotated[Path | None, typer.Option("--key-file", help="The fingerprint key [default: "
+                                                                   "$SPILLGUARD_FINGERPRINT_KEY, else FILE.key].")]
+
+
+@fingerprint_app.command("build")
+def fingerprint_build(
+    leaked: Annotated[Path, typer.Argument(help="The leaked file.", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The fingerprint file to write (e.g. leak.sgfp).")],
+    key_file: KeyFileOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Keyed HMACs of every leaked record's identifiers (never the plaintext)."""
+    from spillguard.monitor.fingerprint import build, load_key
+
+    if not leaked.is_file():
+        raise _usage(f"no such file: {leaked}")
+    cfg = _config_or_exit(config, None, None, None, False)
+    key = _guarded_key(lambda: load_key(output, key_file, create=True))
+    n = build(leaked, output, key, cfg)
+    print(f"{output}: fingerprints of {n:,} records (the key stays outside it"
+          f"{'' if key_file or os.environ.get('SPILLGUARD_FINGERPRINT_KEY') else ': ' + output.name + '.key'})")
+
+
+@fingerprint_app.command("match")
+def fingerprint_match(
+    fingerprints: Annotated[Path, typer.Argument(help="The fingerprint file.", show_default=False)],
+    candidates: Annotated[list[str], typer.Argument(help="Files, folders or http(s) URLs.", show_default=False)],
+    key_file: KeyFileOpt = None, config: ConfigOpt = None,
+    max_bytes: Annotated[int, typer.Option(help="Largest download for a URL.")] = 256 * 1024 * 1024,
+) -> None:
+    """How many leaked records each candidate carries (any format the scanner reads); exit 1 on a match."""
+    import tempfile
+
+    from spillguard.monitor.fingerprint import Fingerprints, load_key, match
+    from spillguard.scan import iter_files
+
+    cfg = _config_or_exit(config, None, None, None, False)
+    key = _guarded_key(lambda: load_key(fingerprints, key_file))
+    prints = _guarded_key(lambda: Fingerprints.load(fingerprints, key))  # type: ignore[arg-type,return-value]
+    hit = False
+    with tempfile.TemporaryDirectory(prefix="spillguard-") as tmp:
+        for candidate in candidates:
+            if candidate.startswith(("http://", "https://")):
+                paths = [_download(candidate, Path(tmp), max_bytes)]
+            elif Path(candidate).exists():
+                paths = list(iter_files([candidate]))
+            else:
+                raise _usage(f"no such file, folder or URL: {candidate}")
+            for path in paths:
+                found, people = match(prints, key, path, cfg)
+                hit = hit or found > 0
+                shown = candidate if candidate.startswith("http") else path.as_posix()
+                print(f"{shown}: {found:,} leaked record(s) among {people:,} people")
+    raise typer.Exit(EXIT_BLOCK if hit else EXIT_PASS)
+
+
+def _download(url: str, folder: Path, max_bytes: int) -> Path:
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    name = Path(urlsplit(url).path).name or "download"
+    target = folder / name
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response, target.open("wb") as out:
+            read = 0
+            while block := response.read(1 << 20):
+                read += len(block)
+                if read > max_bytes:
+                    raise _usage(f"{url}: larger than --max-bytes {max_bytes:,}")
+                out.write(block)
+    except OSError as exc:
+        raise _usage(f"{url}: cannot download ({exc})") from None
+    return target
 
 
 @app.command()

@@ -78,6 +78,9 @@ class Config:
     #: a baseline of accepted findings (spillguard.baseline) and where its key is
     baseline: str | None = None
     baseline_key_file: str | None = None
+    #: fingerprints of a leaked data set (spillguard fingerprint build): SG210 on a match
+    fingerprints: str | None = None
+    fingerprint_key_file: str | None = None
     source: str | None = None  # the file the settings came from
 
     def with_overrides(self, **changes: Any) -> Config:
@@ -130,7 +133,7 @@ def from_mapping(data: dict[str, Any], source: str | None = None) -> Config:
             if "quasi_identifiers" in d:
                 d["quasi_identifiers"] = tuple(str(q) for q in d["quasi_identifiers"])
             cfg = replace(cfg, disclosure=replace(Disclosure(), **d))
-        for key in ("baseline", "baseline_key_file"):
+        for key in ("baseline", "baseline_key_file", "fingerprints", "fingerprint_key_file"):
             if key in data:
                 cfg = replace(cfg, **{key: str(data[key]) or None})
         if "diff" in data:

@@ -77,6 +77,8 @@ _RULES = [
          "Personal identifiers in text no reader is meant to see: tracked changes, hidden or "
          "camouflaged text, an earlier revision, text under a redaction box.", Severity.HIGH),
     # SG5xx: metadata
+    Rule("SG210", "leaked-records",
+         "The file carries records of a known leak (its fingerprints match).", Severity.CRITICAL),
     # SG3xx: disclosure risk (granularity, small cells, k-anonymity) and declared intent
     Rule("SG301", "row-level-beside-aggregates",
          "A row-level table (one row per person or event) sits in a file of aggregate tables.",

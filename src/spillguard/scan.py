@@ -115,6 +115,7 @@ class Scanner:
         self.ner = ner.load(config.ner) if config.ner else None
         #: the tables of the top-level file being scanned, by (nested) file
         self._tables: dict[str, list[TableResult]] = {}
+        self._fingerprints: tuple | None = None
 
     # -- reading -------------------------------------------------------------------------------
     def _contents(self, source: Source) -> Iterator[Content]:
@@ -236,6 +237,8 @@ class Scanner:
                 rule, reason, part = _incomplete_from(exc, content.location.part)
                 self._add_error(rule, reason, content.location.with_(part=part))
         self._finish_files(first)
+        if self.config.fingerprints and source.path is not None:
+            self._leaked_records(source)
 
     def _finish_files(self, first: int) -> None:
         """File-level checks once a top-level file (and all it nests) has been read."""
@@ -254,6 +257,25 @@ class Scanner:
                 for finding in added:
                     self._add(finding)
         self._tables = {}
+
+    def _leaked_records(self, source: Source) -> None:
+        """SG210 when the file carries records of a fingerprinted leak."""
+        from spillguard.monitor.fingerprint import Fingerprints, load_key, match
+
+        fp_path = Path(self.config.fingerprints or "")
+        if self._fingerprints is None:
+            key_file = Path(self.config.fingerprint_key_file) if self.config.fingerprint_key_file else None
+            key = load_key(fp_path, key_file)
+            self._fingerprints = (Fingerprints.load(fp_path, key), key)
+        prints, key = self._fingerprints
+        assert source.path is not None
+        found, people = match(prints, key, source.path, self.config)
+        if found:
+            self._add(Finding(rule="SG210", severity=RULES["SG210"].default,
+                              title=f"{found:,} records of a known leak ({prints.records:,} fingerprinted)",
+                              location=Location(file=source.name), visibility=Visibility.VISIBLE, records=found,
+                              why=f"{found:,} of the {people:,} people in the file match the fingerprints "
+                                  f"{fp_path.name} (keyed HMACs of A-numbers and names with birth dates)"))
 
     def run(self, paths: Iterable[str | Path], progress: Progress | None = None) -> Report:
         started = time.perf_counter()
