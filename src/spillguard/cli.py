@@ -6,6 +6,7 @@ Exit codes (linter style, stable): 0 = nothing at or above the fail level; 1 = b
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable
@@ -380,8 +381,11 @@ def _store(db: str | None):
 def incident_open(
     name: Annotated[str, typer.Argument(help="A name for the incident.", show_default=False)],
     file: Annotated[Path, typer.Option("--file", help="The leaked file (read, hashed, never copied).")],
-    published_at: Annotated[str, typer.Option("--published-at", help="When it went public (ISO 8601).")],
+    published_at: Annotated[str | None, typer.Option("--published-at", help="When it went public (ISO 8601); "
+                                                   "with --from-alert, the alert's first-seen time.")] = None,
     url: Annotated[list[str] | None, typer.Option("--url", help="Where it was published (repeatable).")] = None,
+    from_alert: Annotated[int | None, typer.Option("--from-alert", help="A `spillguard watch` alert id: its URL "
+                                                                       "and first-seen time.")] = None,
     discovered_at: Annotated[str | None, typer.Option("--discovered-at", help="When it was noticed.")] = None,
     removed_at: Annotated[str | None, typer.Option("--removed-at", help="When it was taken down.")] = None,
     db: DbOpt = None, config: ConfigOpt = None,
@@ -392,12 +396,25 @@ def incident_open(
     if not file.is_file():
         raise _usage(f"no such file: {file}")
     cfg = _config_or_exit(config, None, None, None, False)
+    store = _store(db)
+    if from_alert is not None:
+        from spillguard.respond.models import Alert
+
+        with store.session() as s:
+            alert = s.get(Alert, from_alert)
+            if alert is None:
+                raise _usage(f"no alert {from_alert}")
+            url = [*(url or []), alert.url]
+            first = alert.first_seen if alert.first_seen.tzinfo else alert.first_seen.replace(tzinfo=dt.UTC)
+            published_at = published_at or first.isoformat()
+            discovered_at = discovered_at or alert.raised_at.replace(tzinfo=dt.UTC).isoformat()
+    if published_at is None:
+        raise _usage("--published-at (or --from-alert) is needed")
     try:
         times = [parse_time(t, n) for t, n in ((published_at, "--published-at"), (discovered_at, "--discovered-at"),
                                                (removed_at, "--removed-at"))]
     except UsageError as exc:
         raise _usage(str(exc)) from None
-    store = _store(db)
     result = open_incident(store, name, file, url or [], times[0], times[1], times[2], cfg)  # type: ignore[arg-type]
     print(f"incident {result['incident']}: {result['affected']:,} affected people in {file.name}")
     for reason in result["incomplete"]:
@@ -670,6 +687,59 @@ def _download(url: str, folder: Path, max_bytes: int) -> Path:
     except OSError as exc:
         raise _usage(f"{url}: cannot download ({exc})") from None
     return target
+
+
+@app.command()
+def watch(
+    webroot: Annotated[Path | None, typer.Argument(help="The directory the web server serves.")] = None,
+    crawl: Annotated[str | None, typer.Option("--crawl", help="Crawl this site instead (start URL).")] = None,
+    url_prefix: Annotated[str, typer.Option(help="Public URL of the web root.")] = "https://localhost",
+    webhook: Annotated[str | None, typer.Option(help="POST a JSON alert to this URL.")] = None,
+    smtp: Annotated[str | None, typer.Option(help="HOST:PORT of a mail relay for alerts.")] = None,
+    mail_to: Annotated[list[str] | None, typer.Option("--mail-to", help="Alert recipient (repeatable).")] = None,
+    mail_from: Annotated[str, typer.Option(help="Sender of alert mails.")] = "spillguard@localhost",
+    interval: Annotated[float, typer.Option(help="Seconds between crawl passes.")] = 60.0,
+    rate: Annotated[float, typer.Option(help="Crawl requests per second at most.")] = 2.0,
+    max_bytes: Annotated[int, typer.Option(help="Largest document fetched.")] = 256 * 1024 * 1024,
+    once: Annotated[bool, typer.Option("--once", help="One pass, then exit (cron, CI).")] = False,
+    polling: Annotated[bool, typer.Option("--polling", help="Poll the web root instead of file events.")] = False,
+    fingerprints: Annotated[Path | None, typer.Option(help="Also alert on records of a known leak.")] = None,
+    db: DbOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Watch the live site (web root or crawl); alert within a minute when personal data goes public."""
+    import signal
+    import threading
+
+    from spillguard.monitor.watch import Alerting, Crawl, Watcher, crawl_once, watch_webroot
+
+    if (webroot is None) == (crawl is None):
+        raise _usage("give a web root directory or --crawl URL (one of them)")
+    if webroot is not None and not webroot.is_dir():
+        raise _usage(f"no such directory: {webroot}")
+    cfg = _config_or_exit(config, None, None, None, False)
+    cfg = cfg.with_overrides(fingerprints=str(fingerprints) if fingerprints else None)
+    watcher = Watcher(_store(db), cfg, Alerting(webhook, smtp, list(mail_to or []), mail_from))
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    if webroot is not None:
+        if once:
+            from spillguard.scan import iter_files
+
+            for path in iter_files([webroot]):
+                watcher.check(path, url_prefix.rstrip("/") + "/" + path.relative_to(webroot).as_posix())
+            return
+        print(f"watching {webroot} ({url_prefix}); Ctrl-C stops", flush=True)
+        watch_webroot(watcher, webroot, url_prefix, stop, polling=polling)
+        return
+    job = Crawl(crawl, rate=rate, max_bytes=max_bytes)  # type: ignore[arg-type]
+    while not stop.is_set():
+        stats = crawl_once(watcher, job)
+        print(f"crawl pass: {stats['pages']} pages, {stats['documents']} documents, "
+              f"{stats['not_modified']} not modified, {stats['alerts']} alerts", flush=True)
+        if once:
+            return
+        stop.wait(interval)
 
 
 @app.command()

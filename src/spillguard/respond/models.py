@@ -89,3 +89,29 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(100))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Seen(Base):
+    """A document ``spillguard watch`` has looked at: its hash, and the validators of its URL."""
+
+    __tablename__ = "seen"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    etag: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(Text, nullable=True)
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_checked: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Alert(Base):
+    """A blocking document found on the live site (masked evidence only)."""
+
+    __tablename__ = "alert"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    decision: Mapped[str] = mapped_column(String(10))
+    findings: Mapped[list] = mapped_column(JSON, default=list)
