@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench bench-detection bench-redaction bench-logs clean
+.PHONY: demo test lint bench bench-detection bench-redaction bench-logs bench-watch clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ bench-redaction: $(VENV)/.redaction
 
 bench-logs: $(VENV)/.dev
 	$(BIN)/python -m bench.logs
+
+bench-watch: $(VENV)/.dev
+	$(BIN)/python -m bench.watch
 
 clean:
 	rm -rf $(VENV) spillguard-demo bench/out .pytest_cache

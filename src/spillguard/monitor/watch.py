@@ -171,17 +171,18 @@ class Crawl:
         self._last = time.monotonic()
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        """(status, response headers with lower-case names, body); 0 when the server cannot be reached."""
         self._wait()
         request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})
         try:
             with urllib.request.urlopen(request, timeout=30) as r:
-                length = int(r.headers.get("Content-Length") or 0)
-                if length > self.max_bytes:
-                    return 413, dict(r.headers), b""
+                got = {k.lower(): v for k, v in r.headers.items()}
+                if int(got.get("content-length") or 0) > self.max_bytes:
+                    return 413, got, b""
                 body = r.read(self.max_bytes + 1)
-                return (413 if len(body) > self.max_bytes else r.status), dict(r.headers), body
+                return (413 if len(body) > self.max_bytes else r.status), got, body
         except urllib.error.HTTPError as exc:
-            return exc.code, dict(exc.headers or {}), b""
+            return exc.code, {k.lower(): v for k, v in (exc.headers or {}).items()}, b""
         except (urllib.error.URLError, OSError):
             return 0, {}, b""
 
@@ -218,7 +219,7 @@ def crawl_once(watcher: Watcher, crawl: Crawl) -> dict[str, int]:
                 stats[_document(watcher, crawl, url, Path(tmp))] += 1
                 continue
             status, headers, body = crawl.fetch(url)
-            if status != 200 or "html" not in headers.get("Content-Type", headers.get("content-type", "")):
+            if status != 200 or "html" not in headers.get("content-type", ""):
                 continue
             stats["pages"] += 1
             with contextlib.suppress(etree.ParserError, ValueError):
@@ -243,8 +244,7 @@ def _document(watcher: Watcher, crawl: Crawl, url: str, tmp: Path) -> str:
     name = re.sub(r"[^\w.-]", "_", Path(urlsplit(url).path).name) or "document"
     path = tmp / name
     path.write_bytes(body)
-    etag = got.get("ETag") or got.get("etag")
-    modified = got.get("Last-Modified") or got.get("last-modified")
+    etag, modified = got.get("etag"), got.get("last-modified")
     alert = watcher.check(path, url, etag, modified)
     path.unlink(missing_ok=True)
     return "alerts" if alert is not None else "documents"
