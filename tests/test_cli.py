@@ -178,8 +178,10 @@ def test_demo(tmp_path: Path) -> None:
         assert [[c.value for c in r] for r in after[name].iter_rows()] == \
             [[c.value for c in r] for r in before[name].iter_rows()]
     assert invoke("scan", tmp_path / "demo/clean").exit_code == 0
-    # had it gone out: the incident, from the leaked file, the web log and the case system
+    # had the gate been skipped: the watcher catches the update in seconds
     flat = " ".join(result.stdout.split())
+    assert "ALERT 1 after" in flat and "FY24_Q1_detentionStats.xlsx — CRITICAL SG201" in flat
+    # had it gone out: the incident, from the leaked file, the web log and the case system
     assert "affected people: 6,252" in flat
     assert "downloaders in the 4.32 h window: 7 (1 archive, 1 crawler, 5 visitor)" in flat
     report = invoke("incident", "report", "--format", "json", "--db", str(tmp_path / "demo/incident.db"))

@@ -143,6 +143,53 @@ def build_roster(path: Path) -> None:
                         custody, p.facility, lawyer[0], lawyer[1], removal])
 
 
+def run_watch(folder: Path, last: Path, this: Path, console: Console) -> str:
+    """Detect: the web root is watched; the routine update lands in it and is caught."""
+    import threading
+    import time
+
+    from sqlalchemy import select
+
+    from spillguard.monitor.watch import Alerting, Watcher, watch_webroot
+    from spillguard.respond.models import Alert
+    from spillguard.respond.store import Store
+
+    www = folder / "www" / "detention-statistics"
+    console.rule(f"Had the gate been skipped: spillguard watch {www.parent}")
+    if www.parent.exists():
+        shutil.rmtree(www.parent)
+    www.mkdir(parents=True)
+    shutil.copy(last, www / last.name)
+    for stale in (folder / "watch.db", folder / "watch.db.key"):
+        stale.unlink(missing_ok=True)
+    store = Store(str(folder / "watch.db"))
+    watcher = Watcher(store, Config(), Alerting(console=False))
+    stop = threading.Event()
+    thread = threading.Thread(target=watch_webroot, args=(watcher, www.parent, "https://www.example.gov", stop),
+                              kwargs={"settle": 0.3}, daemon=True)
+    thread.start()
+    time.sleep(1.0)
+    start = time.monotonic()
+    shutil.copy(this, www / this.name)  # the routine update goes live
+    alert = None
+    while alert is None and time.monotonic() - start < 30:
+        time.sleep(0.1)
+        with store.session() as s:
+            alert = s.scalars(select(Alert)).first()
+    latency = time.monotonic() - start
+    stop.set()
+    thread.join(timeout=5)
+    store.engine.dispose()
+    if alert is None:
+        console.print("[red]no alert within 30 s[/]")
+        return "missed"
+    console.print(f"ALERT {alert.id} after [bold]{latency:.1f} s[/]: {alert.url} — "
+                  + "; ".join(f"{f['severity'].upper()} {f['rule']} {f['title']}" for f in alert.findings[:2]))
+    console.print("(in 2022 an outside group noticed after four hours; `--webhook` and `--smtp` send the same "
+                  "alert to the web team and the privacy office)")
+    return "caught"
+
+
 def run_incident(folder: Path, leaked: Path, console: Console) -> str:
     """Had the update gone out: the incident, from the leaked file, the web logs and the case system."""
     import datetime as dt
@@ -213,6 +260,7 @@ def run(folder: Path, console: Console) -> int:
     cleaned = clean_path(this.parent, clean_dir, Options(), Config())
     render_clean(cleaned, console)
     outcomes.append("pass" if all(r.ok for r in cleaned) else "block")
+    outcomes.append(run_watch(folder, last, this, console))
     outcomes.append(run_incident(folder, this, console))
     console.rule("What happened")
     console.print(f"Last quarter: [bold]{outcomes[0]}[/] (exit {1 if outcomes[0] == 'block' else 0}).  "
@@ -230,7 +278,8 @@ def run(folder: Path, console: Console) -> int:
                   "`spillguard clean` then writes a publishable copy: the workbook rebuilt from its "
                   "visible cells (same numbers, no pivot cache), the note without the detainee, the "
                   "press release truly redacted — each copy re-scanned and passing.")
-    console.print("Had it gone out, `spillguard incident` would have named the 6,252 people and their exposed "
-                  "fields, found the downloaders in the web log, drafted every notice in the person's language, "
-                  "the attorneys' letters and the claw-back letters, and set the removal holds.")
-    return 0 if outcomes == ["pass", "block", "block", "pass", "done"] else 1
+    console.print("Had the gate been skipped, `spillguard watch` would have caught the file seconds after it "
+                  "went live. Had it gone out, `spillguard incident` would have named the 6,252 people and their "
+                  "exposed fields, found the downloaders in the web log, drafted every notice in the person's "
+                  "language, the attorneys' letters and the claw-back letters, and set the removal holds.")
+    return 0 if outcomes == ["pass", "block", "block", "pass", "caught", "done"] else 1

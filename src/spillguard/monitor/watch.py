@@ -139,6 +139,8 @@ def watch_webroot(watcher: Watcher, root: Path, prefix: str, stop: threading.Eve
                   polling: bool = False) -> None:
     import watchfiles
 
+    root = root.resolve()  # file events name absolute paths
+
     def url_of(path: Path) -> str:
         return prefix.rstrip("/") + "/" + path.relative_to(root).as_posix()
 
@@ -147,7 +149,7 @@ def watch_webroot(watcher: Watcher, root: Path, prefix: str, stop: threading.Eve
     for changes in watchfiles.watch(root, stop_event=stop, force_polling=polling, debounce=200, step=50,
                                     rust_timeout=500, yield_on_timeout=False):
         for kind, name in sorted(changes, key=lambda c: c[1]):
-            path = Path(name)
+            path = Path(name).resolve()
             if kind == watchfiles.Change.deleted or not path.is_file():
                 continue
             if _settled(path, settle):
