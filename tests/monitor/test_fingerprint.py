@@ -41,10 +41,12 @@ def repost_csv(path: Path, subset: list[Person]) -> Path:
 
 
 def repost_pdf(path: Path, subset: list[Person]) -> Path:
+    """The subset pasted as text into a PDF, 25 lines a page."""
     d = Pdf()
-    page = d.page()
-    for i, p in enumerate(subset[:40]):
-        page.text(40, 760 - 18 * i, f"{p.name}, A# {p.a_number}, born {p.birth:%B %-d, %Y}", size=9)
+    for start in range(0, len(subset), 25):
+        page = d.page()
+        for i, p in enumerate(subset[start:start + 25]):
+            page.text(40, 760 - 24 * i, f"{p.name}, A# {p.a_number}, born {p.birth:%B %-d, %Y}", size=9)
     path.write_bytes(d.to_bytes())
     return path
 
@@ -67,7 +69,7 @@ def test_build_and_match(tmp_path: Path, leak: tuple[Path, list[Person]], monkey
     assert out.exit_code == 1
     lines = {Path(line.split(":")[0]).name: line for line in out.output.splitlines()}
     assert "50 leaked record(s) among 50 people" in lines["paste.csv"]
-    assert "40 leaked record(s) among 40 people" in lines["paste.pdf"]
+    assert "50 leaked record(s) among 50 people" in lines["paste.pdf"]
     assert "0 leaked record(s) among 50 people" in lines["other.csv"]
     clean = runner.invoke(app, ["fingerprint", "match", str(tmp_path / "leak.sgfp"), str(unrelated)])
     assert clean.exit_code == 0
