@@ -742,6 +742,60 @@ def watch(
         stop.wait(interval)
 
 
+users_app = typer.Typer(no_args_is_help=True, help="Local accounts and API tokens of the web app.")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Account name.", show_default=False)],
+    role: Annotated[str, typer.Option(help="publisher, privacy or admin.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Create an account (the first one should be an admin)."""
+    import getpass
+
+    from spillguard.web.accounts import add_user
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("password: ")
+    try:
+        add_user(_store(db), name, password, role)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    print(f"account {name} ({role}) created")
+
+
+@users_app.command("token")
+def users_token(
+    name: Annotated[str, typer.Argument(help="Account the token acts for.", show_default=False)],
+    label: Annotated[str, typer.Option(help="What the token is for (e.g. cms-upload-hook).")] = "api",
+    db: DbOpt = None,
+) -> None:
+    """Create an API token for machine clients; it is shown once, only its hash is kept."""
+    from spillguard.web.accounts import create_token
+
+    try:
+        print(create_token(_store(db), name, label))
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    db: DbOpt = None, config: ConfigOpt = None,
+) -> None:
+    """The HTTP API (OpenAPI at /docs) over the same library calls as the CLI."""
+    import uvicorn
+
+    from spillguard.web.app import create_app
+
+    cfg = _config_or_exit(config, None, None, None, False)
+    uvicorn.run(create_app(db, cfg), host=host, port=port, access_log=False)
+
+
 @app.command()
 def rules() -> None:
     """List every rule code with its default severity and a one-line explanation."""

@@ -115,3 +115,25 @@ class Alert(Base):
     raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     decision: Mapped[str] = mapped_column(String(10))
     findings: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class Account(Base):
+    """A local account of the web app: publisher, privacy or admin."""
+
+    __tablename__ = "account"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)  # argon2id
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(Base):
+    """A machine client's token; only its SHA-256 is kept."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,147 @@
+"""The HTTP API, documented by its OpenAPI schema (``/openapi.json``, ``/docs``).
+
+- ``GET /api/v1/rules``: the rule catalogue.
+- ``POST /api/v1/scan`` (multipart ``files``): the JSON report of ``spillguard scan``.
+- ``POST /api/v1/check`` (multipart ``release`` and optional ``previous``): the report of
+  ``spillguard check`` — scan, declared intent, disclosure risk, diff — with its decision.
+- ``GET /api/v1/incidents``, ``GET /api/v1/incidents/{id}``: the incident reports (privacy role).
+
+Machine clients authenticate with ``Authorization: Bearer <token>`` (``spillguard tokens
+create``); 401 without a valid token, 403 when the account's role is not enough. Uploads are
+written to a private temporary folder for the scan only and deleted as soon as it ends;
+their total size is capped. Error bodies never carry file content.
+"""
+
+# no `from __future__ import annotations`: FastAPI reads these annotations at run time (closures too)
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, File, Header, HTTPException, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+
+from spillguard import __version__
+from spillguard.config import Config
+from spillguard.errors import UsageError
+from spillguard.report import json as json_report
+from spillguard.respond.models import Account, Incident
+from spillguard.respond.store import Store
+from spillguard.rules import RULES
+from spillguard.scan import Scanner
+from spillguard.web.accounts import RANK, account_for_token
+
+MAX_UPLOAD = 512 * 1024 * 1024
+
+
+def _safe_name(name: str | None, index: int) -> str:
+    """The upload's base name only: no folders, no traversal, nothing hidden."""
+    base = PurePosixPath((name or "").replace("\\", "/")).name.lstrip(".")
+    return base or f"upload-{index}"
+
+
+def create_app(db: str | None = None, config: Config | None = None, upload_dir: Path | None = None,
+               max_upload: int = MAX_UPLOAD) -> FastAPI:
+    store = Store(db)
+    cfg = config or Config()
+    app = FastAPI(title="spillguard", version=__version__,
+                  description="Stops personal data from spilling onto public websites.")
+
+    def role(minimum: str) -> Callable[..., Account]:
+        def check(authorization: Annotated[str | None, Header()] = None) -> Account:
+            scheme, _, token = (authorization or "").partition(" ")
+            account = account_for_token(store, token.strip()) if scheme.lower() == "bearer" and token else None
+            if account is None:
+                raise HTTPException(401, "a valid API token is needed", headers={"WWW-Authenticate": "Bearer"})
+            if RANK[account.role] < RANK[minimum]:
+                raise HTTPException(403, f"the {account.role} role may not do this")
+            return account
+        return check
+
+    def save(files: list[UploadFile], folder: Path) -> None:
+        total = 0
+        for i, upload in enumerate(files):
+            target = folder / _safe_name(upload.filename, i)
+            if target.exists():
+                target = folder / f"{i}-{target.name}"
+            with target.open("wb") as out:
+                while block := upload.file.read(1 << 20):
+                    total += len(block)
+                    if total > max_upload:
+                        raise HTTPException(413, f"uploads over {max_upload:,} bytes are refused")
+                    out.write(block)
+
+    def workspace() -> Path:
+        base = upload_dir or Path(tempfile.gettempdir())
+        base.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix="spillguard-upload-", dir=base))
+
+    def report_json(report: Any, *folders: Path) -> dict[str, Any]:
+        data = json_report.to_dict(report)
+        for item in (*data["findings"], *data["errors"]):  # the server's folders are nobody's business
+            for folder in folders:
+                item["file"] = item["file"].replace(folder.as_posix().rstrip("/") + "/", "", 1)
+        return data
+
+    @app.get("/api/v1/rules", summary="The rule catalogue")
+    def rules() -> list[dict[str, str]]:
+        return [{"code": r.code, "name": r.name, "severity": r.default.label, "summary": r.summary}
+                for r in RULES.values()]
+
+    @app.post("/api/v1/scan", summary="Scan files: the JSON report of `spillguard scan`")
+    def scan(files: Annotated[list[UploadFile], File(description="The files to publish")],
+             _: Annotated[Account, Depends(role("publisher"))]) -> JSONResponse:
+        folder = workspace()
+        try:
+            save(files, folder)
+            report = Scanner(cfg).run([folder])
+            return JSONResponse(report_json(report, folder))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)  # uploads live for the scan only
+
+    @app.post("/api/v1/check", summary="The publishing gate: scan + intent + disclosure risk + diff")
+    def check(release: Annotated[list[UploadFile], File(description="The release to publish")],
+              _: Annotated[Account, Depends(role("publisher"))],
+              previous: Annotated[list[UploadFile] | None, File(description="The last published release")] = None,
+              ) -> JSONResponse:
+        from spillguard.release import check as run_check
+
+        folder = workspace()
+        try:
+            (folder / "release").mkdir()
+            save(release, folder / "release")
+            prev = None
+            if previous:
+                prev = folder / "previous"
+                prev.mkdir()
+                save(previous, prev)
+            try:
+                report = run_check(folder / "release", prev, cfg)
+            except UsageError as exc:
+                raise HTTPException(400, str(exc)) from None
+            return JSONResponse(report_json(report, folder / "release", folder))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    @app.get("/api/v1/incidents", summary="Incidents (privacy office)")
+    def incidents(_: Annotated[Account, Depends(role("privacy"))]) -> list[dict[str, Any]]:
+        with store.session() as s:
+            rows = s.scalars(select(Incident).order_by(Incident.id.desc())).all()
+            return [{"id": i.id, "name": i.name, "file": i.file_name, "published_at": i.published_at.isoformat()}
+                    for i in rows]
+
+    @app.get("/api/v1/incidents/{incident_id}", summary="One incident's report (privacy office)")
+    def incident(incident_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)],
+                 _: Annotated[Account, Depends(role("privacy"))]) -> dict[str, Any]:
+        from spillguard.respond.incident import report
+
+        try:
+            return report(store, incident_id)
+        except UsageError as exc:
+            raise HTTPException(404, str(exc)) from None
+
+    return app
