@@ -137,3 +137,15 @@ class ApiToken(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CheckHistory(Base):
+    """One check in the web app: the file names and the verdict (no content)."""
+
+    __tablename__ = "check_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    files: Mapped[list] = mapped_column(JSON, default=list)
+    decision: Mapped[str] = mapped_column(String(10))
+    findings: Mapped[int] = mapped_column(Integer)

@@ -44,12 +44,42 @@ def _safe_name(name: str | None, index: int) -> str:
     return base or f"upload-{index}"
 
 
-def create_app(db: str | None = None, config: Config | None = None, upload_dir: Path | None = None,
-               max_upload: int = MAX_UPLOAD) -> FastAPI:
-    store = Store(db)
-    cfg = config or Config()
-    app = FastAPI(title="spillguard", version=__version__,
-                  description="Stops personal data from spilling onto public websites.")
+def save_uploads(files: list[UploadFile], folder: Path, max_upload: int) -> list[str]:
+    """Write the uploads into ``folder`` under their base names; 413 past ``max_upload`` bytes."""
+    total = 0
+    names = []
+    for i, upload in enumerate(files):
+        target = folder / _safe_name(upload.filename, i)
+        if target.exists():
+            target = folder / f"{i}-{target.name}"
+        with target.open("wb") as out:
+            while block := upload.file.read(1 << 20):
+                total += len(block)
+                if total > max_upload:
+                    raise HTTPException(413, f"uploads over {max_upload:,} bytes are refused")
+                out.write(block)
+        names.append(target.name)
+    return names
+
+
+def workspace(upload_dir: Path | None) -> Path:
+    """A private folder for one request's uploads (removed when the request ends)."""
+    base = upload_dir or Path(tempfile.gettempdir())
+    base.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="spillguard-upload-", dir=base))
+
+
+def report_json(report: Any, *folders: Path) -> dict[str, Any]:
+    """The CLI's JSON report, with the server's folders taken out of the file names."""
+    data = json_report.to_dict(report)
+    for item in (*data["findings"], *data["errors"]):
+        for folder in folders:
+            item["file"] = item["file"].replace(folder.as_posix().rstrip("/") + "/", "", 1)
+    return data
+
+
+def role_checker(store: Store) -> Callable[[str], Callable[..., Account]]:
+    """A FastAPI dependency factory: the bearer token's account, at least of the given role."""
 
     def role(minimum: str) -> Callable[..., Account]:
         def check(authorization: Annotated[str | None, Header()] = None) -> Account:
@@ -62,30 +92,16 @@ def create_app(db: str | None = None, config: Config | None = None, upload_dir: 
             return account
         return check
 
-    def save(files: list[UploadFile], folder: Path) -> None:
-        total = 0
-        for i, upload in enumerate(files):
-            target = folder / _safe_name(upload.filename, i)
-            if target.exists():
-                target = folder / f"{i}-{target.name}"
-            with target.open("wb") as out:
-                while block := upload.file.read(1 << 20):
-                    total += len(block)
-                    if total > max_upload:
-                        raise HTTPException(413, f"uploads over {max_upload:,} bytes are refused")
-                    out.write(block)
+    return role
 
-    def workspace() -> Path:
-        base = upload_dir or Path(tempfile.gettempdir())
-        base.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix="spillguard-upload-", dir=base))
 
-    def report_json(report: Any, *folders: Path) -> dict[str, Any]:
-        data = json_report.to_dict(report)
-        for item in (*data["findings"], *data["errors"]):  # the server's folders are nobody's business
-            for folder in folders:
-                item["file"] = item["file"].replace(folder.as_posix().rstrip("/") + "/", "", 1)
-        return data
+def create_app(db: str | None = None, config: Config | None = None, upload_dir: Path | None = None,
+               max_upload: int = MAX_UPLOAD) -> FastAPI:
+    store = Store(db)
+    cfg = config or Config()
+    app = FastAPI(title="spillguard", version=__version__,
+                  description="Stops personal data from spilling onto public websites.")
+    role = role_checker(store)
 
     @app.get("/api/v1/rules", summary="The rule catalogue")
     def rules() -> list[dict[str, str]]:
@@ -95,9 +111,9 @@ def create_app(db: str | None = None, config: Config | None = None, upload_dir: 
     @app.post("/api/v1/scan", summary="Scan files: the JSON report of `spillguard scan`")
     def scan(files: Annotated[list[UploadFile], File(description="The files to publish")],
              _: Annotated[Account, Depends(role("publisher"))]) -> JSONResponse:
-        folder = workspace()
+        folder = workspace(upload_dir)
         try:
-            save(files, folder)
+            save_uploads(files, folder, max_upload)
             report = Scanner(cfg).run([folder])
             return JSONResponse(report_json(report, folder))
         finally:
@@ -110,15 +126,15 @@ def create_app(db: str | None = None, config: Config | None = None, upload_dir: 
               ) -> JSONResponse:
         from spillguard.release import check as run_check
 
-        folder = workspace()
+        folder = workspace(upload_dir)
         try:
             (folder / "release").mkdir()
-            save(release, folder / "release")
+            save_uploads(release, folder / "release", max_upload)
             prev = None
             if previous:
                 prev = folder / "previous"
                 prev.mkdir()
-                save(previous, prev)
+                save_uploads(previous, prev, max_upload)
             try:
                 report = run_check(folder / "release", prev, cfg)
             except UsageError as exc:
@@ -144,4 +160,7 @@ def create_app(db: str | None = None, config: Config | None = None, upload_dir: 
         except UsageError as exc:
             raise HTTPException(404, str(exc)) from None
 
+    from spillguard.web.pages import add_pages
+
+    add_pages(app, store, cfg, upload_dir, max_upload)
     return app

@@ -1,0 +1,224 @@
+"""The pages: publishers check files and download a cleaned copy; the privacy office runs
+incidents (timeline, exposed people, downloaders, holds with audited changes) and reads the
+watch alerts. Server-rendered (Jinja2), one small script for drag-and-drop, every asset in the
+package. Sessions are signed cookies (HttpOnly, SameSite=Strict, Secure unless told otherwise);
+every form carries a CSRF token bound to the session; a page without a session answers 401, a
+page beyond the account's role 403."""
+
+import secrets
+import shutil
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import select
+from starlette.background import BackgroundTask
+from starlette.middleware.sessions import SessionMiddleware
+
+from spillguard.config import Config
+from spillguard.respond.models import Account, Alert, CheckHistory, Incident, Person
+from spillguard.respond.store import Store, now
+from spillguard.rules import PLACE_WORDS
+from spillguard.scan import Scanner
+from spillguard.web.accounts import RANK, verify
+
+HERE = Path(__file__).parent
+STATUSES = ("hold", "removed_before_exposure", "removed_during_exposure", "removed_before_notice", "released")
+
+
+class Denied(Exception):
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+def add_pages(app: FastAPI, store: Store, cfg: Config, upload_dir: Path | None, max_upload: int,
+              secure_cookies: bool = False) -> None:
+    import os
+
+    from spillguard.web.app import save_uploads, workspace
+
+    secret = os.environ.get("SPILLGUARD_SECRET") or secrets.token_urlsafe(32)
+    app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="spillguard", same_site="strict",
+                       https_only=secure_cookies or bool(os.environ.get("SPILLGUARD_SECURE_COOKIES")), max_age=8 * 3600)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+    downloads = (upload_dir or Path(os.environ.get("TMPDIR", "/tmp"))) / "spillguard-downloads"
+
+    def csrf(request: Request) -> str:
+        if "csrf" not in request.session:
+            request.session["csrf"] = secrets.token_urlsafe(24)
+        return request.session["csrf"]
+
+    def user(request: Request, minimum: str | None = "publisher") -> Account | None:
+        account_id = request.session.get("account_id")
+        account = None
+        if account_id is not None:
+            with store.session() as s:
+                account = s.get(Account, account_id)
+        if minimum is None:
+            return account
+        if account is None:
+            raise Denied(401)
+        if RANK[account.role] < RANK[minimum]:
+            raise Denied(403)
+        return account
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("user", user(request, None))
+        context.setdefault("title", "spillguard")
+        html = env.get_template(name).render(csrf=csrf(request), **context)
+        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+    def check_csrf(request: Request, token: str) -> None:
+        if not token or not secrets.compare_digest(token, request.session.get("csrf", "")):
+            raise Denied(403)
+
+    @app.exception_handler(Denied)
+    def denied(request: Request, exc: Denied) -> HTMLResponse:
+        words = {401: ("Please log in", "This page needs an account."),
+                 403: ("Not allowed", "Your account may not do this, or the form was stale: reload and try again.")}
+        heading, message = words[exc.status]
+        return page(request, "error.html", exc.status, heading=heading, message=message, login=exc.status == 401)
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_form(request: Request) -> HTMLResponse:
+        return page(request, "login.html", title="Log in")
+
+    @app.post("/login", include_in_schema=False)
+    def login(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
+              csrf_token: Annotated[str, Form(alias="csrf")] = "") -> Response:
+        check_csrf(request, csrf_token)
+        account = verify(store, name, password)
+        if account is None:
+            return page(request, "login.html", 401, title="Log in", error="Wrong account or password.")
+        request.session.clear()
+        request.session["account_id"] = account.id
+        request.session["csrf"] = secrets.token_urlsafe(24)
+        return RedirectResponse("/incidents" if account.role == "privacy" else "/", status_code=303)
+
+    @app.post("/logout", include_in_schema=False)
+    def logout(request: Request, csrf_token: Annotated[str, Form(alias="csrf")] = "") -> Response:
+        check_csrf(request, csrf_token)
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request) -> HTMLResponse:
+        user(request)
+        return page(request, "upload.html", title="Check files")
+
+    @app.post("/check", response_class=HTMLResponse, include_in_schema=False)
+    def check_files(request: Request, files: Annotated[list[UploadFile], File()],
+                    csrf_token: Annotated[str, Form(alias="csrf")] = "") -> HTMLResponse:
+        from spillguard.clean import Options, clean_path
+
+        account = user(request)
+        check_csrf(request, csrf_token)
+        folder = workspace(upload_dir)
+        ticket = secrets.token_urlsafe(16)
+        out = downloads / ticket
+        try:
+            names = save_uploads(files, folder, max_upload)
+            report = Scanner(cfg).run([folder])
+            cleaned = None
+            if report.blocked:
+                results = clean_path(folder, out, Options(), cfg)
+                links = [{"name": Path(p).name, "href": f"/download/{ticket}/{Path(p).relative_to(out).as_posix()}"}
+                         for r in results for p in r.outputs]
+                cleaned = {"ok": bool(results) and all(r.ok for r in results), "links": links}
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)  # uploads live for the scan only
+        prefix = folder.as_posix().rstrip("/") + "/"
+        findings = [{"title": f.title, "severity": f.severity.label, "rule": f.rule, "why": f.why,
+                     "where": " · ".join(x for x in (PLACE_WORDS.get(f.visibility, f.visibility.value),
+                                                     f"sheet '{f.location.sheet}'" if f.location.sheet else
+                                                     f.location.part, f.location.file.replace(prefix, "")) if x),
+                     "entities": [e.value for e in f.entities], "records": f.records, "samples": f.samples}
+                    for f in sorted(report.findings, key=lambda f: -f.severity)]
+        with store.session() as s:
+            s.add(CheckHistory(account_id=account.id, at=now(), files=names, decision=report.decision,
+                               findings=len(report.findings)))
+            s.commit()
+        if cleaned:
+            request.session.setdefault("tickets", [])
+            request.session["tickets"] = [*request.session["tickets"], ticket][-20:]
+        return page(request, "verdict.html", title="Verdict", blocked=report.blocked, files=names, findings=findings,
+                    cleaned=cleaned)
+
+    @app.get("/download/{ticket}/{name:path}", include_in_schema=False)
+    def download(request: Request, ticket: str, name: str) -> FileResponse:
+        user(request)
+        if ticket not in request.session.get("tickets", []):
+            raise Denied(403)
+        target = (downloads / ticket / name).resolve()
+        if not target.is_file() or not target.is_relative_to((downloads / ticket).resolve()):
+            raise Denied(403)
+        # the copy is handed over once, then deleted with its folder
+        return FileResponse(target, filename=target.name,
+                            background=BackgroundTask(shutil.rmtree, downloads / ticket, True))
+
+    @app.get("/history", response_class=HTMLResponse, include_in_schema=False)
+    def history(request: Request) -> HTMLResponse:
+        account = user(request)
+        with store.session() as s:
+            rows = s.scalars(select(CheckHistory).where(CheckHistory.account_id == account.id)
+                             .order_by(CheckHistory.id.desc()).limit(200)).all()
+        return page(request, "history.html", title="My checks", history=[
+            {"at": r.at.strftime("%Y-%m-%d %H:%M"), "files": ", ".join(r.files), "decision": r.decision,
+             "findings": r.findings} for r in rows])
+
+    @app.get("/incidents", response_class=HTMLResponse, include_in_schema=False)
+    def incidents(request: Request) -> HTMLResponse:
+        user(request, "privacy")
+        with store.session() as s:
+            rows = s.scalars(select(Incident).order_by(Incident.id.desc())).all()
+        return page(request, "incidents.html", title="Incidents", incidents=[
+            {"id": i.id, "name": i.name, "file": i.file_name, "published": i.published_at.strftime("%Y-%m-%d %H:%M")}
+            for i in rows])
+
+    @app.get("/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False)
+    def incident(request: Request, incident_id: int, status: str = "") -> HTMLResponse:
+        from spillguard.respond.incident import report
+        from spillguard.respond.render import _hours, svg_chart
+
+        user(request, "privacy")
+        if not 0 < incident_id < 2**31:
+            raise Denied(403)
+        data = report(store, incident_id)
+        with store.session() as s:
+            query = select(Person).where(Person.incident_id == incident_id).order_by(Person.id)
+            if status in STATUSES:
+                query = query.where(Person.hold_status == status)
+            people = s.scalars(query.limit(500)).all()
+        return page(request, "incident.html", title="Incident", r=data, people=people, statuses=STATUSES,
+                    shown=status, chart=svg_chart(_hours(data)))
+
+    @app.post("/incidents/{incident_id}/holds/{person_id}", include_in_schema=False)
+    def set_hold(request: Request, incident_id: int, person_id: int, status: Annotated[str, Form()],
+                 reason: Annotated[str, Form()], csrf_token: Annotated[str, Form(alias="csrf")] = "") -> Response:
+        account = user(request, "privacy")
+        check_csrf(request, csrf_token)
+        if status not in STATUSES or not reason.strip():
+            raise Denied(403)
+        with store.session() as s:
+            person = s.get(Person, person_id)
+            if person is None or person.incident_id != incident_id:
+                raise Denied(403)
+            person.hold_status, person.hold_reason = status, reason.strip()
+            incident = s.get(Incident, incident_id)
+            store.audit(s, incident, "hold", by=account.name, person=person.key[:12], status=status)
+            s.commit()
+        return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+
+    @app.get("/alerts", response_class=HTMLResponse, include_in_schema=False)
+    def alerts(request: Request) -> HTMLResponse:
+        user(request, "privacy")
+        with store.session() as s:
+            rows = s.scalars(select(Alert).order_by(Alert.id.desc()).limit(200)).all()
+        return page(request, "alerts.html", title="Alerts", alerts=[
+            {"id": a.id, "url": a.url, "first_seen": a.first_seen.strftime("%Y-%m-%d %H:%M:%S"),
+             "rules": ", ".join(sorted({f["rule"] for f in a.findings}))} for a in rows])
+

@@ -1,0 +1,90 @@
+"""The pages through the test client: log-in, CSRF on every form, roles on every page, the
+publisher's check with a cleaned copy to download (once), history, and an audited hold change."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from spillguard.config import Config
+from spillguard.demo import build_this_quarter
+from spillguard.respond.incident import open_incident, parse_time
+from spillguard.respond.store import Store
+from spillguard.web.accounts import add_user
+from spillguard.web.app import create_app
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture()
+def site(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("SPILLGUARD_INCIDENT_KEY", "web-test-key")
+    db = str(tmp_path / "web.db")
+    store = Store(db)
+    add_user(store, "pat", PASSWORD, "publisher")
+    add_user(store, "priya", PASSWORD, "privacy")
+    build_this_quarter(tmp_path / "FY24_Q1_detentionStats.xlsx")
+    open_incident(store, "FY24 Q1", tmp_path / "FY24_Q1_detentionStats.xlsx", ["https://www.example.gov/x.xlsx"],
+                  parse_time("2022-11-30T09:45:00-05:00", "p"), None, parse_time("2022-11-30T14:04:00-05:00", "r"),
+                  Config())
+    app = create_app(db, Config(), upload_dir=tmp_path / "uploads")
+    return app, tmp_path
+
+
+def login(client: TestClient, name: str) -> str:
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    r = client.post("/login", data={"name": name, "password": PASSWORD, "csrf": token}, follow_redirects=False)
+    assert r.status_code == 303
+    return re.search(r'name="csrf" value="([^"]+)"', client.get("/history").text).group(1)
+
+
+def test_publisher_flow(site) -> None:
+    app, tmp = site
+    client = TestClient(app)
+    assert client.get("/").status_code == 401
+    csrf = login(client, "pat")
+    with (tmp / "FY24_Q1_detentionStats.xlsx").open("rb") as fh:
+        r = client.post("/check", data={"csrf": csrf}, files=[("files", ("FY24_Q1_detentionStats.xlsx", fh))])
+    assert r.status_code == 200 and "Must not publish" in r.text and "pivot table" in r.text
+    assert list((tmp / "uploads").glob("spillguard-upload-*")) == []  # the upload is gone
+    link = re.search(r'href="(/download/[^"]+)"', r.text).group(1)
+    copy = client.get(link)
+    assert copy.status_code == 200 and copy.content[:2] == b"PK"
+    assert client.get(link).status_code == 403  # handed over once
+    assert "FY24_Q1_detentionStats.xlsx" in client.get("/history").text
+    # a form without the CSRF token is refused
+    with (tmp / "FY24_Q1_detentionStats.xlsx").open("rb") as fh:
+        assert client.post("/check", files=[("files", ("a.xlsx", fh))]).status_code == 403
+    for path in ("/incidents", "/incidents/1", "/alerts"):
+        assert client.get(path).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/", "/history", "/incidents", "/incidents/1", "/alerts"])
+def test_every_page_needs_a_session(site, path: str) -> None:
+    app, _ = site
+    assert TestClient(app).get(path).status_code == 401
+
+
+def test_privacy_flow(site) -> None:
+    app, _ = site
+    client = TestClient(app)
+    csrf = login(client, "priya")
+    page = client.get("/incidents/1")
+    assert page.status_code == 200 and "6,252 people" in page.text
+    person = re.search(r'action="/incidents/1/holds/(\d+)"', page.text).group(1)
+    assert client.post(f"/incidents/1/holds/{person}", data={"status": "released", "reason": "x"}).status_code == 403
+    r = client.post(f"/incidents/1/holds/{person}", data={"status": "released", "reason": "parole granted",
+                                                          "csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    assert "parole granted" in client.get("/incidents/1?status=released").text
+    from spillguard.respond.incident import report
+
+    audit = [a["action"] for a in report(Store(str(site[1] / "web.db")), 1)["audit"]]
+    assert audit[-1] == "hold"
+    assert client.get("/login").status_code == 200
+    bad = TestClient(app)
+    token = re.search(r'name="csrf" value="([^"]+)"', bad.get("/login").text).group(1)
+    assert bad.post("/login", data={"name": "priya", "password": "wrong password!", "csrf": token}).status_code == 401
