@@ -6,6 +6,7 @@ Exit codes (linter style, stable): 0 = nothing at or above the fail level; 1 = b
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -786,14 +787,19 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     db: DbOpt = None, config: ConfigOpt = None,
+    upload_dir: Annotated[Path | None, typer.Option(help="Where uploads are written for the scan "
+                                                    "(default: the system's temporary folder).")] = None,
+    retain_uploads: Annotated[float, typer.Option(help="Hours to keep uploads after their scan (owner-only "
+                                                  "folder, swept afterwards); 0 = delete at once.")] = 0.0,
 ) -> None:
-    """The HTTP API (OpenAPI at /docs) over the same library calls as the CLI."""
+    """The web app and HTTP API (OpenAPI at /docs) over the same library calls as the CLI."""
     import uvicorn
 
     from spillguard.web.app import create_app
 
     cfg = _config_or_exit(config, None, None, None, False)
-    uvicorn.run(create_app(db, cfg), host=host, port=port, access_log=False)
+    uvicorn.run(create_app(db, cfg, upload_dir=upload_dir, retain_hours=retain_uploads), host=host, port=port,
+                access_log=False)
 
 
 @app.command()
@@ -806,11 +812,33 @@ def rules() -> None:
 @app.command()
 def demo(
     folder: Annotated[Path, typer.Argument(help="Folder to build the scenario in.")] = Path("spillguard-demo"),
+    serve_app: Annotated[bool, typer.Option("--serve", help="Then start the web app on the demo's data.")] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve.")] = 8000,
 ) -> None:
     """Build the 2022 scenario (last quarter's clean file, this quarter's 'routine update') and scan both."""
     from spillguard.demo import run
 
-    raise typer.Exit(run(folder, Console(highlight=False)))
+    code = run(folder, Console(highlight=False))
+    if not serve_app or code:
+        raise typer.Exit(code)
+    import secrets
+
+    import uvicorn
+
+    from spillguard.respond.store import Store
+    from spillguard.web.accounts import add_user
+    from spillguard.web.app import create_app
+
+    db = str(folder / "incident.db")
+    store = Store(db)
+    print("\nweb app on the demo's data (accounts made for this run; the passwords are shown once):")
+    for name, role in (("demo-publisher", "publisher"), ("demo-privacy", "privacy")):
+        password = secrets.token_urlsafe(12)
+        with contextlib.suppress(UsageError):
+            add_user(store, name, password, role)
+            print(f"  {name} ({role}): {password}")
+    print(f"  http://127.0.0.1:{port}/login — Ctrl-C stops")
+    uvicorn.run(create_app(db, Config()), host="127.0.0.1", port=port, access_log=False)
 
 
 @app.command("eval")

@@ -114,3 +114,77 @@ def test_fuzzing_finds_no_server_error(api) -> None:
         run()
     print(f"fuzzing: {tried} requests, no server error")
     assert tried >= 100
+
+
+def test_a_retention_keeps_uploads_owner_only_then_sweeps_them(api) -> None:
+    import os
+    import stat
+    import time
+
+    _, tokens, uploads, tmp = api
+    store_db = str(tmp / "web.db")
+    kept = create_app(store_db, Config(), upload_dir=uploads, retain_hours=2)
+    build_last_quarter(tmp / "FY23.xlsx")
+    with (tmp / "FY23.xlsx").open("rb") as fh:
+        r = TestClient(kept).post("/api/v1/scan", files=[("files", ("FY23.xlsx", fh))], headers=auth(tokens["pat"]))
+    assert r.status_code == 200
+    [folder] = (uploads / "spillguard-retained").iterdir()
+    assert [p.name for p in folder.iterdir()] == ["FY23.xlsx"]
+    assert stat.S_IMODE((uploads / "spillguard-retained").stat().st_mode) == 0o700
+    old = time.time() - 3 * 3600  # past the two hours: the next request sweeps it out
+    os.utime(folder, (old, old))
+    with (tmp / "FY23.xlsx").open("rb") as fh:
+        TestClient(kept).post("/api/v1/scan", files=[("files", ("again.xlsx", fh))], headers=auth(tokens["pat"]))
+    assert [p.name for d in (uploads / "spillguard-retained").iterdir() for p in d.iterdir()] == ["again.xlsx"]
+
+
+def test_the_cms_upload_hook_calls_the_api(api) -> None:
+    import contextlib
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import threading
+    import time
+
+    import uvicorn
+
+    client, tokens, uploads, tmp = api
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(client.app, host="127.0.0.1", port=port, log_level="warning",
+                                        access_log=False))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        time.sleep(0.05)
+    hook = Path(__file__).parents[2] / "docs" / "cms-upload-hook.sh"
+    live, good, bad = tmp / "live", tmp / "good", tmp / "bad"
+    for folder in (live, good, bad):
+        folder.mkdir()
+    build_last_quarter(live / "FY23_Q4_detentionStats.xlsx")
+    shutil.copy(live / "FY23_Q4_detentionStats.xlsx", good / "FY23_Q4_detentionStats.xlsx")
+    build_this_quarter(bad / "FY24_Q1_detentionStats.xlsx")
+
+    def run(folder: Path, token: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "SPILLGUARD_URL": f"http://127.0.0.1:{port}", "SPILLGUARD_TOKEN": token,
+               "PATH": "/usr/bin:/bin"}  # no spillguard on the PATH: the hook must use the API
+        return subprocess.run(["bash", str(hook), str(folder), str(live)], env=env, capture_output=True, text=True,
+                              timeout=120)
+
+    try:
+        done = run(good, tokens["pat"])
+        assert done.returncode == 0, done.stderr
+        done = run(bad, tokens["pat"])
+        assert done.returncode == 1 and "NOT published" in done.stderr
+        assert sorted(p.name for p in live.iterdir()) == ["FY23_Q4_detentionStats.xlsx"]
+        report = (tmp / "bad.spillguard-report.json").read_text()
+        assert '"SG201"' in report
+        done = run(bad, "sg_not-a-token")
+        assert done.returncode == 2  # a refused token is not a pass
+        assert list(uploads.iterdir()) == []
+    finally:
+        srv.should_exit = True
+        with contextlib.suppress(RuntimeError):
+            thread.join(timeout=10)

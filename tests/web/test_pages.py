@@ -58,11 +58,15 @@ def test_publisher_flow(site) -> None:
     # a form without the CSRF token is refused
     with (tmp / "FY24_Q1_detentionStats.xlsx").open("rb") as fh:
         assert client.post("/check", files=[("files", ("a.xlsx", fh))]).status_code == 403
-    for path in ("/incidents", "/incidents/1", "/alerts"):
+    for path in ("/incidents", "/incidents/1", "/alerts", "/admin"):
         assert client.get(path).status_code == 403
+    for path in ("/incidents/1/notices", "/admin/users", "/admin/tokens", "/incidents/1/holds/1"):
+        assert client.post(path, data={"csrf": csrf, "name": "x", "role": "admin", "password": "x" * 12,
+                                       "label": "x", "agency": "x", "contact": "x", "status": "hold",
+                                       "reason": "x"}).status_code == 403
 
 
-@pytest.mark.parametrize("path", ["/", "/history", "/incidents", "/incidents/1", "/alerts"])
+@pytest.mark.parametrize("path", ["/", "/history", "/incidents", "/incidents/1", "/alerts", "/admin"])
 def test_every_page_needs_a_session(site, path: str) -> None:
     app, _ = site
     assert TestClient(app).get(path).status_code == 401
@@ -88,3 +92,51 @@ def test_privacy_flow(site) -> None:
     bad = TestClient(app)
     token = re.search(r'name="csrf" value="([^"]+)"', bad.get("/login").text).group(1)
     assert bad.post("/login", data={"name": "priya", "password": "wrong password!", "csrf": token}).status_code == 401
+
+
+def test_notices_and_admin(site) -> None:
+    import io
+    import zipfile
+
+    app, tmp = site
+    store = Store(str(tmp / "web.db"))
+    add_user(store, "ada", PASSWORD, "admin")
+    client = TestClient(app)
+    csrf = login(client, "ada")
+    no_csrf = client.post("/admin/users", data={"name": "new", "role": "publisher", "password": "x" * 12})
+    assert no_csrf.status_code == 403
+    page = client.post("/admin/users", data={"name": "newcomer", "role": "publisher", "password": "long enough pw",
+                                              "csrf": csrf})
+    assert "Account newcomer (publisher) added." in page.text
+    token = client.post("/admin/tokens", data={"name": "newcomer", "label": "cms", "csrf": csrf})
+    assert re.search(r"shown once, copy it now\): sg_[\w-]+", token.text)
+    drafted = client.post("/incidents/1/notices", data={"agency": "Agency", "contact": "privacy@x.gov", "csrf": csrf})
+    link = re.search(r'href="(/download/[^"]+\.zip)"', drafted.text).group(1)
+    with zipfile.ZipFile(io.BytesIO(client.get(link).content)) as z:
+        assert "mailmerge.csv" in z.namelist()
+
+
+def test_an_incident_from_a_watch_alert(site) -> None:
+    from spillguard.monitor.watch import Alerting, Watcher
+
+    app, tmp = site
+    store = Store(str(tmp / "web.db"))
+    alert_id = Watcher(store, Config(), Alerting(console=False)).check(
+        tmp / "FY24_Q1_detentionStats.xlsx", "https://www.example.gov/FY24.xlsx")
+    client = TestClient(app)
+    csrf = login(client, "priya")
+    assert f"/alerts/{alert_id}/incident" in client.get("/alerts").text
+    with (tmp / "FY24_Q1_detentionStats.xlsx").open("rb") as fh:
+        r = client.post(f"/alerts/{alert_id}/incident", data={"name": "From the alert", "csrf": csrf},
+                        files={"file": ("FY24.xlsx", fh)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/incidents/2"
+    from spillguard.respond.incident import report
+    from spillguard.respond.models import Alert
+
+    opened = report(store, 2)
+    with store.session() as s:
+        first_seen = s.get(Alert, alert_id).first_seen
+    assert opened["incident"]["name"] == "From the alert" and opened["affected"] > 0
+    assert opened["timeline"]["published"].startswith(first_seen.strftime("%Y-%m-%dT%H:%M"))
+    assert f"Who was exposed: {opened['affected']:,} people" in client.get("/incidents/2").text
+    assert list((tmp / "uploads").glob("spillguard-upload-*")) == []

@@ -14,8 +14,10 @@ their total size is capped. Error bodies never carry file content.
 
 # no `from __future__ import annotations`: FastAPI reads these annotations at run time (closures too)
 
+import contextlib
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
@@ -69,6 +71,42 @@ def workspace(upload_dir: Path | None) -> Path:
     return Path(tempfile.mkdtemp(prefix="spillguard-upload-", dir=base))
 
 
+class Uploads:
+    """Where one request's uploads live, and what happens to them after the scan.
+
+    By default (``retain_hours=0``) an upload folder is deleted as soon as its request ends. A
+    positive retention moves it to ``spillguard-retained/`` (owner-only) instead, and every later
+    request sweeps out retained folders (and unclaimed cleaned copies) older than that many hours."""
+
+    def __init__(self, upload_dir: Path | None, retain_hours: float = 0.0) -> None:
+        self.base = upload_dir or Path(tempfile.gettempdir())
+        self.retain_hours = max(0.0, retain_hours)
+
+    def open(self) -> Path:
+        self.sweep()
+        return workspace(self.base)
+
+    def done(self, folder: Path) -> None:
+        if not self.retain_hours:
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+        kept = self.base / "spillguard-retained"
+        kept.mkdir(mode=0o700, exist_ok=True)
+        folder.rename(kept / f"{int(time.time())}-{folder.name}")
+
+    def sweep(self, downloads_hours: float = 1.0) -> None:
+        """Remove retained uploads past their time, and cleaned copies nobody fetched within an hour."""
+        now = time.time()
+        for sub, hours in (("spillguard-retained", self.retain_hours), ("spillguard-downloads", downloads_hours)):
+            folder = self.base / sub
+            if not folder.is_dir():
+                continue
+            for child in folder.iterdir():
+                with contextlib.suppress(OSError):
+                    if now - child.stat().st_mtime > hours * 3600:
+                        shutil.rmtree(child, ignore_errors=True)
+
+
 def report_json(report: Any, *folders: Path) -> dict[str, Any]:
     """The CLI's JSON report, with the server's folders taken out of the file names."""
     data = json_report.to_dict(report)
@@ -96,8 +134,9 @@ def role_checker(store: Store) -> Callable[[str], Callable[..., Account]]:
 
 
 def create_app(db: str | None = None, config: Config | None = None, upload_dir: Path | None = None,
-               max_upload: int = MAX_UPLOAD) -> FastAPI:
+               max_upload: int = MAX_UPLOAD, retain_hours: float = 0.0) -> FastAPI:
     store = Store(db)
+    uploads = Uploads(upload_dir, retain_hours)
     cfg = config or Config()
     app = FastAPI(title="spillguard", version=__version__,
                   description="Stops personal data from spilling onto public websites.")
@@ -111,13 +150,13 @@ def create_app(db: str | None = None, config: Config | None = None, upload_dir: 
     @app.post("/api/v1/scan", summary="Scan files: the JSON report of `spillguard scan`")
     def scan(files: Annotated[list[UploadFile], File(description="The files to publish")],
              _: Annotated[Account, Depends(role("publisher"))]) -> JSONResponse:
-        folder = workspace(upload_dir)
+        folder = uploads.open()
         try:
             save_uploads(files, folder, max_upload)
             report = Scanner(cfg).run([folder])
             return JSONResponse(report_json(report, folder))
         finally:
-            shutil.rmtree(folder, ignore_errors=True)  # uploads live for the scan only
+            uploads.done(folder)  # uploads live for the scan only, unless a retention is set
 
     @app.post("/api/v1/check", summary="The publishing gate: scan + intent + disclosure risk + diff")
     def check(release: Annotated[list[UploadFile], File(description="The release to publish")],
@@ -126,7 +165,7 @@ def create_app(db: str | None = None, config: Config | None = None, upload_dir: 
               ) -> JSONResponse:
         from spillguard.release import check as run_check
 
-        folder = workspace(upload_dir)
+        folder = uploads.open()
         try:
             (folder / "release").mkdir()
             save_uploads(release, folder / "release", max_upload)
@@ -141,7 +180,7 @@ def create_app(db: str | None = None, config: Config | None = None, upload_dir: 
                 raise HTTPException(400, str(exc)) from None
             return JSONResponse(report_json(report, folder / "release", folder))
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            uploads.done(folder)
 
     @app.get("/api/v1/incidents", summary="Incidents (privacy office)")
     def incidents(_: Annotated[Account, Depends(role("privacy"))]) -> list[dict[str, Any]]:
@@ -162,5 +201,5 @@ def create_app(db: str | None = None, config: Config | None = None, upload_dir: 
 
     from spillguard.web.pages import add_pages
 
-    add_pages(app, store, cfg, upload_dir, max_upload)
+    add_pages(app, store, cfg, uploads, max_upload)
     return app

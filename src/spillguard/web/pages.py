@@ -5,10 +5,11 @@ package. Sessions are signed cookies (HttpOnly, SameSite=Strict, Secure unless t
 every form carries a CSRF token bound to the session; a page without a session answers 401, a
 page beyond the account's role 403."""
 
+import datetime as dt
 import secrets
 import shutil
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -25,6 +26,9 @@ from spillguard.rules import PLACE_WORDS
 from spillguard.scan import Scanner
 from spillguard.web.accounts import RANK, verify
 
+if TYPE_CHECKING:
+    from spillguard.web.app import Uploads
+
 HERE = Path(__file__).parent
 STATUSES = ("hold", "removed_before_exposure", "removed_during_exposure", "removed_before_notice", "released")
 
@@ -34,18 +38,18 @@ class Denied(Exception):
         self.status = status
 
 
-def add_pages(app: FastAPI, store: Store, cfg: Config, upload_dir: Path | None, max_upload: int,
+def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_upload: int,
               secure_cookies: bool = False) -> None:
     import os
 
-    from spillguard.web.app import save_uploads, workspace
+    from spillguard.web.app import save_uploads
 
     secret = os.environ.get("SPILLGUARD_SECRET") or secrets.token_urlsafe(32)
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="spillguard", same_site="strict",
                        https_only=secure_cookies or bool(os.environ.get("SPILLGUARD_SECURE_COOKIES")), max_age=8 * 3600)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
-    downloads = (upload_dir or Path(os.environ.get("TMPDIR", "/tmp"))) / "spillguard-downloads"
+    downloads = uploads.base / "spillguard-downloads"
 
     def csrf(request: Request) -> str:
         if "csrf" not in request.session:
@@ -117,7 +121,7 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, upload_dir: Path | None, 
 
         account = user(request)
         check_csrf(request, csrf_token)
-        folder = workspace(upload_dir)
+        folder = uploads.open()
         ticket = secrets.token_urlsafe(16)
         out = downloads / ticket
         try:
@@ -130,7 +134,7 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, upload_dir: Path | None, 
                          for r in results for p in r.outputs]
                 cleaned = {"ok": bool(results) and all(r.ok for r in results), "links": links}
         finally:
-            shutil.rmtree(folder, ignore_errors=True)  # uploads live for the scan only
+            uploads.done(folder)  # uploads live for the scan only, unless a retention is set
         prefix = folder.as_posix().rstrip("/") + "/"
         findings = [{"title": f.title, "severity": f.severity.label, "rule": f.rule, "why": f.why,
                      "where": " · ".join(x for x in (PLACE_WORDS.get(f.visibility, f.visibility.value),
@@ -180,7 +184,7 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, upload_dir: Path | None, 
             for i in rows])
 
     @app.get("/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False)
-    def incident(request: Request, incident_id: int, status: str = "") -> HTMLResponse:
+    def incident(request: Request, incident_id: int, status: str = "", documents: str = "") -> HTMLResponse:
         from spillguard.respond.incident import report
         from spillguard.respond.render import _hours, svg_chart
 
@@ -194,7 +198,7 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, upload_dir: Path | None, 
                 query = query.where(Person.hold_status == status)
             people = s.scalars(query.limit(500)).all()
         return page(request, "incident.html", title="Incident", r=data, people=people, statuses=STATUSES,
-                    shown=status, chart=svg_chart(_hours(data)))
+                    shown=status, chart=svg_chart(_hours(data)), documents=documents)
 
     @app.post("/incidents/{incident_id}/holds/{person_id}", include_in_schema=False)
     def set_hold(request: Request, incident_id: int, person_id: int, status: Annotated[str, Form()],
@@ -213,12 +217,94 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, upload_dir: Path | None, 
             s.commit()
         return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
 
+    @app.post("/incidents/{incident_id}/notices", response_class=HTMLResponse, include_in_schema=False)
+    def notices(request: Request, incident_id: int, agency: Annotated[str, Form()], contact: Annotated[str, Form()],
+                csrf_token: Annotated[str, Form(alias="csrf")] = "") -> HTMLResponse:
+        from spillguard.respond.notices import write_documents
+
+        account = user(request, "privacy")
+        check_csrf(request, csrf_token)
+        if not 0 < incident_id < 2**31:
+            raise Denied(403)
+        ticket = secrets.token_urlsafe(16)
+        folder = downloads / ticket
+        work = folder / "documents"
+        write_documents(store, incident_id, work, agency, contact, pdf=False)
+        shutil.make_archive(str(folder / f"incident-{incident_id}-documents"), "zip", work)
+        shutil.rmtree(work)
+        request.session["tickets"] = [*request.session.get("tickets", []), ticket][-20:]
+        with store.session() as s:
+            store.audit(s, s.get(Incident, incident_id), "documents-web", by=account.name)
+            s.commit()
+        return incident(request, incident_id, documents=f"/download/{ticket}/incident-{incident_id}-documents.zip")
+
+    @app.get("/admin", response_class=HTMLResponse, include_in_schema=False)
+    def admin(request: Request, message: str = "") -> HTMLResponse:
+        user(request, "admin")
+        with store.session() as s:
+            rows = s.scalars(select(Account).order_by(Account.name)).all()
+        return page(request, "admin.html", title="Accounts", message=message, accounts=[
+            {"name": a.name, "role": a.role, "since": a.created_at.strftime("%Y-%m-%d")} for a in rows])
+
+    @app.post("/admin/users", response_class=HTMLResponse, include_in_schema=False)
+    def admin_add(request: Request, name: Annotated[str, Form()], role: Annotated[str, Form()],
+                  password: Annotated[str, Form()],
+                  csrf_token: Annotated[str, Form(alias="csrf")] = "") -> HTMLResponse:
+        from spillguard.errors import UsageError
+        from spillguard.web.accounts import add_user
+
+        user(request, "admin")
+        check_csrf(request, csrf_token)
+        try:
+            add_user(store, name.strip(), password, role)
+            message = f"Account {name.strip()} ({role}) added."
+        except UsageError as exc:
+            message = str(exc)
+        return admin(request, message)
+
+    @app.post("/admin/tokens", response_class=HTMLResponse, include_in_schema=False)
+    def admin_token(request: Request, name: Annotated[str, Form()], label: Annotated[str, Form()],
+                    csrf_token: Annotated[str, Form(alias="csrf")] = "") -> HTMLResponse:
+        from spillguard.errors import UsageError
+        from spillguard.web.accounts import create_token
+
+        user(request, "admin")
+        check_csrf(request, csrf_token)
+        try:
+            message = f"Token for {name} (shown once, copy it now): {create_token(store, name.strip(), label)}"
+        except UsageError as exc:
+            message = str(exc)
+        return admin(request, message)
+
+    @app.post("/alerts/{alert_id}/incident", include_in_schema=False)
+    def incident_from_alert(request: Request, alert_id: int, name: Annotated[str, Form()],
+                            file: Annotated[UploadFile, File()],
+                            csrf_token: Annotated[str, Form(alias="csrf")] = "") -> Response:
+        from spillguard.respond.incident import open_incident
+
+        user(request, "privacy")
+        check_csrf(request, csrf_token)
+        with store.session() as s:
+            alert = s.get(Alert, alert_id) if 0 < alert_id < 2**31 else None
+        if alert is None:
+            raise Denied(403)
+        folder = uploads.open()
+        try:
+            [saved] = save_uploads([file], folder, max_upload)
+            first = alert.first_seen if alert.first_seen.tzinfo else alert.first_seen.replace(tzinfo=dt.UTC)
+            raised = alert.raised_at if alert.raised_at.tzinfo else alert.raised_at.replace(tzinfo=dt.UTC)
+            opened = open_incident(store, name.strip() or alert.url, folder / saved, [alert.url], first, raised, None,
+                                   cfg)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)  # the leaked file is hashed, never kept (no retention)
+        return RedirectResponse(f"/incidents/{opened['incident']}", status_code=303)
+
     @app.get("/alerts", response_class=HTMLResponse, include_in_schema=False)
-    def alerts(request: Request) -> HTMLResponse:
+    def alerts(request: Request, message: str = "") -> HTMLResponse:
         user(request, "privacy")
         with store.session() as s:
             rows = s.scalars(select(Alert).order_by(Alert.id.desc()).limit(200)).all()
-        return page(request, "alerts.html", title="Alerts", alerts=[
+        return page(request, "alerts.html", title="Alerts", message=message, alerts=[
             {"id": a.id, "url": a.url, "first_seen": a.first_seen.strftime("%Y-%m-%d %H:%M:%S"),
              "rules": ", ".join(sorted({f["rule"] for f in a.findings}))} for a in rows])
 
