@@ -72,6 +72,31 @@ def test_every_page_needs_a_session(site, path: str) -> None:
     assert TestClient(app).get(path).status_code == 401
 
 
+FORM = {"csrf": "x", "name": "x", "role": "admin", "password": "x" * 12, "label": "x", "agency": "x", "contact": "x",
+        "status": "hold", "reason": "x"}
+POSTS = ["/check", "/incidents/1/notices", "/admin/users", "/admin/tokens", "/incidents/1/holds/1",
+         "/alerts/1/incident"]
+
+
+@pytest.mark.parametrize("path", POSTS)
+def test_every_form_post_needs_a_session(site, path: str) -> None:
+    app, _ = site
+    files = {"file": ("a.txt", b"x")} if "alerts" in path else {"files": ("a.txt", b"x")} if path == "/check" else None
+    assert TestClient(app).post(path, data=FORM, files=files).status_code == 401
+
+
+@pytest.mark.parametrize("path", [*POSTS[1:], "/logout"])
+def test_privacy_and_admin_posts_refuse_a_publisher(site, path: str) -> None:
+    app, _ = site
+    client = TestClient(app)
+    csrf = login(client, "pat")
+    files = {"file": ("a.txt", b"x")} if "alerts" in path else None
+    if path == "/logout":
+        assert client.post(path, data={**FORM, "csrf": "forged"}).status_code == 403  # CSRF, not the role
+        return
+    assert client.post(path, data={**FORM, "csrf": csrf}, files=files).status_code == 403
+
+
 def test_privacy_flow(site) -> None:
     app, _ = site
     client = TestClient(app)
