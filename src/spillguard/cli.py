@@ -65,7 +65,7 @@ def build_config(config_file: Path | None, fail_on: FailOn | None, select: str |
     )
 
 
-def _progress_scan(scanner: Scanner, paths: list[Path]) -> Report:
+def _progress_scan(scanner: Scanner, paths: list[Path] | list[str]) -> Report:
     err = Console(stderr=True)
     if not err.is_terminal:
         return scanner.run(paths)
@@ -135,23 +135,47 @@ ShowOpt = Annotated[bool, typer.Option(
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="spillguard.toml or pyproject.toml to use.")]
 BaselineOpt = Annotated[Path | None, typer.Option(
     "--baseline", help="Leave out the findings this baseline accepts (key in $SPILLGUARD_BASELINE_KEY).")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 = one per core "
+                                      "(small batches then stay in this process). Same report for any N.")]
+DaskOpt = Annotated[str | None, typer.Option("--dask", help="Run on a Dask cluster: its scheduler address "
+                                             "(tcp://host:8786), or local:N for a local cluster of N workers.")]
+CacheDbOpt = Annotated[str | None, typer.Option("--db", help="Store whose scan cache skips files scanned before "
+                                                "unchanged [default: $SPILLGUARD_DB; none: no cache].")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Scan every file again, even when cached.")]
+
+
+def _execution(cfg: Config, jobs: int, dask: str | None, db: str | None, no_cache: bool) -> Config:
+    from spillguard.config import Execution
+
+    if dask is not None and not dask.strip():
+        raise _usage("--dask needs a scheduler address or local:N")
+    cache = None if no_cache else (db or os.environ.get("SPILLGUARD_DB") or None)
+    return cfg.with_overrides(execution=Execution(jobs=jobs, dask=dask, cache=cache))
+
+
+def _exists(paths: list[str]) -> None:
+    """Local inputs must exist; URLs (s3://, https://…) are listed by their file system later."""
+    missing = [p for p in paths if "://" not in p and not Path(p).exists()]
+    if missing:
+        raise _usage(f"no such file or folder: {', '.join(missing)}")
 
 
 @app.command()
 def scan(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).", show_default=False)],
+    paths: Annotated[list[str], typer.Argument(help="Files or folders (recursive), or fsspec URLs "
+                                               "(s3://bucket/site/, read by the workers).", show_default=False)],
     format: FormatOpt = OutputFormat.text, output: OutputOpt = None, fail_on: FailOnOpt = None,
     select: SelectOpt = None, ignore: IgnoreOpt = None, show_values: ShowOpt = False, config: ConfigOpt = None,
     baseline: BaselineOpt = None,
     fingerprints: Annotated[Path | None, typer.Option(
         "--fingerprints", help="Fingerprints of a leaked data set: SG210 (critical) on a match.")] = None,
+    jobs: JobsOpt = 0, dask: DaskOpt = None, db: CacheDbOpt = None, no_cache: NoCacheOpt = False,
 ) -> None:
     """Inspect files for visible and hidden personal data; exit 1 when publication must stop."""
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise _usage(f"no such file or folder: {', '.join(missing)}")
+    _exists(paths)
     cfg = _config_or_exit(config, fail_on, select, ignore, show_values, baseline)
     cfg = cfg.with_overrides(fingerprints=str(fingerprints) if fingerprints else None)
+    cfg = _execution(cfg, jobs, dask, db, no_cache)
     _finish(_guarded(lambda: _progress_scan(Scanner(cfg), paths)), format, output)
 
 
@@ -180,6 +204,7 @@ def check(
     format: FormatOpt = OutputFormat.text, output: OutputOpt = None, fail_on: FailOnOpt = None,
     select: SelectOpt = None, ignore: IgnoreOpt = None, show_values: ShowOpt = False, config: ConfigOpt = None,
     baseline: BaselineOpt = None,
+    jobs: JobsOpt = 0, dask: DaskOpt = None, db: CacheDbOpt = None, no_cache: NoCacheOpt = False,
 ) -> None:
     """The one step a CMS or CI runs: scan + declared intent + disclosure risk + diff, one decision."""
     from spillguard.release import check as run_check
@@ -187,7 +212,8 @@ def check(
     missing = [str(p) for p in (release, previous) if p is not None and not p.exists()]
     if missing:
         raise _usage(f"no such file or folder: {', '.join(missing)}")
-    cfg = _config_or_exit(config, fail_on, select, ignore, show_values, baseline)
+    cfg = _execution(_config_or_exit(config, fail_on, select, ignore, show_values, baseline), jobs, dask, db,
+                     no_cache)
     _finish(_guarded(lambda: run_check(release, previous, cfg)), format, output)
 
 

@@ -59,6 +59,19 @@ class DiffSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Execution:
+    """How a run is carried out, never what it finds (results are the same for every setting).
+    Set by command-line options only, not by config files."""
+
+    #: worker processes on this machine; 1 = in this process; 0 = one per core
+    jobs: int = 1
+    #: a Dask scheduler address, or ``local:N`` for a LocalCluster of N worker processes
+    dask: str | None = None
+    #: the store (``--db`` URL or path) whose scan cache skips files already scanned unchanged
+    cache: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     fail_on: Severity = Severity.HIGH
     select: tuple[str, ...] = ()
@@ -82,6 +95,7 @@ class Config:
     fingerprints: str | None = None
     fingerprint_key_file: str | None = None
     source: str | None = None  # the file the settings came from
+    execution: Execution = field(default_factory=Execution)
 
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -101,7 +115,7 @@ def parse_codes(value: str | None, key: str) -> tuple[str, ...] | None:
 
 
 def from_mapping(data: dict[str, Any], source: str | None = None) -> Config:
-    known = {f.name for f in fields(Config)} | {"fail-on", "intent"}
+    known = ({f.name for f in fields(Config)} - {"execution", "source"}) | {"fail-on", "intent"}
     unknown = set(data) - known
     if unknown:
         raise UsageError(f"{source or 'config'}: unknown setting(s): {', '.join(sorted(unknown))}")

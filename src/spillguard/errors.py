@@ -56,3 +56,7 @@ class EmptyFile(InspectionIncomplete):
 
 class ReadError(InspectionIncomplete):
     rule = "SG908"
+
+
+class WorkerLost(InspectionIncomplete):
+    rule = "SG910"

@@ -269,6 +269,8 @@ class Stats:
     files: int = 0
     bytes: int = 0
     seconds: float = 0.0
+    #: files served from the scan cache (unchanged since their last scan)
+    cached: int = 0
 
 
 @dataclass(slots=True)

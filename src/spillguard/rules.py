@@ -142,6 +142,9 @@ _RULES = [
     Rule("SG907", "empty-file", "The file is empty (0 bytes).", Severity.CRITICAL),
     Rule("SG908", "read-error", "The file could not be read (permissions, I/O).", Severity.CRITICAL),
     Rule("SG909", "internal-error", "spillguard failed while reading the file.", Severity.CRITICAL),
+    Rule("SG910", "worker-lost",
+         "The process scanning the file died (out of memory, killed, crashed) or its cluster went away.",
+         Severity.CRITICAL),
 ]
 
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}

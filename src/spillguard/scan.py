@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -52,6 +53,10 @@ from spillguard.model import (
     Visibility,
 )
 from spillguard.rules import RULES
+
+if TYPE_CHECKING:
+    from spillguard.execute.cache import ScanCache
+    from spillguard.execute.task import FileResult
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +113,10 @@ def _digest(parts: list[str]) -> str:
 class Scanner:
     """One scan run: holds the config, collects the report."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, cache: ScanCache | None = None) -> None:
         self.config = config
+        #: the scan cache to use (else the one ``config.execution.cache`` names, if any)
+        self.cache = cache
         self.report = Report(fail_on=config.fail_on)
         self.ctx = Context(limits=config.limits, nested=self._contents)
         self.ner = ner.load(config.ner) if config.ner else None
@@ -277,17 +284,35 @@ class Scanner:
                               why=f"{found:,} of the {people:,} people in the file match the fingerprints "
                                   f"{fp_path.name} (keyed HMACs of A-numbers and names with birth dates)"))
 
-    def run(self, paths: Iterable[str | Path], progress: Progress | None = None) -> Report:
-        started = time.perf_counter()
-        files = list(iter_files(paths, self.config.exclude))
-        for index, path in enumerate(files):
-            name = path.as_posix()
-            if progress is not None:
-                progress(name, index, len(files))
-            self.report.stats.files += 1
+    def scan_one(self, name: str, path: Path) -> FileResult:
+        """One top-level file's share of a report (what every execution backend runs)."""
+        from spillguard.execute.task import FileResult
+
+        saved, self.report = self.report, Report(fail_on=self.config.fail_on)
+        try:
+            try:
+                self.scan_source(Source(name=name, path=path))
+            except Exception as exc:  # a bug outside the readers: still an SG9xx, never a crash
+                rule, reason, part = _incomplete_from(exc)
+                self._add_error(rule, reason, Location(file=name, part=part))
+            size = 0
             with contextlib.suppress(OSError):
-                self.report.stats.bytes += path.stat().st_size
-            self.scan_source(Source(name=name, path=path))
+                size = path.stat().st_size
+            r = self.report
+            return FileResult(name=name, findings=r.findings, errors=r.errors, tables=r.tables,
+                              suppressed=r.suppressed, allowed=r.allowed, bytes=size)
+        finally:
+            self.report = saved
+
+    def run(self, paths: Iterable[str | Path], progress: Progress | None = None) -> Report:
+        """Scan files and folders (and fsspec URLs) the way ``config.execution`` says: here, on
+        worker processes or on a Dask cluster, with or without the scan cache — same report."""
+        from spillguard.execute.plan import carry_out
+
+        started = time.perf_counter()
+        for result in carry_out(self, paths, progress):
+            result.add_to(self.report)
+            self.report.stats.cached += result.cached
         self.report.stats.seconds = round(time.perf_counter() - started, 3)
         return baseline.apply(self.report, self.config.baseline, self.config.baseline_key_file)
 

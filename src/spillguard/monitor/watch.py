@@ -100,7 +100,10 @@ class Watcher:
                 return None
             if s.scalars(select(Alert).where(Alert.url == url, Alert.sha256 == digest)).first() is not None:
                 return None
-        report = Scanner(self.config).run([path])
+        from spillguard.execute.cache import ScanCache
+
+        # the same bytes already scanned under another URL (a mirror, a copy) are not scanned again
+        report = Scanner(self.config, cache=ScanCache(self.store)).run([path])
         if not report.blocked:
             return None
         findings = [{"rule": f.rule, "severity": f.severity.label, "title": f.title, "samples": f.samples}

@@ -24,7 +24,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "allowed": report.allowed,
         "baselined": report.baselined,
         "stats": {"files": report.stats.files, "bytes": report.stats.bytes,
-                  "seconds": report.stats.seconds},
+                  "seconds": report.stats.seconds, "cached": report.stats.cached},
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -149,3 +149,17 @@ class CheckHistory(Base):
     files: Mapped[list] = mapped_column(JSON, default=list)
     decision: Mapped[str] = mapped_column(String(10))
     findings: Mapped[int] = mapped_column(Integer)
+
+
+class ScanCacheEntry(Base):
+    """One file's scan result by its content hash and settings (spillguard.execute.cache)."""
+
+    __tablename__ = "scan_cache"
+    __table_args__ = (UniqueConstraint("content_sha256", "settings", name="uq_scan_cache_content_settings"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    settings: Mapped[str] = mapped_column(String(32))
+    result: Mapped[dict] = mapped_column(JSON)
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    stored_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,98 @@
+"""Worker processes on this machine (``--jobs N``).
+
+Files go to a ``ProcessPoolExecutor`` (forkserver start: workers fork from a clean process that
+has already imported spillguard, never from a parent holding threads or open databases). A worker
+that dies — killed, out of memory, a crash in a C library — breaks the pool; the files it was
+scanning are known by their start markers and are each retried alone in a fresh one-worker pool,
+the files not yet started go to a new pool. A file whose lone worker dies again is SG910 for that
+file only; the rest of the batch is still scanned."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spillguard.execute.task import FileResult, lost, scan_file
+
+if TYPE_CHECKING:
+    from spillguard.config import Config
+
+Done = Callable[[int, FileResult], None]
+Task = Callable[..., FileResult]
+
+DIED = "the worker process scanning the file died (killed, out of memory or crashed)"
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["spillguard.scan", "spillguard.execute.task"])
+    return ctx
+
+
+def _marked(task: Task, marks: str, index: int, name: str, location: str, config: Config) -> FileResult:
+    """Run ``task`` with a start marker on disk, removed when it returns: a marker left behind by
+    a dead worker names the file it was scanning."""
+    mark = Path(marks, str(index))
+    mark.touch()
+    result = task(name, location, config)
+    mark.unlink()
+    return result
+
+
+def run(items: list[tuple[str, str]], todo: list[int], config: Config, jobs: int, done: Done,
+        task: Task = scan_file) -> None:
+    """Scan the files ``todo`` (indexes into ``items``: name, location) on ``jobs`` processes;
+    ``done(index, result)`` is called once per file, in the order they finish."""
+    ctx = _context()
+    marks = tempfile.mkdtemp(prefix="spillguard-jobs-")
+    try:
+        suspects = _pool(items, todo, config, jobs, done, task, ctx, marks)
+        for index in sorted(suspects):  # alone, so that a second death names its file
+            if _pool(items, [index], config, 1, done, task, ctx, marks):
+                done(index, lost(items[index][0], "SG910", DIED))
+    finally:
+        shutil.rmtree(marks, ignore_errors=True)
+
+
+def _pool(items: list[tuple[str, str]], indexes: list[int], config: Config, jobs: int, done: Done, task: Task,
+          ctx: multiprocessing.context.BaseContext, marks: str) -> set[int]:
+    """Run ``indexes`` on a pool; return the files a dead worker was scanning (to retry alone).
+    Files that never started when the pool broke are run again on a new pool before returning."""
+    remaining = list(indexes)
+    suspects: set[int] = set()
+    while remaining:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(remaining)), mp_context=ctx) as pool:
+            futures: dict[Future[FileResult], int] = {
+                pool.submit(_marked, task, marks, i, *items[i], config): i for i in remaining}
+            broken = False
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index = futures[future]
+                    try:
+                        done(index, future.result())
+                    except BrokenProcessPool:
+                        broken = True
+                    except Exception as exc:  # a task's own failure: SG909 for its file
+                        done(index, lost(items[index][0], "SG909",
+                                         f"spillguard failed while reading the file ({type(exc).__name__})"))
+        if not broken:
+            return suspects
+        started = {int(p) for p in os.listdir(marks)}
+        for index in started:
+            os.unlink(Path(marks, str(index)))
+        suspects |= started & set(remaining)
+        remaining = [i for i in remaining if not _has_result(futures, i) and i not in started]
+    return suspects
+
+
+def _has_result(futures: dict[Future[FileResult], int], index: int) -> bool:
+    return any(i == index and f.done() and f.exception() is None for f, i in futures.items())

@@ -1,0 +1,122 @@
+"""Which files a run scans, where each is scanned, and in what order the results come back."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spillguard.execute.task import FileResult, is_url, lost
+
+if TYPE_CHECKING:
+    from spillguard.scan import Scanner
+
+Progress = Callable[[str, int, int], None]
+
+#: with the default ``--jobs`` (one per core), smaller batches are scanned in this process: starting
+#: workers costs more than it saves
+AUTO_MIN_FILES = 8
+AUTO_MIN_BYTES = 8 << 20
+
+
+def items(paths: Iterable[str | Path], exclude: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """(name shown, location) of every file: local files and folders in sorted order, and fsspec
+    URLs (a folder URL is listed by the file system behind it)."""
+    from spillguard.scan import _excluded, iter_files
+
+    for raw in paths:
+        text = str(raw)
+        if not is_url(text):
+            for path in iter_files([text.removeprefix("file://")], exclude):
+                yield path.as_posix(), path.as_posix()
+            continue
+        import fsspec
+
+        fs, root = fsspec.core.url_to_fs(text)
+        protocol = text.split("://", 1)[0]
+        found = sorted(fs.find(root)) if fs.isdir(root) else [root]
+        for entry in found:
+            url = entry if "://" in entry else f"{protocol}://{entry}"
+            if not _excluded(Path(entry), exclude):
+                yield url, url
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def carry_out(scanner: Scanner, paths: Iterable[str | Path], progress: Progress | None = None) -> list[FileResult]:
+    """Scan every file of ``paths``; the results in the order of the files, whatever ran them."""
+    from spillguard.execute import cache as scan_cache
+
+    config = scanner.config
+    run = config.execution
+    listed = list(items(paths, config.exclude))
+    results: list[FileResult | None] = [None] * len(listed)
+    keys: dict[int, tuple[str, str]] = {}
+    store_cache = scanner.cache
+    if store_cache is None and run.cache:
+        from spillguard.respond.store import Store
+
+        store_cache = scan_cache.ScanCache(Store(run.cache))
+    if not scan_cache.allowed(config):
+        store_cache = None
+    todo = []
+    for index, (name, location) in enumerate(listed):
+        if store_cache is not None and not is_url(location):
+            with contextlib.suppress(OSError):  # an unreadable file is left to the scan to report
+                keys[index] = (scan_cache.file_sha256(Path(location)), scan_cache.settings_digest(config, name))
+                hit = store_cache.get(*keys[index], name)
+                if hit is not None:
+                    results[index] = hit
+                    continue
+        todo.append(index)
+
+    finished = len(listed) - len(todo)
+
+    def done(index: int, result: FileResult) -> None:
+        nonlocal finished
+        if not result.bytes and not is_url(listed[index][1]):  # a lost task still counts its file's size
+            with contextlib.suppress(OSError):
+                result.bytes = Path(listed[index][1]).stat().st_size
+        results[index] = result
+        if store_cache is not None and index in keys:
+            store_cache.put(*keys[index], result)
+        finished += 1
+        if progress is not None:
+            progress(listed[index][0], finished, len(listed))
+
+    jobs = run.jobs if run.jobs > 0 else cores()
+    if run.dask:
+        from spillguard.execute import cluster
+
+        cluster.run(listed, todo, config, run.dask, done)
+    elif jobs > 1 and len(todo) > 1 and (run.jobs > 0 or _worth_a_pool(listed, todo)):
+        from spillguard.execute import local
+
+        local.run(listed, todo, config, min(jobs, len(todo)), done)
+    else:
+        for index in todo:
+            name, location = listed[index]
+            if progress is not None:
+                progress(name, finished, len(listed))
+            from spillguard.execute.task import scan_file
+
+            results[index] = scan_file(name, location, config, scanner)
+            if store_cache is not None and index in keys:
+                store_cache.put(*keys[index], results[index])
+            finished += 1
+    return [r if r is not None else lost(listed[i][0], "SG910", "the scan of the file never came back")
+            for i, r in enumerate(results)]
+
+
+def _worth_a_pool(listed: list[tuple[str, str]], todo: list[int]) -> bool:
+    if len(todo) >= AUTO_MIN_FILES:
+        return True
+    size = 0
+    for index in todo:
+        with contextlib.suppress(OSError, ValueError):
+            size += Path(listed[index][1]).stat().st_size
+    return size >= AUTO_MIN_BYTES

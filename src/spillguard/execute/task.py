@@ -1,0 +1,116 @@
+"""The per-file task every backend runs, and what it sends back.
+
+A task gets the name to show, where to read the file (a local path, or an fsspec URL read by the
+worker) and the settings; it returns the file's findings, errors and table summaries. It never
+raises for a bad file: like the scanner, it turns every failure into an SG9xx entry."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from spillguard.model import Finding, InspectionError, Location, Report, Visibility
+from spillguard.rules import RULES
+
+if TYPE_CHECKING:
+    from spillguard.config import Config
+    from spillguard.scan import Scanner
+
+
+@dataclass(slots=True)
+class FileResult:
+    """One top-level file's share of a report."""
+
+    name: str
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[InspectionError] = field(default_factory=list)
+    tables: list[Any] = field(default_factory=list)
+    suppressed: int = 0
+    allowed: int = 0
+    bytes: int = 0
+    #: served from the scan cache rather than scanned
+    cached: bool = False
+
+    def add_to(self, report: Report) -> None:
+        report.findings.extend(self.findings)
+        report.errors.extend(self.errors)
+        report.tables.extend(self.tables)
+        report.suppressed += self.suppressed
+        report.allowed += self.allowed
+        report.stats.files += 1
+        report.stats.bytes += self.bytes
+
+
+def is_url(location: str) -> bool:
+    return "://" in location and not location.startswith("file://")
+
+
+def local_path(location: str) -> Path:
+    return Path(location.removeprefix("file://"))
+
+
+def lost(name: str, rule: str, reason: str) -> FileResult:
+    """The result of a file whose task did not come back: an SG9xx error and a blocking finding."""
+    return FileResult(
+        name=name,
+        errors=[InspectionError(file=name, rule=rule, reason=reason)],
+        findings=[Finding(rule=rule, severity=RULES[rule].default, title=f"Not fully inspected: {reason}",
+                          location=Location(file=name), visibility=Visibility.VISIBLE,
+                          why="an input that could not be fully inspected fails the gate (fail closed)")])
+
+
+#: one scanner per settings in each worker process (NER models and fingerprints load once)
+_SCANNERS: dict[str, Scanner] = {}
+
+
+def _scanner(config: Config) -> Scanner:
+    from spillguard.scan import Scanner
+
+    key = hashlib.blake2b(pickle.dumps(config), digest_size=16).hexdigest()
+    if key not in _SCANNERS:
+        _SCANNERS.clear()
+        _SCANNERS[key] = Scanner(config)
+    return _SCANNERS[key]
+
+
+def scan_file(name: str, location: str, config: Config, scanner: Scanner | None = None) -> FileResult:
+    """Scan one top-level file. ``location`` is a path, or a URL the worker reads through fsspec."""
+    scanner = scanner or _scanner(config)
+    if not is_url(location):
+        return scanner.scan_one(name, local_path(location))
+    folder = Path(tempfile.mkdtemp(prefix="spillguard-fetch-"))
+    try:
+        copy = folder / "file"
+        try:
+            _fetch(location, copy, config.limits.max_file_bytes)
+        except Exception as exc:  # any failure to fetch is SG908 for this file
+            from spillguard.errors import ResourceLimit
+
+            if isinstance(exc, ResourceLimit):
+                return lost(name, "SG903", exc.reason)
+            return lost(name, "SG908", f"cannot read the file from its URL ({type(exc).__name__})")
+        return scanner.scan_one(name, copy)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _fetch(url: str, target: Path, limit: int) -> None:
+    """Copy a remote file to ``target`` (owner-only), refusing one over ``limit`` bytes."""
+    import fsspec
+
+    from spillguard.errors import ResourceLimit
+
+    total = 0
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with fsspec.open(url, "rb") as src, os.fdopen(fd, "wb") as out:
+        while block := src.read(1 << 20):
+            total += len(block)
+            if total > limit:
+                raise ResourceLimit(f"the file is over the limit of {limit:,} bytes")
+            out.write(block)

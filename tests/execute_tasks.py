@@ -1,0 +1,29 @@
+"""Per-file tasks for the execution tests, importable by worker processes: they kill their own
+worker on a file named ``poison…`` (always, or only the first time) or slow each file down."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from spillguard.execute.task import scan_file
+
+
+def dies_on_poison(name: str, location: str, config):  # type: ignore[no-untyped-def]
+    if "poison" in name:
+        os._exit(3)  # what a segfault or the OOM killer looks like to the pool
+    return scan_file(name, location, config)
+
+
+def dies_once_on_poison(name: str, location: str, config):  # type: ignore[no-untyped-def]
+    flag = Path(location + ".died")
+    if "poison" in name and not flag.exists():
+        flag.touch()
+        os._exit(3)
+    return scan_file(name, location, config)
+
+
+def slow(name: str, location: str, config):  # type: ignore[no-untyped-def]
+    time.sleep(0.3)
+    return scan_file(name, location, config)
