@@ -125,12 +125,16 @@ def _dask_run(web: Path, task, kill_after: int | None = None) -> dict:  # type: 
             Client(lc) as client:
         pids = list(client.run(os.getpid).values())
 
+        killed = []
+
         def done(index: int, result: FileResult) -> None:
             results[index] = result
-            if kill_after is not None and len(results) == kill_after:
+            if kill_after is not None and len(results) >= kill_after and not killed:
                 os.kill(pids[0], signal.SIGKILL)  # a worker dies in the middle of the scan
+                killed.append(pids[0])
 
         cluster.run(listed, list(range(len(listed))), config, "local:2", done, task=task, client=client)
+        assert kill_after is None or killed
     report = Report(fail_on=config.fail_on)
     for index in range(len(listed)):
         results[index].bytes = results[index].bytes or Path(listed[index][1]).stat().st_size

@@ -23,6 +23,7 @@ class ANumber(Detector):
     """
 
     entity = Entity.A_NUMBER
+    needs_digit = True
     header_terms = (
         "a number", "a no", "a nbr", "a num", "anumber", "a file", "a file no", "alien",
         "alien no", "alien number", "alien registration", "alien reg no", "uscis no",

@@ -15,6 +15,7 @@ from spillguard.model import Entity
 
 class Address(Detector):
     entity = Entity.ADDRESS
+    needs_digit = True
     header_terms = ("address", "street", "street address", "home address", "mailing address",
                     "residence", "direccion", "domicilio", "calle", "address line 1")
     needs_header = True

@@ -101,6 +101,10 @@ class Detector:
     min_share_without_header: float = 0.8
     #: fewest matching values before a column without a header hit counts
     min_matches_without_header: int = 5
+    #: every value this detector matches has a digit / a letter: a column without any is
+    #: skipped before ``match`` runs (the result is the same, only faster)
+    needs_digit: bool = False
+    needs_letter: bool = False
 
     def header_hit(self, header: str) -> bool:
         folded = fold(header)

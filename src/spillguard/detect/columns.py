@@ -84,7 +84,11 @@ def classify(headers: list[str], sample: pl.DataFrame) -> list[ColumnProfile]:
         if values.is_empty():
             continue
         best: tuple[float, Detector, bool] | None = None
+        has_digit = bool(values.str.contains(r"\d").any())
+        has_letter = bool(values.str.contains(r"\p{L}").any())
         for det in DETECTORS:
+            if (det.needs_digit and not has_digit) or (det.needs_letter and not has_letter):
+                continue
             hit = det.header_hit(header)
             if det.needs_header and not hit:
                 continue

@@ -17,6 +17,10 @@ _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%d
                  "%m-%d-%Y", "%d %b %Y", "%b %d, %Y", "%d %B %Y", "%B %d, %Y")
 
 
+#: what every format above has: digits, a separator, more, a separator, digits (a quick pre-check)
+_DATE_SHAPE = r"\d[-/. ,]+\S+[-/. ,]+\d|\p{L}[-/. ,]+\d+,?[-/. ,]+\d"
+
+
 def parse_dates(values: pl.Series) -> pl.Series:
     """Dates in any common written form (ISO date-times too) → pl.Date, else null.
 
@@ -24,6 +28,8 @@ def parse_dates(values: pl.Series) -> pl.Series:
     values still unparsed (a column is almost always written in one format).
     """
     v = values.str.strip_chars()
+    if not v.str.contains(_DATE_SHAPE).any():  # no value has the shape of any of the formats
+        return pl.Series(values.name, [None] * len(values), dtype=pl.Date)
     if v.str.contains(":", literal=True).any():
         v = v.str.replace(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2})?.*$", "$1")
     sample = v.drop_nulls().head(200)
@@ -53,6 +59,7 @@ class DateOfBirth(Detector):
     """
 
     entity = Entity.DATE_OF_BIRTH
+    needs_digit = True
     header_terms = ("dob", "d o b", "date of birth", "birth date", "birthdate", "birthday", "born",
                     "fecha de nacimiento", "fecha nacimiento", "f nacimiento", "nacimiento",
                     "date de naissance", "birth", "fec nac", "fnac")

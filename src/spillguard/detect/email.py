@@ -15,6 +15,7 @@ from spillguard.model import Entity
 
 class Email(Detector):
     entity = Entity.EMAIL
+    needs_letter = True
     header_terms = ("email", "e mail", "mail", "email address", "correo", "correo electronico")
     _value = r"(?i)^[a-z0-9._%+'-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$"
     _text = re.compile(r"(?i)(?<![\w.+-])[a-z0-9._%+'-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")

@@ -21,6 +21,7 @@ _FACILITY_SHAPE = (r"\b(?:processing center|detention (?:center|centre|facility)
 
 class Facility(Detector):
     entity = Entity.FACILITY
+    needs_letter = True
     header_terms = ("facility", "facility name", "detention facility", "detention center",
                     "detention location", "current facility", "book in facility",
                     "centro de detencion", "instalacion", "detention facility name")

@@ -14,6 +14,7 @@ from spillguard.model import Entity
 
 class I94(LabelledNumber):
     entity = Entity.I94
+    needs_digit = True
     header_terms = ("i 94", "i94", "i 94 number", "admission number", "admission no", "i 94 no")
     value_pattern = r"(?i)^(?:\d{11}|\d{9}[A-Z]\d)$"
     context = re.compile(r"(?i)\bI-?94(?:\s+(?:no\.?|number|#))?" + CONTEXT_GAP

@@ -29,6 +29,7 @@ class Nationality(Detector):
     """Country names (English/Spanish, from pycountry), demonyms; ISO codes under a header."""
 
     entity = Entity.NATIONALITY
+    needs_letter = True
     header_terms = ("nationality", "citizenship", "country of citizenship", "country of birth",
                     "birth country", "country", "citizen", "nacionalidad", "pais",
                     "pais de origen", "pais de nacimiento", "ciudadania", "country of origin")

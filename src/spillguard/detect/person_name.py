@@ -40,6 +40,46 @@ def _known_names() -> pl.Series:
 
 
 @cache
+def _name_set() -> frozenset[str]:
+    return frozenset(lexicon.given_names() | lexicon.surnames())
+
+
+@cache
+def _place_set() -> frozenset[str]:
+    return frozenset(lexicon.country_names() | lexicon.facilities() | lexicon.places())
+
+
+@cache
+def _particle_set() -> frozenset[str]:
+    return frozenset(lexicon.section("text_words.txt", "particles"))
+
+
+#: under this many values, set lookups in Python beat polars' ``is_in``, which hashes the whole
+#: lexicon (58,000 names) on every call; above it, polars wins. Same answers either way.
+_SMALL = 2_000
+
+
+def _in(values: pl.Series, words: frozenset[str], series: pl.Series) -> pl.Series:
+    if len(values) < _SMALL:
+        return pl.Series(values.name, [v in words if v is not None else None for v in values.to_list()],
+                         dtype=pl.Boolean)
+    return values.is_in(series)
+
+
+def _words_in(words: pl.Series, how: str, *sets: tuple[frozenset[str], pl.Series]) -> pl.Series:
+    """Per row of a list-of-words column: are all (``how="all"``) or any of its words in the sets?"""
+    if len(words) < _SMALL:
+        test = all if how == "all" else any
+        return pl.Series([None if ws is None else test(any(w in s for s, _ in sets) for w in ws)
+                          for ws in words.to_list()], dtype=pl.Boolean)
+    expr = pl.lit(False)
+    for _, series in sets:
+        expr = expr | pl.element().is_in(series)
+    out = words.list.eval(expr)
+    return out.list.all() if how == "all" else out.list.any()
+
+
+@cache
 def _particles() -> pl.Series:
     return pl.Series(sorted(lexicon.section("text_words.txt", "particles"))).implode()
 
@@ -61,6 +101,7 @@ class PersonName(Detector):
     ``al-Hassan``, ``Wang Xiaoming``. Numbers, dates, places and institutions are never names."""
 
     entity = Entity.PERSON_NAME
+    needs_letter = True
     header_terms = ("name", "names", "full name", "first name", "last name", "surname", "surnames",
                     "given name", "given names", "family name", "middle name", "last first",
                     "nombre", "nombres", "apellido", "apellidos", "nombre completo", "detainee",
@@ -90,13 +131,13 @@ class PersonName(Detector):
             if single.any():
                 idx = single.arg_true()
                 words = folded.gather(idx).str.split(" ")
-                known = words.list.eval(pl.element().is_in(_known_names()) | pl.element().is_in(_particles()))
-                shape = shape.scatter(idx, known.list.all())
-        not_place = ~folded.is_in(_places())
+                known = _words_in(words, "all", (_name_set(), _known_names()), (_particle_set(), _particles()))
+                shape = shape.scatter(idx, known)
+        not_place = ~_in(folded, _place_set(), _places())
         if not not_place.all():
             # "Guadalupe" is a place and a name: a known name is not excluded as a place
             idx = (~not_place).fill_null(False).arg_true()
-            not_place = not_place.scatter(idx, folded.gather(idx).is_in(_known_names()))
+            not_place = not_place.scatter(idx, _in(folded.gather(idx), _name_set(), _known_names()))
         no_stopword = ~folded.str.contains(_stopword_regex())
         return shape & not_place & no_stopword & (v.str.len_chars() <= 80)
 
@@ -109,7 +150,7 @@ class PersonName(Detector):
             return False
         # ... and the values must also contain known given names or surnames.
         words = fold_series(values.filter(matched)).str.split(" ")
-        hits = words.list.eval(pl.element().is_in(_known_names())).list.any()
+        hits = _words_in(words, "any", (_name_set(), _known_names()))
         return bool(hits.mean() or 0) >= 0.3
 
     def normalize(self, values: pl.Series) -> pl.Series:

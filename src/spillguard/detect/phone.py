@@ -19,6 +19,7 @@ class Phone(Detector):
     """Phone numbers: formatted shapes alone, bare digit runs only under a phone header."""
 
     entity = Entity.PHONE
+    needs_digit = True
     header_terms = ("phone", "telephone", "tel", "mobile", "cell", "cell phone", "phone number",
                     "telefono", "celular", "movil", "numero de telefono", "contact number")
     _formatted = r"^(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,4}$"

@@ -20,6 +20,7 @@ class Ssn(Detector):
     """US Social Security number with the validity rules (area, group, serial)."""
 
     entity = Entity.SSN
+    needs_digit = True
     header_terms = ("ssn", "social security", "social security number", "soc sec",
                     "seguro social", "numero de seguro social", "ss no")
     _dashed = r"^\d{3}-\d{2}-\d{4}$"

@@ -17,6 +17,7 @@ class UscisReceipt(Detector):
     """USCIS case receipt number: service-centre code + 10 digits."""
 
     entity = Entity.USCIS_RECEIPT
+    needs_digit = True
     header_terms = ("receipt", "receipt number", "receipt no", "case number uscis", "numero de recibo")
     _codes = "EAC|WAC|LIN|SRC|MSC|IOE|YSC|NBC|TSC|VSC|NSC|CSC|ZLA|ZNY|ZSF|ZHN"
     _value = rf"(?i)^(?:{_codes})[- ]?\d{{10}}$"
