@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench bench-detection bench-redaction bench-logs bench-watch clean
+.PHONY: demo test lint bench bench-tabular bench-corpus bench-scaling bench-detection bench-redaction bench-logs bench-watch clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,15 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
+
+bench-tabular: $(VENV)/.dev
+	$(BIN)/python -m bench --tabular
+
+bench-corpus: $(VENV)/.dev
+	$(BIN)/python -m bench.corpus
+
+bench-scaling: $(VENV)/.dev
+	$(BIN)/python -m bench.scaling
 
 $(VENV)/.presidio: pyproject.toml $(VENV)/.dev
 	$(BIN)/python -m pip install -q -e '.[test,bench,presidio]'

@@ -90,6 +90,12 @@ class ScanCache:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    allowed = staticmethod(allowed)
+
+    @staticmethod
+    def key(path: Path, config: Config, name: str) -> tuple[str, str]:
+        return file_sha256(path), settings_digest(config, name)
+
     def get(self, content: str, settings: str, name: str) -> FileResult | None:
         from spillguard.respond.models import ScanCacheEntry
         from spillguard.respond.store import now

@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,14 +42,21 @@ def _context(jobs: int) -> multiprocessing.context.BaseContext:
     return ctx
 
 
-def _marked(task: Task, marks: str, index: int, name: str, location: str, config: Config) -> FileResult:
-    """Run ``task`` with a start marker on disk, removed when it returns: a marker left behind by
-    a dead worker names the file it was scanning."""
-    mark = Path(marks, str(index))
-    mark.touch()
-    result = task(name, location, config)
-    mark.unlink()
-    return result
+def _marked(task: Task, marks: str, batch: list[tuple[int, str, str]], config: Config,
+            ) -> list[tuple[int, FileResult]]:
+    """Run ``task`` on each file of the batch with a start marker on disk, removed when the file is
+    done: a marker left behind by a dead worker names the file it was scanning."""
+    out = []
+    for index, name, location in batch:
+        mark = Path(marks, str(index))
+        mark.touch()
+        try:
+            result = task(name, location, config)
+        except Exception as exc:  # a task's own failure: SG909 for its file, not the batch's
+            result = lost(name, "SG909", f"spillguard failed while reading the file ({type(exc).__name__})")
+        mark.unlink()
+        out.append((index, result))
+    return out
 
 
 def run(items: list[tuple[str, str]], todo: list[int], config: Config, jobs: int, done: Done,
@@ -67,6 +74,11 @@ def run(items: list[tuple[str, str]], todo: list[int], config: Config, jobs: int
         shutil.rmtree(marks, ignore_errors=True)
 
 
+#: files per task: a few, so that the pool's per-task cost (pickling, a queue round trip) is
+#: spread, and about eight batches per worker, so that the work stays balanced
+BATCH = 16
+
+
 def _pool(items: list[tuple[str, str]], indexes: list[int], config: Config, jobs: int, done: Done, task: Task,
           ctx: multiprocessing.context.BaseContext, marks: str) -> set[int]:
     """Run ``indexes`` on a pool; return the files a dead worker was scanning (to retry alone).
@@ -74,31 +86,28 @@ def _pool(items: list[tuple[str, str]], indexes: list[int], config: Config, jobs
     remaining = list(indexes)
     suspects: set[int] = set()
     while remaining:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(remaining)), mp_context=ctx) as pool:
-            futures: dict[Future[FileResult], int] = {
-                pool.submit(_marked, task, marks, i, *items[i], config): i for i in remaining}
-            broken = False
+        got: set[int] = set()
+        size = max(1, min(BATCH, len(remaining) // (jobs * 8)))
+        batches = [remaining[k:k + size] for k in range(0, len(remaining), size)]
+        broken = False
+        with ProcessPoolExecutor(max_workers=min(jobs, len(batches)), mp_context=ctx) as pool:
+            futures = [pool.submit(_marked, task, marks, [(i, *items[i]) for i in batch], config)
+                       for batch in batches]
             pending = set(futures)
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    index = futures[future]
                     try:
-                        done(index, future.result())
+                        for index, result in future.result():
+                            done(index, result)
+                            got.add(index)
                     except BrokenProcessPool:
                         broken = True
-                    except Exception as exc:  # a task's own failure: SG909 for its file
-                        done(index, lost(items[index][0], "SG909",
-                                         f"spillguard failed while reading the file ({type(exc).__name__})"))
         if not broken:
             return suspects
         started = {int(p) for p in os.listdir(marks)}
         for index in started:
             os.unlink(Path(marks, str(index)))
         suspects |= started & set(remaining)
-        remaining = [i for i in remaining if not _has_result(futures, i) and i not in started]
+        remaining = [i for i in remaining if i not in got and i not in started]
     return suspects
-
-
-def _has_result(futures: dict[Future[FileResult], int], index: int) -> bool:
-    return any(i == index and f.done() and f.exception() is None for f, i in futures.items())

@@ -49,8 +49,6 @@ def cores() -> int:
 
 def carry_out(scanner: Scanner, paths: Iterable[str | Path], progress: Progress | None = None) -> list[FileResult]:
     """Scan every file of ``paths``; the results in the order of the files, whatever ran them."""
-    from spillguard.execute import cache as scan_cache
-
     config = scanner.config
     run = config.execution
     listed = list(items(paths, config.exclude))
@@ -58,16 +56,17 @@ def carry_out(scanner: Scanner, paths: Iterable[str | Path], progress: Progress 
     keys: dict[int, tuple[str, str]] = {}
     store_cache = scanner.cache
     if store_cache is None and run.cache:
+        from spillguard.execute.cache import ScanCache
         from spillguard.respond.store import Store
 
-        store_cache = scan_cache.ScanCache(Store(run.cache))
-    if not scan_cache.allowed(config):
+        store_cache = ScanCache(Store(run.cache))
+    if store_cache is not None and not store_cache.allowed(config):
         store_cache = None
     todo = []
     for index, (name, location) in enumerate(listed):
         if store_cache is not None and not is_url(location):
             with contextlib.suppress(OSError):  # an unreadable file is left to the scan to report
-                keys[index] = (scan_cache.file_sha256(Path(location)), scan_cache.settings_digest(config, name))
+                keys[index] = store_cache.key(Path(location), config, name)
                 hit = store_cache.get(*keys[index], name)
                 if hit is not None:
                     results[index] = hit
