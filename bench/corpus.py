@@ -60,16 +60,18 @@ def ceiling(cores: int) -> float:
     the most any pool can get here. Virtual machines often give less than the number of cores."""
     from multiprocessing import get_context
 
-    n = 15_000_000
-    started = time.perf_counter()
-    for _ in range(cores):
-        _burn(n)
-    alone = time.perf_counter() - started
+    n = 30_000_000
+    best = 0.0
     with get_context("forkserver").Pool(cores) as pool:
-        started = time.perf_counter()
-        pool.map(_burn, [n] * cores)
-        together = time.perf_counter() - started
-    return alone / together
+        for _ in range(3):  # best of three: a shared machine's neighbours come and go
+            started = time.perf_counter()
+            for _ in range(cores):
+                _burn(n)
+            alone = time.perf_counter() - started
+            started = time.perf_counter()
+            pool.map(_burn, [n] * cores)
+            best = max(best, alone / (time.perf_counter() - started))
+    return best
 
 
 def main() -> int:

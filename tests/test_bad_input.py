@@ -129,3 +129,53 @@ def test_truncated_jpeg_is_corrupt(tmp_path: Path) -> None:
     assert [(Path(e.file).name, e.rule) for e in report.errors] == [("photo.jpg", "SG901")]
     assert "image cannot be read" in report.errors[0].reason
     assert report.decision == "block"
+
+
+def test_time_budget_in_the_calling_process(tmp_path: Path, roster: list[Person], monkeypatch) -> None:
+    import time
+
+    from spillguard.scan import Scanner
+
+    judge = Scanner._judge
+
+    def slow_judge(self, content):  # type: ignore[no-untyped-def]
+        if "slow" in content.location.file:
+            time.sleep(30)  # a pathological file: interrupted by the budget
+        return judge(self, content)
+
+    monkeypatch.setattr(Scanner, "_judge", slow_judge)
+    write(tmp_path, "a-slow.csv", b"Country,Detained\nMexico,12\n")
+    write(tmp_path, "b-roster.xlsx", good_workbook(roster[:20]))
+    started = time.monotonic()
+    report = scan([tmp_path], Config(limits=replace(Limits(), seconds_per_file=1)))
+    assert time.monotonic() - started < 15
+    assert errors(report) == [("a-slow.csv", "SG903")]
+    assert report.errors[0].reason == "inspecting the file took over 1 s (limit seconds_per_file)"
+    assert [f.rule for f in report.findings if "b-roster" in f.location.file] == ["SG202"]
+
+
+def test_image_pixel_limit(tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (4000, 3000)).save(buf, "PNG")  # 12 megapixels, a few KB compressed
+    path = write(tmp_path, "huge.png", buf.getvalue())
+    report = scan([path], Config(limits=replace(Limits(), image_pixels=10_000_000)))
+    assert errors(report) == [("huge.png", "SG903")]
+    assert "12,000,000 pixels, over the limit of 10,000,000 (image_pixels" in report.errors[0].reason
+    assert scan([path]).errors == []  # under the default limit
+
+
+def test_xml_nesting_depth_limit(tmp_path: Path) -> None:
+    from spillguard.synth.docx import Memo
+
+    memo = Memo()
+    memo.para("Quarterly figures.")
+    deep = (b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+            b'main"><w:body>' + b"<w:p>" * 5000 + b"</w:p>" * 5000 + b"</w:body></w:document>")
+    path = write(tmp_path, "deep.docx", badfiles.replace_part(memo.to_bytes(), "word/document.xml", deep))
+    report = scan([path])
+    assert errors(report) == [("deep.docx", "SG903")]
+    assert "nested deeper than the XML parser allows (depth limit): word/document.xml" in report.errors[0].reason

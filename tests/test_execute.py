@@ -212,3 +212,28 @@ def test_cli_jobs_and_dask_options(web: Path, serial: dict, tmp_path: Path) -> N
     assert out["1"] == out["2"]
     for bad in ("local:x", "local:0", ""):
         assert CliRunner().invoke(app, ["scan", str(web), "--dask", bad]).exit_code == 2
+
+
+def test_a_file_past_its_time_budget_is_sg903_and_a_deaf_one_is_killed(tmp_path: Path) -> None:
+    import dataclasses
+    import time
+
+    from spillguard.config import Limits
+    from spillguard.execute.task import FileResult, over_budget
+
+    for i in range(4):
+        (tmp_path / f"page-{i}.txt").write_text("Quarterly figures.\n", encoding="utf-8")
+    (tmp_path / "slow.txt").write_text("x\n", encoding="utf-8")
+    (tmp_path / "slow-deaf.txt").write_text("x\n", encoding="utf-8")
+    config = Config(limits=dataclasses.replace(Limits(), seconds_per_file=1),
+                    execution=Execution(jobs=2))
+    listed = list(items([tmp_path], ()))
+    results: dict[int, FileResult] = {}
+    started = time.monotonic()
+    local.run(listed, list(range(len(listed))), config, 2, results.__setitem__, task=execute_tasks.hangs_on_slow)
+    assert time.monotonic() - started < 30  # not the 60 s the slow files would take
+    by_name = {Path(listed[i][0]).name: r for i, r in results.items()}
+    assert sorted(by_name) == ["page-0.txt", "page-1.txt", "page-2.txt", "page-3.txt", "slow-deaf.txt", "slow.txt"]
+    for name in ("slow.txt", "slow-deaf.txt"):
+        assert [(e.rule, e.reason) for e in by_name[name].errors] == [("SG903", over_budget(1))]
+    assert all(not by_name[f"page-{i}.txt"].errors for i in range(4))

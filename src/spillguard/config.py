@@ -30,6 +30,11 @@ class Limits:
     #: pages without a text layer read by OCR per PDF, when ``tesseract`` is installed (0: never)
     ocr_pages: int = 50
     ocr_seconds_per_page: int = 60
+    #: wall-clock budget for one top-level file (0: none). Hard in worker processes (a worker
+    #: past it is killed), best effort in the calling process (Python code is interrupted)
+    seconds_per_file: int = 600
+    #: pixels of one picture (width × height) before it is decoded: decompression bombs
+    image_pixels: int = 100_000_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,6 +93,8 @@ def _incomplete_from(exc: BaseException, part: str | None = None) -> tuple[str, 
     if isinstance(exc, UnicodeError):
         return CorruptFile.rule, "a part is not valid text in its declared encoding", part
     if isinstance(exc, etree.XMLSyntaxError):
+        if "Excessive depth" in str(exc):  # libxml2's own bound: 256 levels, 2,048 for huge trees
+            return ResourceLimit.rule, "an XML part is nested deeper than the XML parser allows (depth limit)", part
         return CorruptFile.rule, "an XML part is malformed", part
     if isinstance(exc, RecursionError):
         return ResourceLimit.rule, "the file's structure is nested too deeply to read", part

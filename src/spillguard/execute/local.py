@@ -9,17 +9,20 @@ file only; the rest of the batch is still scanned."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spillguard.execute.task import FileResult, lost, scan_file
+from spillguard.execute.task import FileResult, lost, over_budget, scan_file
 
 if TYPE_CHECKING:
     from spillguard.config import Config
@@ -49,7 +52,7 @@ def _marked(task: Task, marks: str, batch: list[tuple[int, str, str]], config: C
     out = []
     for index, name, location in batch:
         mark = Path(marks, str(index))
-        mark.touch()
+        mark.write_text(str(os.getpid()), encoding="ascii")  # whom to stop if the file runs too long
         try:
             result = task(name, location, config)
         except Exception as exc:  # a task's own failure: SG909 for its file, not the batch's
@@ -87,6 +90,7 @@ def _pool(items: list[tuple[str, str]], indexes: list[int], config: Config, jobs
     suspects: set[int] = set()
     while remaining:
         got: set[int] = set()
+        stopped: set[int] = set()
         size = max(1, min(BATCH, len(remaining) // (jobs * 8)))
         batches = [remaining[k:k + size] for k in range(0, len(remaining), size)]
         broken = False
@@ -95,7 +99,8 @@ def _pool(items: list[tuple[str, str]], indexes: list[int], config: Config, jobs
                        for batch in batches]
             pending = set(futures)
             while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                finished, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+                stopped |= _stop_overruns(marks, hard_limit(config.limits.seconds_per_file), stopped)
                 for future in finished:
                     try:
                         for index, result in future.result():
@@ -108,6 +113,33 @@ def _pool(items: list[tuple[str, str]], indexes: list[int], config: Config, jobs
         started = {int(p) for p in os.listdir(marks)}
         for index in started:
             os.unlink(Path(marks, str(index)))
+        for index in stopped - got:  # killed for running too long: SG903, not retried
+            done(index, lost(items[index][0], "SG903", over_budget(config.limits.seconds_per_file)))
+            got.add(index)
+        started -= stopped
         suspects |= started & set(remaining)
         remaining = [i for i in remaining if i not in got and i not in started]
     return suspects
+
+
+def hard_limit(seconds: int) -> float:
+    """When the parent kills a worker: past the in-worker budget (which ends the file gracefully
+    with SG903) by a margin, for code that signals cannot interrupt (a long C call)."""
+    return 0.0 if seconds <= 0 else seconds * 1.5 + 2
+
+
+def _stop_overruns(marks: str, limit: float, stopped: set[int]) -> set[int]:
+    """Kill the workers whose current file started more than ``limit`` seconds ago."""
+    if not limit:
+        return set()
+    now = time.time()
+    killed = set()
+    for entry in os.scandir(marks):
+        index = int(entry.name)
+        if index in stopped:
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            if now - entry.stat().st_mtime > limit:
+                os.kill(int(Path(entry.path).read_text(encoding="ascii")), signal.SIGKILL)
+                killed.add(index)
+    return killed

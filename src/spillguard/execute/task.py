@@ -10,8 +10,11 @@ import hashlib
 import os
 import pickle
 import shutil
+import signal
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,8 +83,45 @@ def _scanner(config: Config) -> Scanner:
     return _SCANNERS[key]
 
 
+def over_budget(seconds: int) -> str:
+    return f"inspecting the file took over {seconds:,} s (limit seconds_per_file)"
+
+
+@contextmanager
+def budget(seconds: int) -> Iterator[None]:
+    """Interrupt the file's inspection after ``seconds`` with an SG903 (Python code only: a C call
+    finishes first). Only in a process's main thread, where signals arrive; worker processes
+    also have a hard limit (execute.local kills a worker past it)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        from spillguard.errors import ResourceLimit
+
+        raise ResourceLimit(over_budget(seconds))
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def scan_file(name: str, location: str, config: Config, scanner: Scanner | None = None) -> FileResult:
     """Scan one top-level file. ``location`` is a path, or a URL the worker reads through fsspec."""
+    from spillguard.errors import ResourceLimit
+
+    try:
+        with budget(config.limits.seconds_per_file):
+            return _scan_file(name, location, config, scanner)
+    except ResourceLimit as exc:  # the budget ran out outside the scanner's own guard
+        return lost(name, "SG903", exc.reason)
+
+
+def _scan_file(name: str, location: str, config: Config, scanner: Scanner | None) -> FileResult:
     scanner = scanner or _scanner(config)
     if not is_url(location):
         return scanner.scan_one(name, local_path(location))

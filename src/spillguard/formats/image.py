@@ -62,6 +62,10 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
     loc = Location(file=source.name, part="image metadata")
     try:
         with Image.open(io.BytesIO(data)) as im:
+            width, height = im.size  # from the header: nothing is decoded yet
+            if width * height > ctx.limits.image_pixels:
+                raise ResourceLimit(f"the picture has {width * height:,} pixels, over the limit of "
+                                    f"{ctx.limits.image_pixels:,} (image_pixels; decompression bomb?)")
             yield from _exif(im, loc)
             yield from _iptc(im, loc)
             yield from _xmp(im, loc)

@@ -23,7 +23,7 @@ from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import author_table, col_letter
 from spillguard.formats.odf_styles import Styles
 from spillguard.formats.odf_text import DC, OFFICE, TABLE, TEXT
-from spillguard.formats.ooxml import SafeZip
+from spillguard.formats.ooxml import SafeZip, xml_error
 from spillguard.formats.xlsx_grid import SheetGrid, SheetLayout, open_workbook
 from spillguard.model import Content, Location, Text, Visibility
 
@@ -131,7 +131,7 @@ def _layout_pass(z: SafeZip, part: str, styles_root: etree._Element | None) -> _
                 elif tag == f"{_TB}table" and not depth_in_cell:
                     sheet = None
     except etree.XMLSyntaxError as exc:
-        raise CorruptFile(f"XML part is malformed: {part} ({exc.msg})", part=part) from None
+        raise xml_error(exc, part) from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise CorruptFile(f"part is corrupt or truncated: {part} ({exc})", part=part) from None
     out.change_authors.discard("")

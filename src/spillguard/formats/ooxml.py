@@ -16,7 +16,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from spillguard.config import Limits
-from spillguard.errors import CorruptFile, EncryptedFile, ResourceLimit, UnsafeXml
+from spillguard.errors import CorruptFile, EncryptedFile, InspectionIncomplete, ResourceLimit, UnsafeXml
 from spillguard.formats.base import Source, delimited_blocks
 
 MiB = 1024 * 1024
@@ -34,6 +34,14 @@ NS = {
     "tc": "http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments",
 }
 _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
+
+
+def xml_error(exc: etree.XMLSyntaxError, part: str) -> InspectionIncomplete:
+    """SG903 for libxml2's nesting-depth bound (256 levels, 2,048 for huge trees), else SG901."""
+    if "Excessive depth" in (exc.msg or ""):
+        return ResourceLimit(f"XML part is nested deeper than the XML parser allows (depth limit): {part}",
+                             part=part)
+    return CorruptFile(f"XML part is malformed: {part} ({exc.msg})", part=part)
 
 
 def local(tag: object) -> str:
@@ -56,7 +64,7 @@ def parse_xml(data: bytes, part: str) -> etree._Element:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise CorruptFile(f"XML part is malformed: {part} ({exc.msg})", part=part) from None
+        raise xml_error(exc, part) from None
     if root is None:
         raise CorruptFile(f"XML part is empty: {part}", part=part)
     return root
