@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench bench-tabular bench-corpus bench-scaling bench-detection bench-redaction bench-logs bench-watch clean
+.PHONY: demo test lint bench bench-tabular bench-corpus bench-scaling bench-detection bench-redaction bench-logs bench-watch fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ test: $(VENV)/.dev
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench fuzz tools
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
@@ -39,6 +39,11 @@ bench-corpus: $(VENV)/.dev
 
 bench-scaling: $(VENV)/.dev
 	$(BIN)/python -m bench.scaling
+
+# mutational fuzzing of every reader; FUZZ_SECONDS per reader (600 for the issue's figures)
+FUZZ_SECONDS ?= 60
+fuzz: $(VENV)/.dev
+	$(BIN)/python -W ignore -m fuzz --seconds $(FUZZ_SECONDS)
 
 $(VENV)/.presidio: pyproject.toml $(VENV)/.dev
 	$(BIN)/python -m pip install -q -e '.[test,bench,presidio]'

@@ -179,3 +179,28 @@ def test_xml_nesting_depth_limit(tmp_path: Path) -> None:
     report = scan([path])
     assert errors(report) == [("deep.docx", "SG903")]
     assert "nested deeper than the XML parser allows (depth limit): word/document.xml" in report.errors[0].reason
+
+
+def test_fuzz_finds_are_named_not_internal_errors(tmp_path: Path) -> None:
+    """Found by `make fuzz` (were SG909 internal errors): a PDF page object PDFium cannot load, and
+    a zip whose central directory asks for a zip version Python cannot read."""
+    import re
+
+    from spillguard.synth.pdf import Pdf
+    from spillguard.synth.pptx import Deck
+
+    doc = Pdf()
+    doc.page().text(72, 700, "Quarterly figures")
+    raw = re.sub(rb"/Type */Page\b(?!s)", b"/Type /Pagx", doc.to_bytes(), count=1)
+    deck = Deck()
+    deck.slide("Quarterly figures")
+    package = bytearray(deck.to_bytes())
+    at = package.find(b"PK\x01\x02")
+    package[at + 6:at + 8] = (169).to_bytes(2, "little")  # "version needed to extract": 16.9
+    write(tmp_path, "page.pdf", raw)
+    write(tmp_path, "version.pptx", bytes(package))
+    report = scan([tmp_path])
+    assert sorted({(Path(e.file).name, e.rule, e.reason) for e in report.errors}) == [
+        ("page.pdf", "SG901", "page 1 of the PDF cannot be loaded"),
+        ("page.pdf", "SG901", "the PDF is damaged: a page or object cannot be loaded (PdfiumError)"),
+        ("version.pptx", "SG901", "the file uses a container feature that cannot be read")]

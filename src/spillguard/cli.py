@@ -463,11 +463,15 @@ def incident_logs(
     if missing:
         raise _usage(f"no such file: {', '.join(missing)}")
     store = _store(db)
+    unreadable = [0]
     try:
-        found = ingest_logs(store, incident, files, cidr_orgs, mmdb)
+        found = ingest_logs(store, incident, files, cidr_orgs, mmdb, unreadable)
     except UsageError as exc:
         raise _usage(str(exc)) from None
     print(f"{len(found)} downloader(s) in the exposure window")
+    if unreadable[0]:
+        print(f"warning: {unreadable[0]:,} line(s) naming the exposed URL could not be parsed (damaged time or "
+              "format) and are not counted: look at them in the log", file=sys.stderr)
     for d in found:
         who = d.client if show_values else mask_address(d.client)
         print(f"  {who:<18} {d.kind:<8} {d.first:%Y-%m-%d %H:%M} – {d.last:%H:%M}  {d.requests} request(s), "

@@ -96,6 +96,8 @@ def _incomplete_from(exc: BaseException, part: str | None = None) -> tuple[str, 
         if "Excessive depth" in str(exc):  # libxml2's own bound: 256 levels, 2,048 for huge trees
             return ResourceLimit.rule, "an XML part is nested deeper than the XML parser allows (depth limit)", part
         return CorruptFile.rule, "an XML part is malformed", part
+    if isinstance(exc, NotImplementedError):  # e.g. a zip "version" or method Python cannot read
+        return CorruptFile.rule, "the file uses a container feature that cannot be read", part
     if isinstance(exc, RecursionError):
         return ResourceLimit.rule, "the file's structure is nested too deeply to read", part
     if isinstance(exc, MemoryError):
@@ -105,6 +107,8 @@ def _incomplete_from(exc: BaseException, part: str | None = None) -> tuple[str, 
     name = type(exc).__name__
     if "calamine" in type(exc).__module__.lower() or name.startswith("Calamine"):
         return CorruptFile.rule, f"the workbook's cells cannot be parsed ({name})", part
+    if type(exc).__module__.startswith(("pypdfium2", "pikepdf")):
+        return CorruptFile.rule, f"the PDF is damaged: a page or object cannot be loaded ({name})", part
     return "SG909", f"spillguard failed while reading the file ({name}); please report it", part
 
 

@@ -91,3 +91,23 @@ def test_bad_json_fails_closed(tmp_path: Path) -> None:
     broken = b'{"detainees": [{"name": "x",'
     assert [f.rule for f in scan_one(write(tmp_path, "deep.json", deep)).findings] == ["SG903"]
     assert [f.rule for f in scan_one(write(tmp_path, "broken.json", broken)).findings] == ["SG901"]
+
+
+PAGE_CS = ("<!doctype html><html><body><p>Přehled zadržených osob: Jiří Dvořák, Kateřina Nováková, "
+           "Šárka Černá, žádost o azyl, úřad, příjmení, státní příslušnost, zařízení, čtvrtletí.</p></body></html>")
+
+
+def test_a_central_european_page_in_a_codec_libxml2_does_not_name(tmp_path: Path) -> None:
+    """Found by `make fuzz`: charset-normalizer names this page iso8859_10, a Python codec name
+    libxml2 refuses (LookupError → SG909). The page is decoded in Python instead."""
+    from spillguard.clean import Options, clean_path
+    from spillguard.config import Config
+    from spillguard.formats.textfile import detect_encoding
+
+    raw = PAGE_CS.encode("iso8859_2")
+    assert detect_encoding(raw) == "iso8859_10"  # the case being guarded
+    path = write(tmp_path, "in/zadrzeni.html", raw)
+    report = scan_one(path)
+    assert report.errors == []
+    results = clean_path(tmp_path / "in", tmp_path / "out", Options(), Config())
+    assert [r.ok for r in results] == [True]

@@ -183,3 +183,25 @@ def test_report_formats_and_the_other_commands(tmp_path: Path, many: list[Someon
     assert etree.HTML(page.encode()).find(".//h1") is not None
     assert page.count("<rect ") == 5  # one bar per hour of the 4 h 19 min window
     assert len(list((tmp_path / "docs" / "clawback").glob("*.txt"))) == len(expected)
+
+
+def test_damaged_log_lines_are_counted_not_fatal(tmp_path: Path, many: list[Someone], monkeypatch) -> None:
+    """Found by `make fuzz`: a line naming the file with a damaged time stopped the whole analysis."""
+    monkeypatch.setenv("SPILLGUARD_INCIDENT_KEY", "incident-test-key")
+    file = leaked(tmp_path / "FY24_Q1_detentionStats.xlsx", many)
+    path = "/statistics/FY24_Q1_detentionStats.xlsx"
+    requests, expected = accesslog.scenario(path, file.stat().st_size, PUBLISHED, REMOVED)
+    lines = list(accesslog.combined(requests))
+    damaged = [line.replace("/Nov/", "/N0v/", 1) for line in lines if path in line][:3]
+    log = tmp_path / "access.log"
+    log.write_text("".join([*lines, *damaged]), encoding="utf-8")
+    store = Store(str(tmp_path / "i.db"))
+    open_incident(store, "FY24 Q1 workbook", file, [URL], PUBLISHED, None, REMOVED, Config())
+    unreadable = [0]
+    found = ingest_logs(store, None, [log], unreadable=unreadable)
+    assert unreadable == [3]
+    assert {d.client for d in found} == set(expected)
+    result = CliRunner().invoke(app, ["incident", "logs", str(log), "--db", str(tmp_path / "i.db")])
+    assert result.exit_code == 0
+    assert "3 line(s) naming the exposed URL could not be parsed" in result.output
+    store.engine.dispose()

@@ -13,8 +13,7 @@ from lxml import html as lxml_html
 from spillguard.clean.model import Cleaned, Options
 from spillguard.clean.text import redact
 from spillguard.config import Config
-from spillguard.formats.html import _HIDDEN_STYLE
-from spillguard.formats.textfile import detect_encoding
+from spillguard.formats.html import _HIDDEN_STYLE, html_parser
 
 
 def _redact(text: str | None, config: Config, result: Cleaned) -> str | None:
@@ -24,8 +23,7 @@ def _redact(text: str | None, config: Config, result: Cleaned) -> str | None:
 def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
     result = Cleaned(path.as_posix())
     raw = path.read_bytes()
-    parser = lxml_html.HTMLParser(encoding=detect_encoding(raw[:65536]) or "utf-8", no_network=True,
-                                  remove_comments=False, remove_pis=True)
+    raw, parser = html_parser(raw)
     root = lxml_html.fromstring(raw, parser=parser)
     doc = root.getroottree()
     for comment in list(root.iter(etree.Comment)):

@@ -39,11 +39,21 @@ def sniff(head: bytes) -> bool:
     return bool(_HEAD.match(head.lstrip(b"\xef\xbb\xbf")))
 
 
+def html_parser(raw: bytes) -> tuple[bytes, lxml_html.HTMLParser]:
+    """The page's bytes and a parser for them (network off), in the detected encoding. A Python
+    codec that libxml2 does not know by that name (``iso8859_2``) is decoded here instead."""
+    encoding = detect_encoding(raw[:65536]) or "utf-8"
+    try:
+        return raw, lxml_html.HTMLParser(encoding=encoding, no_network=True, remove_comments=False, remove_pis=True,
+                                         huge_tree=False)
+    except LookupError:
+        return raw.decode(encoding, "replace").encode("utf-8"), lxml_html.HTMLParser(
+            encoding="utf-8", no_network=True, remove_comments=False, remove_pis=True, huge_tree=False)
+
+
 def read(source: Source, ctx: Context) -> Iterator[Content]:
     raw = source.read_up_to(ctx.limits.max_part_bytes, "the HTML page")
-    encoding = detect_encoding(raw[:65536]) or "utf-8"
-    parser = lxml_html.HTMLParser(encoding=encoding, no_network=True, remove_comments=False,
-                                  remove_pis=True, huge_tree=False)
+    raw, parser = html_parser(raw)
     try:
         root = lxml_html.fromstring(raw, parser=parser)
     except (etree.ParserError, ValueError) as exc:

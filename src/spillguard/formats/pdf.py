@@ -107,7 +107,12 @@ def _pages(document: pdfium.PdfDocument, structure: pikepdf.Pdf, loc: Location, 
     scanned: list[int] = []
     for index in range(len(document)):
         number = index + 1
-        page = document[index]
+        try:
+            page = document[index]
+        except pdfium.PdfiumError:  # a damaged page: said, and the other pages are still read
+            yield Incomplete(CorruptFile.rule, f"page {number} of the PDF cannot be loaded",
+                             loc.with_(page=number, part=f"page {number}"))
+            continue
         try:
             covers = _annotation_covers(structure.pages[index]) if index < len(structure.pages) else []
             text = classify(page, covers)

@@ -59,21 +59,25 @@ def open_incident(store: Store, name: str, file: Path, urls: list[str], publishe
 
 
 def ingest_logs(store: Store, incident_id: int | None, files: list[Path], cidr: Path | None = None,
-                mmdb: Path | None = None) -> list[access_logs.Downloader]:
+                mmdb: Path | None = None, unreadable: list[int] | None = None) -> list[access_logs.Downloader]:
+    """The downloaders of the incident's URLs in ``files``; ``unreadable[0]`` counts the lines that
+    named a URL but could not be parsed (also in the audit trail)."""
+    unreadable = unreadable if unreadable is not None else [0]
     with store.session() as s:
         incident = store.incident(s, incident_id)
         paths = {access_logs.unquote(access_logs.urlsplit(u).path) for u in incident.urls}
         if not paths:
             raise UsageError("the incident has no URL: open it with --url (the address the file was published at)")
         orgs = access_logs.Organisations(cidr, mmdb) if cidr or mmdb else None
-        found = access_logs.downloaders(access_logs.hits(files, paths), _aware(incident.published_at),
+        found = access_logs.downloaders(access_logs.hits(files, paths, unreadable), _aware(incident.published_at),
                                         _aware(incident.removed_at), incident.file_size, orgs)
         s.execute(delete(Client).where(Client.incident_id == incident.id))  # a re-run replaces the list
         for d in found:
             s.add(Client(incident_id=incident.id, address=d.client, first_seen=_utc(d.first), last_seen=_utc(d.last),
                          requests=d.requests, bytes=d.bytes, full_copy=d.full_copy, user_agent=d.agent, kind=d.kind,
                          organisation=d.organisation, urls=sorted(d.paths)))
-        store.audit(s, incident, "logs", files=[f.name for f in files], downloaders=len(found))
+        store.audit(s, incident, "logs", files=[f.name for f in files], downloaders=len(found),
+                    unreadable_lines=unreadable[0])
         s.commit()
     return found
 

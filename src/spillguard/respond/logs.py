@@ -172,8 +172,10 @@ def _parser(first_lines: list[str]):
     return lambda line: _regex_hit(_COMBINED, line)
 
 
-def hits(files: Iterable[Path], paths: set[str]) -> Iterator[Hit]:
-    """Requests for the exposed paths (query strings ignored, percent-decoding applied)."""
+def hits(files: Iterable[Path], paths: set[str], unreadable: list[int] | None = None) -> Iterator[Hit]:
+    """Requests for the exposed paths (query strings ignored, percent-decoding applied). A line
+    that names a path but cannot be parsed (a damaged time, a truncated record) is skipped and
+    counted in ``unreadable[0]``: the caller says so, a downloader may hide in it."""
     needles = sorted({p.encode() for path in paths for p in (path, path.replace(" ", "%20"),
                                                               path.rsplit("/", 1)[-1]) if p}, key=len)
     # a needle that contains another is redundant: keep the shortest (the file name)
@@ -187,7 +189,12 @@ def hits(files: Iterable[Path], paths: set[str]) -> Iterator[Hit]:
                 continue
             if parse is None:
                 parse = _parser(head)
-            hit = parse(line)
+            try:
+                hit = parse(line)
+            except (ValueError, OverflowError, IndexError, TypeError):
+                if unreadable is not None:
+                    unreadable[0] += 1
+                continue
             if hit is None:
                 continue
             path = unquote(urlsplit(hit.path).path)
