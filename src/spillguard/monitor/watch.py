@@ -85,7 +85,11 @@ class Watcher:
         self.lock = threading.Lock()
 
     def check(self, path: Path, url: str, etag: str | None = None, modified: str | None = None) -> int | None:
-        """Scan a document once per content; the alert id when it blocks (a new alert only once)."""
+        """Scan a document once per content; the alert id when it blocks (a new alert only once).
+
+        A document counts as seen (its hash, ETag and Last-Modified stored) only in the same
+        transaction as its alert, after its scan: a watcher killed mid-scan scans it again on
+        restart instead of taking it for already checked."""
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         with self.lock, self.store.session() as s:
             seen = s.scalars(select(Seen).where(Seen.url == url)).first()
@@ -93,29 +97,35 @@ class Watcher:
             if seen is None:
                 seen = Seen(url=url, first_seen=t, last_checked=t)
                 s.add(seen)
+            seen.last_checked = t
             changed = seen.sha256 != digest
-            seen.sha256, seen.etag, seen.last_modified, seen.last_checked = digest, etag, modified, t
+            known = changed and s.scalars(select(Alert).where(Alert.url == url, Alert.sha256 == digest)).first()
+            if not changed or known:
+                seen.sha256, seen.etag, seen.last_modified = digest, etag, modified
             s.commit()
-            if not changed:
-                return None
-            if s.scalars(select(Alert).where(Alert.url == url, Alert.sha256 == digest)).first() is not None:
+            first_seen = seen.first_seen
+            if not changed or known:
                 return None
         from spillguard.execute.cache import ScanCache
 
         # the same bytes already scanned under another URL (a mirror, a copy) are not scanned again
         report = Scanner(self.config, cache=ScanCache(self.store)).run([path])
-        if not report.blocked:
-            return None
         findings = [{"rule": f.rule, "severity": f.severity.label, "title": f.title, "samples": f.samples}
                     for f in report.findings if f.severity >= self.config.fail_on or f.rule.startswith("SG9")]
+        alert_id = None
         with self.lock, self.store.session() as s:
-            alert = Alert(url=url, sha256=digest, first_seen=seen.first_seen, raised_at=now(), decision="block",
-                          findings=findings)
-            s.add(alert)
-            self.store.audit(s, None, "alert", url=url, rules=sorted({f["rule"] for f in findings}))
+            seen = s.scalars(select(Seen).where(Seen.url == url)).one()
+            seen.sha256, seen.etag, seen.last_modified = digest, etag, modified
+            if report.blocked:
+                alert = Alert(url=url, sha256=digest, first_seen=first_seen, raised_at=now(), decision="block",
+                              findings=findings)
+                s.add(alert)
+                self.store.audit(s, None, "alert", url=url, rules=sorted({f["rule"] for f in findings}))
             s.commit()
-            alert_id = alert.id
-        self.alerting.send(payload(alert_id, url, seen.first_seen, findings))
+            if report.blocked:
+                alert_id = alert.id
+        if alert_id is not None:
+            self.alerting.send(payload(alert_id, url, first_seen, findings))
         return alert_id
 
 
