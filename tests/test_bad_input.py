@@ -204,3 +204,31 @@ def test_fuzz_finds_are_named_not_internal_errors(tmp_path: Path) -> None:
         ("page.pdf", "SG901", "page 1 of the PDF cannot be loaded"),
         ("page.pdf", "SG901", "the PDF is damaged: a page or object cannot be loaded (PdfiumError)"),
         ("version.pptx", "SG901", "the file uses a container feature that cannot be read")]
+
+
+def test_pdf_object_and_stream_limits(tmp_path: Path) -> None:
+    import io
+    import zlib
+
+    import pikepdf
+
+    from spillguard.synth.pdf import Pdf
+
+    doc = Pdf()
+    doc.page().text(72, 700, "Quarterly figures")
+    plain = write(tmp_path, "plain.pdf", doc.to_bytes())
+    pdf = pikepdf.open(io.BytesIO(doc.to_bytes()))
+    bomb = pikepdf.Stream(pdf, b"")
+    bomb.write(zlib.compress(b"\x00" * (8 << 20), 9), filter=pikepdf.Name.FlateDecode)  # 8 MiB in ~8 KB
+    pdf.Root.Bomb = pdf.make_indirect(bomb)
+    out = io.BytesIO()
+    pdf.save(out)
+    bombed = write(tmp_path, "bomb.pdf", out.getvalue())
+    assert bombed.stat().st_size < 100_000
+    limits = replace(Limits(), pdf_stream_bytes=4 << 20)
+    report = scan([bombed, plain], Config(limits=limits))
+    assert errors(report) == [("bomb.pdf", "SG903")]
+    assert "(pdf_stream_bytes; PDF bomb?)" in report.errors[0].reason
+    assert scan([bombed]).errors == []  # under the default limit
+    few = scan([plain], Config(limits=replace(Limits(), pdf_objects=3)))
+    assert errors(few) == [("plain.pdf", "SG903")] and "(pdf_objects)" in few.errors[0].reason

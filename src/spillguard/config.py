@@ -35,6 +35,9 @@ class Limits:
     seconds_per_file: int = 600
     #: pixels of one picture (width × height) before it is decoded: decompression bombs
     image_pixels: int = 100_000_000
+    #: objects in one PDF, and decoded bytes of one of its (Flate) streams: PDF bombs
+    pdf_objects: int = 1_000_000
+    pdf_stream_bytes: int = 256 * MiB
 
 
 @dataclass(frozen=True, slots=True)

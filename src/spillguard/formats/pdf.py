@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from collections.abc import Iterator
 
 import pikepdf
 import polars as pl
 import pypdfium2 as pdfium
 
-from spillguard.errors import CorruptFile, EncryptedFile
+from spillguard.errors import CorruptFile, EncryptedFile, ResourceLimit
 from spillguard.formats import pdf_ocr
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import author_table
@@ -48,6 +49,7 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
     except pikepdf.PdfError as exc:
         raise CorruptFile(f"the PDF cannot be parsed ({type(exc).__name__})") from None
     with structure:
+        _within_limits(structure, ctx)
         document = _open_pdfium(data)
         try:
             yield from _pages(document, structure, loc, ctx)
@@ -59,6 +61,31 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
         yield from _forms_and_outline(structure, loc)
         yield from _attachments(structure, source, ctx, loc)
     yield from _revisions(data, latest, loc)
+
+
+def _within_limits(structure: pikepdf.Pdf, ctx: Context) -> None:
+    """SG903 before any page is decoded: too many objects, or a Flate stream that inflates past
+    ``pdf_stream_bytes`` (inflated in steps, never whole). Other filters are bounded by the file
+    size limit only."""
+    limits = ctx.limits
+    count = len(structure.objects)
+    if count > limits.pdf_objects:
+        raise ResourceLimit(f"the PDF has {count:,} objects, over the limit of {limits.pdf_objects:,} (pdf_objects)")
+    for obj in structure.objects:
+        if not isinstance(obj, pikepdf.Stream) or obj.get("/Filter") != pikepdf.Name.FlateDecode:
+            continue
+        inflate = zlib.decompressobj()
+        raw = obj.read_raw_bytes()
+        size = 0
+        while raw and size <= limits.pdf_stream_bytes:
+            try:
+                size += len(inflate.decompress(raw, 1 << 20))
+            except zlib.error:
+                break  # a damaged stream: PDFium and the page reader say what they can
+            raw = inflate.unconsumed_tail
+        if size > limits.pdf_stream_bytes:
+            raise ResourceLimit(f"a stream of the PDF inflates past the limit of {limits.pdf_stream_bytes:,} bytes "
+                                "(pdf_stream_bytes; PDF bomb?)")
 
 
 def _open_pdfium(data: bytes) -> pdfium.PdfDocument:
