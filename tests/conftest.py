@@ -35,6 +35,12 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "create_connection", create_connection)
 
 
+@pytest.fixture(autouse=True)
+def _key_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys of the stores tests make go to a folder of the test run, not the user's ~/.config."""
+    monkeypatch.setenv("SPILLGUARD_KEY_DIR", str(tmp_path_factory.getbasetemp() / "keys"))
+
+
 @pytest.fixture
 def roster() -> list[Person]:
     return list(people(120, seed=7))

@@ -160,8 +160,7 @@ def run_watch(folder: Path, last: Path, this: Path, console: Console) -> str:
         shutil.rmtree(www.parent)
     www.mkdir(parents=True)
     shutil.copy(last, www / last.name)
-    for stale in (folder / "watch.db", folder / "watch.db.key"):
-        stale.unlink(missing_ok=True)
+    (folder / "watch.db").unlink(missing_ok=True)
     store = Store(str(folder / "watch.db"))
     watcher = Watcher(store, Config(), Alerting(console=False))
     stop = threading.Event()
@@ -201,8 +200,7 @@ def run_incident(folder: Path, leaked: Path, console: Console) -> str:
     from spillguard.synth import accesslog
 
     console.rule("Had it gone out: spillguard incident open / roster / logs / notices / report")
-    for stale in (folder / "incident.db", folder / "incident.db.key"):
-        stale.unlink(missing_ok=True)
+    (folder / "incident.db").unlink(missing_ok=True)
     published, discovered, removed = (parse_time(TIMES[k], k) for k in ("published", "discovered", "removed"))
     build_roster(folder / "case-system-export.csv")
     requests, _ = accesslog.scenario("/detention-statistics/FY24_Q1_detentionStats.xlsx", leaked.stat().st_size,

@@ -181,7 +181,7 @@ def test_webroot(tmp_path: Path, monkeypatch) -> None:
         time.sleep(0.1)
         fh.write(data[len(data) // 2:])
     alerts: list = []
-    while time.monotonic() - arrived < 10 and not alerts:
+    while time.monotonic() - arrived < 60 and not alerts:
         time.sleep(0.2)
         with store.session() as s:
             alerts = s.scalars(select(Alert)).all()
@@ -193,7 +193,7 @@ def test_webroot(tmp_path: Path, monkeypatch) -> None:
     with store.session() as s:
         alerts = s.scalars(select(Alert)).all()
     assert [a.url for a in alerts] == ["https://www.example.gov/statistics/FY24.xlsx"]
-    assert latency < 10
+    assert latency < 60  # the issue's promise: within a minute (bench-watch measures the real figure)
 
 
 def test_watch_once_and_an_incident_from_the_alert(tmp_path: Path, monkeypatch) -> None:
@@ -217,3 +217,46 @@ def test_watch_once_and_an_incident_from_the_alert(tmp_path: Path, monkeypatch) 
     assert report["incident"]["urls"] == ["https://www.example.gov/stats/FY24.xlsx"]
     assert report["timeline"]["published"] is not None and report["timeline"]["discovered"] is not None
     assert runner.invoke(app, ["watch"]).exit_code == 2
+
+
+def test_an_upload_whose_last_write_brings_no_event_is_still_checked(tmp_path: Path, monkeypatch) -> None:
+    """Seen in loaded test runs: the only file event came while the upload was half written (a
+    polling watcher may see the two writes as one change); the file did not settle, was dropped,
+    and no alert came until the file was touched again. Unsettled files now stay pending."""
+    import watchfiles
+
+    root = tmp_path / "www"
+    root.mkdir()
+    target = root / "FY24.xlsx"
+    data = leaking_workbook()
+    stop = threading.Event()
+
+    def one_event_only(path, stop_event, **kwargs):  # type: ignore[no-untyped-def]
+        target.write_bytes(data[: len(data) // 2])  # the upload starts once the watcher runs
+        threading.Thread(target=finish_upload, daemon=True).start()
+        yield {(watchfiles.Change.added, str(target))}
+        while not stop_event.is_set():
+            time.sleep(0.1)
+            yield set()  # timeouts: no further event for this file
+
+    def finish_upload() -> None:
+        time.sleep(0.1)  # while the watcher waits for the file to settle
+        with target.open("ab") as fh:
+            fh.write(data[len(data) // 2:])
+
+    monkeypatch.setattr(watchfiles, "watch", one_event_only)
+    store = Store(str(tmp_path / "watch.db"))
+    watcher = Watcher(store, Config(), Alerting(console=False))
+    thread = threading.Thread(target=watch_webroot, args=(watcher, root, "https://www.example.gov", stop),
+                              kwargs={"settle": 0.3}, daemon=True)
+    started = time.monotonic()
+    thread.start()
+    alerts: list = []
+    while time.monotonic() - started < 15 and not alerts:
+        time.sleep(0.2)
+        with store.session() as s:
+            alerts = s.scalars(select(Alert)).all()
+    stop.set()
+    thread.join(timeout=10)
+    assert [(a.url, a.sha256) for a in alerts] == [("https://www.example.gov/FY24.xlsx",
+                                                     hashlib.sha256(data).hexdigest())]  # the whole file

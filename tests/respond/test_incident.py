@@ -115,7 +115,11 @@ def test_cli_contract(tmp_path: Path, many: list[Someone], monkeypatch) -> None:
     opened = runner.invoke(app, ["incident", "open", "FY24", "--file", str(file), "--url", URL,
                                  "--published-at", PUBLISHED.isoformat(), "--removed-at", REMOVED.isoformat()])
     assert opened.exit_code == 0, opened.output
-    assert (tmp_path / "spillguard.db").is_file() and (tmp_path / "spillguard.db.key").is_file()
+    from spillguard.respond.store import database_url, key_file
+
+    assert (tmp_path / "spillguard.db").is_file() and not (tmp_path / "spillguard.db.key").exists()
+    key = key_file(database_url(str(tmp_path / "spillguard.db")))
+    assert key.is_file() and key.stat().st_mode & 0o077 == 0 and key.parent != tmp_path  # not beside the data
     logs = runner.invoke(app, ["incident", "logs", "access.log"])
     assert logs.exit_code == 0 and f"{len(expected)} downloader(s)" in logs.output
     assert "198.51.100.10 " not in logs.output and "198.51.100.*" in logs.output  # masked by default

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import sys
 from collections.abc import Iterator
 
 import polars as pl
@@ -69,6 +71,16 @@ def _has_header(first: list[str]) -> bool:
         or sum(ch.isdigit() for ch in c) >= 4 for c in cells)
 
 
+def _arrow_reason(exc: Exception) -> str:
+    """Arrow's message without the row it quotes ("Expected 3 columns, got 4: <the row>"): a
+    reason names the failure, never the data."""
+    message = str(exc)
+    shape = re.search(r"Expected \d+ columns?, got \d+", message)
+    if shape:
+        return shape.group(0)
+    return "invalid UTF-8" if "UTF8" in message or "UTF-8" in message else type(exc).__name__
+
+
 def read(source: Source, ctx: Context) -> Iterator[Content]:
     head = source.head(65536)
     found = dialect(head)
@@ -80,6 +92,7 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
     width = len(first)
     names = [f"c{j}" for j in range(width)]
     ragged: list[str] = []
+    undecodable = [0]
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
         if len(ragged) < _MAX_RAGGED_KEPT:
@@ -87,7 +100,23 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
             return "skip"
         return "error"  # too many bad rows: stop rather than skip unseen data
 
+    def unraisable(info: sys.UnraisableHookArgs) -> None:
+        # pyarrow decodes a malformed row before it calls the handler; a row that is not valid
+        # text never reaches it, the read stops (fail closed) and the decode error would be
+        # printed as "Exception ignored": counted here instead, for a plain reason
+        if info.object is on_invalid and isinstance(info.exc_value, UnicodeDecodeError):
+            undecodable[0] += 1
+        else:
+            previous(info)
+
+    def failed(exc: Exception) -> CorruptFile:
+        if undecodable[0]:
+            return CorruptFile("a malformed row is not valid text in the file's encoding")
+        return CorruptFile(f"CSV cannot be parsed ({_arrow_reason(exc)})")
+
+    previous = sys.unraisablehook
     try:
+        sys.unraisablehook = unraisable  # open_csv reads the first block already
         reader = pacsv.open_csv(
             source.open(),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1 if header else 0,
@@ -99,14 +128,23 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
                                                  strings_can_be_null=True),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
-        raise CorruptFile(f"CSV cannot be parsed ({str(exc)[:160]})") from None
+        raise failed(exc) from None
+    finally:
+        sys.unraisablehook = previous
 
     def batches() -> Iterator[pl.DataFrame]:
         try:
-            for batch in reader:
+            while True:
+                sys.unraisablehook = unraisable
+                try:
+                    batch = reader.read_next_batch()
+                finally:
+                    sys.unraisablehook = previous
                 yield pl.from_arrow(batch)  # type: ignore[misc]
+        except StopIteration:
+            return
         except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
-            raise CorruptFile(f"CSV cannot be parsed ({str(exc)[:160]})") from None
+            raise failed(exc) from None
 
     headers = [h.strip().lstrip("\ufeff") for h in first] if header else [""] * width
     yield Table(Location(file=source.name), Visibility.VISIBLE, headers, batches())

@@ -159,13 +159,22 @@ def watch_webroot(watcher: Watcher, root: Path, prefix: str, stop: threading.Eve
 
     for path in sorted(p for p in root.rglob("*") if p.is_file()):  # what is live already
         watcher.check(path, url_of(path))
+    # a file still being written is kept pending and looked at again every half second, events
+    # or not: its last write may have come while the previous look was waiting for it to settle
+    pending: set[Path] = set()
     for changes in watchfiles.watch(root, stop_event=stop, force_polling=polling, debounce=200, step=50,
-                                    rust_timeout=500, yield_on_timeout=False):
-        for kind, name in sorted(changes, key=lambda c: c[1]):
+                                    rust_timeout=500, yield_on_timeout=True):
+        for kind, name in changes:
             path = Path(name).resolve()
-            if kind == watchfiles.Change.deleted or not path.is_file():
-                continue
-            if _settled(path, settle):
+            if kind == watchfiles.Change.deleted:
+                pending.discard(path)
+            else:
+                pending.add(path)
+        for path in sorted(pending):
+            if not path.is_file():
+                pending.discard(path)
+            elif _settled(path, settle):
+                pending.discard(path)
                 watcher.check(path, url_of(path))
 
 

@@ -1,8 +1,9 @@
 """Opening the incident store: SQLite by default (``--db PATH``, else ``$SPILLGUARD_DB``, else
 ``./spillguard.db``), or any SQLAlchemy URL (``postgresql+psycopg://user@host/db``). The schema is
 brought to the newest migration (alembic) on every open. The HMAC key that makes identifiers
-unreadable is never in the database: ``$SPILLGUARD_INCIDENT_KEY``, else a key file beside a SQLite
-database (created once, readable by its owner only)."""
+unreadable is never in the database nor beside it: ``$SPILLGUARD_INCIDENT_KEY``, else, for a SQLite
+database, a key file in the user's configuration folder (``key_dir``; created once, owner-only,
+refused when others can read it)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from spillguard.respond.models import AuditEntry, Incident
 
 ENV_DB = "SPILLGUARD_DB"
 ENV_KEY = "SPILLGUARD_INCIDENT_KEY"
+ENV_KEY_DIR = "SPILLGUARD_KEY_DIR"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -32,15 +34,40 @@ def database_url(db: str | None) -> str:
     return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
 
 
+def key_dir() -> Path:
+    """Where keys of SQLite stores live: ``$SPILLGUARD_KEY_DIR``, else the user's configuration
+    folder (``$XDG_CONFIG_HOME/spillguard/keys``, ``~/.config/spillguard/keys``) — never beside the
+    database, so that a copy or backup of the data folder does not carry its key."""
+    explicit = os.environ.get(ENV_KEY_DIR)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "spillguard" / "keys"
+
+
+def key_file(url: str) -> Path:
+    database = Path(url.removeprefix("sqlite:///")).resolve()
+    return key_dir() / f"{hashlib.sha256(str(database).encode()).hexdigest()[:16]}.key"
+
+
 def _key(url: str) -> bytes:
     env = os.environ.get(ENV_KEY)
     if env:
         return env.encode()
     if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///") + ".key")
-        if not path.exists():
-            path.write_text(secrets.token_hex(32), encoding="ascii")
+        path = key_file(url)
+        legacy = Path(url.removeprefix("sqlite:///") + ".key")  # where spillguard 0.1 put it
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not path.exists() and legacy.exists():
+            path.write_bytes(legacy.read_bytes())
             path.chmod(0o600)
+            legacy.unlink()  # moved away from the data
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(secrets.token_hex(32))
+        if path.stat().st_mode & 0o077:
+            raise UsageError(f"the store's key {path} is readable by others: chmod 600 it")
         return path.read_text(encoding="ascii").strip().encode()
     raise UsageError(f"set {ENV_KEY}: identifiers in a shared database are keyed with a secret kept out of it")
 
