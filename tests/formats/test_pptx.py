@@ -106,3 +106,24 @@ def test_a_truncated_deck_fails_closed(tmp_path: Path) -> None:
     data = deck_with("slide", CLEAN).to_bytes()
     report = scan_one(write(tmp_path, "deck.pptx", data[: len(data) // 2]))
     assert [f.rule for f in report.findings] == ["SG901"] and report.decision == "block"
+
+
+def test_damaged_shape_geometry_is_read_as_on_the_slide(tmp_path: Path, roster: list[Person]) -> None:
+    """Found by `make fuzz` (was SG909): a shape whose size is not a number."""
+    import io
+    import re
+    import zipfile
+
+    from spillguard.synth import badfiles
+    from spillguard.synth.pptx import Deck
+
+    deck = Deck()
+    deck.slide(f"Detainee {roster[0].name}, A{roster[0].a_number}, born {roster[0].birth}")
+    package = deck.to_bytes()
+    slide = zipfile.ZipFile(io.BytesIO(package)).read("ppt/slides/slide1.xml")
+    damaged = re.sub(rb'<a:ext cx="(\d+)"', rb'<a:ext cx="j\1"', slide, count=1)
+    assert damaged != slide
+    path = write(tmp_path, "deck.pptx", badfiles.replace_part(package, "ppt/slides/slide1.xml", damaged))
+    report = scan_one(path)
+    assert report.errors == []
+    assert [(f.rule, f.visibility.value) for f in report.findings if f.rule.startswith("SG2")] == [("SG205", "visible")]

@@ -51,13 +51,21 @@ def _paragraphs(el: etree._Element) -> list[str]:
     return ["".join(t.text or "" for t in p.iter(f"{_A}t")) for p in el.iter(f"{_A}p")]
 
 
+def _emu(value: str | None) -> int | None:
+    """A coordinate in EMU, or None when the attribute is damaged."""
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
 class Presentation:
     def __init__(self, z: SafeZip) -> None:
         self.z = z
         root = z.xml(MAIN_PART)
         size = root.find(f"{_P}sldSz")
-        self.size = (int(size.get("cx", _DEFAULT_SIZE[0])), int(size.get("cy", _DEFAULT_SIZE[1]))) \
-            if size is not None else _DEFAULT_SIZE
+        cx, cy = (_emu(size.get("cx")), _emu(size.get("cy"))) if size is not None else (None, None)
+        self.size = (cx or _DEFAULT_SIZE[0], cy or _DEFAULT_SIZE[1])
         rels = z.rels(MAIN_PART)
         self.slides: list[str] = []
         for sid in root.iter(f"{_P}sldId"):
@@ -71,8 +79,10 @@ class Presentation:
         ext = next(shape.iter(f"{_A}ext"), None)
         if off is None or ext is None:
             return False
-        x, y = int(off.get("x", "0")), int(off.get("y", "0"))
-        cx, cy = int(ext.get("cx", "0")), int(ext.get("cy", "0"))
+        x, y, cx, cy = (_emu(off.get("x", "0")), _emu(off.get("y", "0")), _emu(ext.get("cx", "0")),
+                        _emu(ext.get("cy", "0")))
+        if x is None or y is None or cx is None or cy is None:
+            return False  # unreadable geometry: its text is read as on the slide, not skipped
         return x >= self.size[0] or y >= self.size[1] or x + cx <= 0 or y + cy <= 0
 
 
