@@ -18,9 +18,10 @@ REPEAT = 3
 GiB = 1024**3
 
 
-def measure(job: str, path: Path) -> dict[str, float]:
+def measure(job: str, path: Path, repeat: int = REPEAT) -> dict[str, float]:
+    """Best of ``repeat`` runs of ``bench.one`` (each in its own process)."""
     runs = []
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         out = subprocess.run([sys.executable, "-m", "bench.one", job, str(path)], capture_output=True,
                              text=True, check=True)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))

@@ -5,9 +5,6 @@ so that a reader sees the time grow in step with the rows."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 OUT = Path(__file__).parent / "out"
@@ -15,16 +12,8 @@ CHART = Path(__file__).parent.parent / "docs" / "bench-scaling.png"
 SIZES = (10_000, 30_000, 100_000, 300_000, 1_000_000)
 
 
-def measure(job: str, path: Path, repeat: int = 2) -> dict[str, float]:
-    runs = []
-    for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-m", "bench.one", job, str(path)], capture_output=True,
-                             text=True, check=True)
-        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    return min(runs, key=lambda r: r["seconds"])
-
-
 def main() -> int:
+    from bench.__main__ import measure
     from bench.generate import roster
 
     rows = []
@@ -33,7 +22,7 @@ def main() -> int:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             roster(n, seed=13).write_csv(path)
-        ours, theirs = measure("spillguard", path), measure("pyarrow", path)
+        ours, theirs = measure("spillguard", path, repeat=2), measure("pyarrow", path, repeat=2)
         rows.append((n, ours["seconds"], theirs["seconds"], ours["peak_rss"]))
     print(f"\n{'rows':>10} {'spillguard':>11} {'µs/row':>7} {'pyarrow':>9} {'ratio':>6} {'peak RSS':>9}")
     for n, ours, theirs, rss in rows:

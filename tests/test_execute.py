@@ -50,20 +50,26 @@ def serial(web: Path) -> dict:
     return plain(report)
 
 
-def _run_pool(web: Path, task) -> dict:  # type: ignore[no-untyped-def]
-    """Scanner.run over ``local.run`` with an injected task."""
-    from spillguard.execute.task import FileResult
+def merged(listed: list[tuple[str, str]], results: dict, config: Config) -> dict:
+    """The report of per-file results, in file order (sizes filled in for lost files, as the plan does)."""
     from spillguard.model import Report
 
-    config = with_run(jobs=2)
-    listed = list(items([web], ()))
-    results: dict[int, FileResult] = {}
-    local.run(listed, list(range(len(listed))), config, 2, results.__setitem__, task=task)
     report = Report(fail_on=config.fail_on)
     for index in range(len(listed)):
         results[index].bytes = results[index].bytes or Path(listed[index][1]).stat().st_size
         results[index].add_to(report)
     return plain(report)
+
+
+def _run_pool(web: Path, task) -> dict:  # type: ignore[no-untyped-def]
+    """Scanner.run over ``local.run`` with an injected task."""
+    from spillguard.execute.task import FileResult
+
+    config = with_run(jobs=2)
+    listed = list(items([web], ()))
+    results: dict[int, FileResult] = {}
+    local.run(listed, list(range(len(listed))), config, 2, results.__setitem__, task=task)
+    return merged(listed, results, config)
 
 
 def test_two_jobs_give_the_one_process_report(web: Path, serial: dict) -> None:
@@ -116,7 +122,6 @@ def _dask_run(web: Path, task, kill_after: int | None = None) -> dict:  # type: 
 
     from spillguard.execute import cluster
     from spillguard.execute.task import FileResult
-    from spillguard.model import Report
 
     config = with_run(dask="local:2")
     listed = list(items([web], ()))
@@ -135,11 +140,7 @@ def _dask_run(web: Path, task, kill_after: int | None = None) -> dict:  # type: 
 
         cluster.run(listed, list(range(len(listed))), config, "local:2", done, task=task, client=client)
         assert kill_after is None or killed
-    report = Report(fail_on=config.fail_on)
-    for index in range(len(listed)):
-        results[index].bytes = results[index].bytes or Path(listed[index][1]).stat().st_size
-        results[index].add_to(report)
-    return plain(report)
+    return merged(listed, results, config)
 
 
 def test_the_dask_run_survives_a_killed_worker(web: Path, serial: dict) -> None:
