@@ -238,3 +238,8 @@ def test_a_file_past_its_time_budget_is_sg903_and_a_deaf_one_is_killed(tmp_path:
     for name in ("slow.txt", "slow-deaf.txt"):
         assert [(e.rule, e.reason) for e in by_name[name].errors] == [("SG903", over_budget(1))]
     assert all(not by_name[f"page-{i}.txt"].errors for i in range(4))
+
+
+def test_a_url_whose_file_system_is_not_installed_is_a_usage_error() -> None:
+    result = CliRunner().invoke(app, ["scan", "nosuchfs://bucket/site/"])
+    assert result.exit_code == 2 and "cannot read nosuchfs:// URLs here" in result.output

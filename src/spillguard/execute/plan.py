@@ -32,9 +32,19 @@ def items(paths: Iterable[str | Path], exclude: tuple[str, ...]) -> Iterator[tup
             for path in iter_files([text.removeprefix("file://")], exclude):
                 yield path.as_posix(), path.as_posix()
             continue
-        import fsspec
+        try:
+            import fsspec
+        except ImportError:
+            from spillguard.errors import UsageError
 
-        fs, root = fsspec.core.url_to_fs(text)
+            raise UsageError(f"reading {text.split('://', 1)[0]}:// URLs needs fsspec: "
+                             "pip install 'spillguard[dask]'") from None
+        try:
+            fs, root = fsspec.core.url_to_fs(text)
+        except (ImportError, ValueError) as exc:  # a protocol whose back-end is not installed
+            from spillguard.errors import UsageError
+
+            raise UsageError(f"cannot read {text.split('://', 1)[0]}:// URLs here ({exc})") from None
         protocol = text.split("://", 1)[0]
         found = sorted(fs.find(root)) if fs.isdir(root) else [root]
         for entry in found:
