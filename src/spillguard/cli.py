@@ -576,6 +576,56 @@ def holds_export(
     print(f"{n:,} rows written to {output}")
 
 
+@incident_app.command("rekey")
+def incident_rekey(
+    file: Annotated[list[str], typer.Option("--file", help="ID=PATH: the leaked file of each incident in the "
+                                                           "store (identifiers are kept only as HMACs).")],
+    roster: Annotated[Path | None, typer.Option("--roster", help="The case-system export people were "
+                                                                 "matched to, if any.")] = None,
+    map_: MapOpt = None, db: DbOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Rotate the store's key: every HMAC recomputed under a new key from the leaked files, in one transaction."""
+    import secrets
+
+    from spillguard.respond.rekey import rekey
+    from spillguard.respond.store import ENV_KEY, key_file
+
+    files: dict[int, Path] = {}
+    for item in file:
+        ident, _, path = item.partition("=")
+        if not ident.strip().isdigit() or not path or not Path(path).is_file():
+            raise _usage(f"--file takes ID=PATH of an existing file, not {item!r}")
+        files[int(ident)] = Path(path)
+    cfg = _config_or_exit(config, None, None, None, False)
+    store = _store(db)
+    from_env = bool(os.environ.get(ENV_KEY))
+    if from_env:
+        new = os.environ.get(f"{ENV_KEY}_NEW", "").encode()
+        if len(new) < 16:
+            raise _usage(f"the key comes from ${ENV_KEY}: put the new one (16+ characters) in ${ENV_KEY}_NEW")
+        staged = None
+    else:
+        new = secrets.token_hex(32).encode()
+        target = key_file(store.url)
+        staged = target.with_name(target.name + ".new")  # the new key is on disk before the data uses it
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(new)
+    try:
+        done = rekey(store, new, files, roster, _mapping(map_), cfg, by=_by(None))
+    except UsageError as exc:
+        if staged is not None:
+            staged.unlink(missing_ok=True)
+        raise _usage(str(exc)) from None
+    if staged is not None:
+        os.replace(staged, key_file(store.url))
+        print(f"{done['incidents']} incident(s), {done['people']:,} people re-keyed; new key {done['key_id']} in "
+              f"{key_file(store.url)} (the old key is gone)")
+    else:
+        print(f"{done['incidents']} incident(s), {done['people']:,} people re-keyed (key id {done['key_id']}): "
+              f"set ${ENV_KEY} to the value of ${ENV_KEY}_NEW now")
+
+
 @incident_app.command("notices")
 def incident_notices(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the documents.")],

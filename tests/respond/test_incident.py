@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from spillguard.cli import app
 from spillguard.config import Config
 from spillguard.respond.incident import ingest_logs, open_incident, report
-from spillguard.respond.models import Person
+from spillguard.respond.models import AuditEntry, Person
 from spillguard.respond.store import Store
 from spillguard.synth import accesslog
 from spillguard.synth.people import Person as Someone
@@ -209,3 +209,51 @@ def test_damaged_log_lines_are_counted_not_fatal(tmp_path: Path, many: list[Some
     assert result.exit_code == 0
     assert "3 line(s) naming the exposed URL could not be parsed" in result.output
     store.engine.dispose()
+
+
+def test_rekey_rotates_every_hmac_from_the_leaked_file(tmp_path: Path, many: list[Someone], monkeypatch) -> None:
+    import csv
+
+    from spillguard.respond.store import database_url, key_file
+
+    monkeypatch.delenv("SPILLGUARD_INCIDENT_KEY", raising=False)
+    monkeypatch.chdir(tmp_path)
+    file = leaked(tmp_path / "leak.xlsx", many)
+    other = leaked(tmp_path / "other.xlsx", many[:50])
+    with (tmp_path / "roster.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["A-Number", "Name", "Preferred Language", "Custody Status"])
+        w.writerows([f"A{p.a_number}", p.name, "Spanish", "In custody"] for p in many[:80])
+    runner = CliRunner()
+    for args in (["incident", "open", "FY24", "--file", str(file), "--url", URL, "--published-at",
+                  PUBLISHED.isoformat(), "--removed-at", REMOVED.isoformat()],
+                 ["incident", "roster", "roster.csv"]):
+        assert runner.invoke(app, args).exit_code == 0
+    key_path = key_file(database_url("spillguard.db"))
+    old_key = key_path.read_bytes()
+    store = Store("spillguard.db")
+    with store.session() as s:
+        before = {p.masked: (p.key, p.roster_key) for p in s.scalars(sa.select(Person))}
+    store.engine.dispose()
+    # the wrong file, or no roster although people were matched to one: refused, nothing changed
+    wrong = runner.invoke(app, ["incident", "rekey", "--file", f"1={other}", "--roster", "roster.csv"])
+    assert wrong.exit_code == 2 and "is not the leaked file of incident 1" in wrong.output
+    no_roster = runner.invoke(app, ["incident", "rekey", "--file", f"1={file}"])
+    assert no_roster.exit_code == 2 and "--roster" in no_roster.output
+    assert key_path.read_bytes() == old_key and not key_path.with_name(key_path.name + ".new").exists()
+    done = runner.invoke(app, ["incident", "rekey", "--file", f"1={file}", "--roster", "roster.csv"])
+    assert done.exit_code == 0, done.output
+    assert "1 incident(s), 80 people re-keyed" in done.output
+    assert key_path.read_bytes() != old_key and key_path.stat().st_mode & 0o077 == 0
+    store = Store("spillguard.db")
+    with store.session() as s:
+        after = {p.masked: (p.key, p.roster_key) for p in s.scalars(sa.select(Person))}
+        assert [a.action for a in s.scalars(sa.select(AuditEntry))][-1] == "rekey"
+    store.engine.dispose()
+    assert after.keys() == before.keys()
+    assert all(after[m][0] != before[m][0] and after[m][1] != before[m][1] for m in before)
+    # everything still works under the new key: the report, the roster, the hold register export
+    assert runner.invoke(app, ["incident", "report", "--format", "json"]).exit_code == 0
+    assert "80 affected people matched" in runner.invoke(app, ["incident", "roster", "roster.csv"]).output
+    exported = runner.invoke(app, ["incident", "holds", "export", "--roster", "roster.csv", "-o", "holds.csv"])
+    assert exported.exit_code == 0 and sum(1 for _ in (tmp_path / "holds.csv").open()) == 81
