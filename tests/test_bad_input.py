@@ -66,7 +66,7 @@ def test_member_count_limit(tmp_path: Path) -> None:
     cfg = Config(limits=replace(Limits(), max_members=50))
     report = scan([path], cfg)
     assert [(e.rule, e.reason) for e in report.errors] == [
-        ("SG903", "60 members, more than the limit of 50")]
+        ("SG903", "60 members, more than the limit of 50 (max_members)")]
 
 
 def test_part_size_limit(tmp_path: Path, roster: list[Person]) -> None:
@@ -232,3 +232,18 @@ def test_pdf_object_and_stream_limits(tmp_path: Path) -> None:
     assert scan([bombed]).errors == []  # under the default limit
     few = scan([plain], Config(limits=replace(Limits(), pdf_objects=3)))
     assert errors(few) == [("plain.pdf", "SG903")] and "(pdf_objects)" in few.errors[0].reason
+
+
+def test_total_decompressed_bytes_limit(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for i in range(5):
+            z.writestr(f"table-{i}.csv", "Country,Detained\n" + "Mexico,12\n" * 30_000)  # 300 KB each
+    path = write(tmp_path, "bundle.zip", out.getvalue())
+    report = scan([path], Config(limits=replace(Limits(), max_total_bytes=1 << 20)))
+    assert errors(report) == [("bundle.zip", "SG903")]
+    assert report.errors[0].reason.endswith("over the limit of 1 MiB (max_total_bytes)")
+    assert scan([path]).errors == []

@@ -140,7 +140,7 @@ class Scanner:
             if size > self.config.limits.max_file_bytes:
                 raise ResourceLimit(
                     f"the file is {size:,} bytes, over the limit of "
-                    f"{self.config.limits.max_file_bytes:,}"
+                    f"{self.config.limits.max_file_bytes:,} (max_file_bytes)"
                 )
             head = source.head()
             fmt = formats.find(head)

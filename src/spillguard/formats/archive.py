@@ -31,7 +31,7 @@ def member(source: Source, ctx: Context, loc: Location, name: str, data: Callabl
         yield Notice("SG114", "Archive member with a path-traversal name", where, Visibility.EMBEDDED_OBJECT,
                      "names that climb out of the extraction folder are an attack on whoever unpacks it")
     if source.depth + 1 > ctx.limits.max_depth:
-        yield Incomplete("SG903", f"archive nested deeper than {ctx.limits.max_depth} levels", where)
+        yield Incomplete("SG903", f"archive nested deeper than {ctx.limits.max_depth} levels (max_depth)", where)
         return
     yield from ctx.nested(Source(f"{source.name}!/{name}", data=data(), depth=source.depth + 1))
 
@@ -40,15 +40,15 @@ def check_sizes(sizes: list[tuple[str, int]], packed: int, ctx: Context, count: 
     """Declared member sizes against the limits, before anything is decompressed."""
     limits = ctx.limits
     if (count or len(sizes)) > limits.max_members:
-        raise ResourceLimit(f"more than {limits.max_members:,} members, the limit")
+        raise ResourceLimit(f"more than {limits.max_members:,} members, the limit (max_members)")
     total = 0
     for name, size in sizes:
         if size > limits.max_part_bytes:
             raise ResourceLimit(f"member {name} decompresses to {size / MiB:,.0f} MiB, over the limit of "
-                                f"{limits.max_part_bytes / MiB:,.0f} MiB", part=name)
+                                f"{limits.max_part_bytes / MiB:,.0f} MiB (max_part_bytes)", part=name)
         total += size
     if total > limits.max_total_bytes:
         raise ResourceLimit(f"members decompress to {total / MiB:,.0f} MiB in all, over the limit of "
-                            f"{limits.max_total_bytes / MiB:,.0f} MiB")
+                            f"{limits.max_total_bytes / MiB:,.0f} MiB (max_total_bytes)")
     if total > MiB and total > limits.max_ratio * max(packed, 1):
-        raise ResourceLimit(f"the archive expands {total // max(packed, 1):,}-fold (archive bomb?)")
+        raise ResourceLimit(f"the archive expands {total // max(packed, 1):,}-fold (max_ratio; archive bomb?)")

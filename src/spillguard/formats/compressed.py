@@ -51,10 +51,10 @@ def decompress(source: Source, ctx: Context, what: str) -> bytes:
                 out += block
                 if len(out) > limits.max_part_bytes:
                     raise ResourceLimit(f"the {what} stream decompresses to more than "
-                                        f"{limits.max_part_bytes / MiB:,.0f} MiB")
+                                        f"{limits.max_part_bytes / MiB:,.0f} MiB (max_part_bytes)")
                 if len(out) > MiB and len(out) > limits.max_ratio * packed:
                     raise ResourceLimit(f"the {what} stream expands more than {limits.max_ratio:,}-fold "
-                                        f"(compression bomb?)")
+                                        f"(max_ratio; compression bomb?)")
     except (EOFError, OSError, zlib.error, lzma.LZMAError, ValueError) as exc:
         raise CorruptFile(f"the {what} stream is corrupt or truncated ({type(exc).__name__})") from None
     return bytes(out)
@@ -66,7 +66,7 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
     kind = _kind(source.head(8))
     assert kind is not None
     if source.depth + 1 > ctx.limits.max_depth:
-        yield Incomplete("SG903", f"archive nested deeper than {ctx.limits.max_depth} levels",
+        yield Incomplete("SG903", f"archive nested deeper than {ctx.limits.max_depth} levels (max_depth)",
                          Location(file=source.name))
         return
     yield from ctx.nested(Source(source.name, data=decompress(source, ctx, kind[0]), depth=source.depth + 1))

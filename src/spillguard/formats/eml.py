@@ -76,7 +76,7 @@ def _part(part: EmailMessage, index: int, source: Source, ctx: Context, where: L
     name = filename or f"part-{index}"
     where = where.with_(part=f"attachment {name}")
     if source.depth + 1 > ctx.limits.max_depth:
-        yield Incomplete("SG903", f"attachment nested deeper than {ctx.limits.max_depth} levels", where)
+        yield Incomplete("SG903", f"attachment nested deeper than {ctx.limits.max_depth} levels (max_depth)", where)
         return
     if payload:
         yield from ctx.nested(Source(f"{source.name}!/{name}", data=payload, depth=source.depth + 1))

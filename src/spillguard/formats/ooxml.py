@@ -86,7 +86,7 @@ class SafeZip:
         if len(infos) > limits.max_members:
             self.close()
             raise ResourceLimit(f"{len(infos):,} members, more than the limit of "
-                                f"{limits.max_members:,}")
+                                f"{limits.max_members:,} (max_members)")
         total = 0
         for info in infos:
             if info.flag_bits & 0x1:
@@ -96,17 +96,17 @@ class SafeZip:
                 self.close()
                 raise ResourceLimit(
                     f"member {info.filename} decompresses to {info.file_size / MiB:,.0f} MiB, "
-                    f"over the limit of {limits.max_part_bytes / MiB:,.0f} MiB", part=info.filename)
+                    f"over the limit of {limits.max_part_bytes / MiB:,.0f} MiB (max_part_bytes)", part=info.filename)
             if info.file_size > MiB and info.file_size > limits.max_ratio * max(info.compress_size, 1):
                 self.close()
                 raise ResourceLimit(
                     f"member {info.filename} expands {info.file_size // max(info.compress_size, 1):,}"
-                    f"-fold (zip bomb?)", part=info.filename)
+                    f"-fold (max_ratio; zip bomb?)", part=info.filename)
             total += info.file_size
         if total > limits.max_total_bytes:
             self.close()
             raise ResourceLimit(f"members decompress to {total / MiB:,.0f} MiB in all, over the "
-                                f"limit of {limits.max_total_bytes / MiB:,.0f} MiB")
+                                f"limit of {limits.max_total_bytes / MiB:,.0f} MiB (max_total_bytes)")
         self.infos = {i.filename: i for i in infos}
 
     def close(self) -> None:

@@ -35,7 +35,8 @@ def scan_embedded(source: Source, ctx: Context, where: Location, part: str,
     """An embedded file scanned with the whole registry; what it shows in plain view is, for the
     reader of the outer file, inside an embedded object."""
     if source.depth + 1 > ctx.limits.max_depth:
-        yield Incomplete("SG903", f"embedded object nested deeper than {ctx.limits.max_depth} levels", where)
+        yield Incomplete("SG903", f"embedded object nested deeper than {ctx.limits.max_depth} levels (max_depth)",
+                         where)
         return
     for content in ctx.nested(Source(f"{source.name}!/{part}", data=data(), depth=source.depth + 1)):
         if getattr(content, "visibility", None) is Visibility.VISIBLE:

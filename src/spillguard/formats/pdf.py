@@ -281,7 +281,7 @@ def _attachments(pdf: pikepdf.Pdf, source: Source, ctx: Context, loc: Location) 
         yield Notice("SG114", f"A file is attached to the PDF: {name}", where, Visibility.EMBEDDED_OBJECT,
                      "attached files are published with the PDF")
         if source.depth + 1 > ctx.limits.max_depth:
-            yield Incomplete("SG903", f"attachment nested deeper than {ctx.limits.max_depth} levels", where)
+            yield Incomplete("SG903", f"attachment nested deeper than {ctx.limits.max_depth} levels (max_depth)", where)
             continue
         try:
             data = spec.get_file().read_bytes()

@@ -17,6 +17,7 @@ def pictures(names: Iterable[str], read: Callable[[str], bytes], source: Source,
              folders: tuple[str, ...]) -> Iterator[Content]:
     for part in sorted(n for n in names if n.startswith(folders) and n.lower().endswith(_WITH_METADATA)):
         if source.depth + 1 > ctx.limits.max_depth:
-            yield Incomplete("SG903", f"picture nested deeper than {ctx.limits.max_depth} levels", loc.with_(part=part))
+            yield Incomplete("SG903", f"picture nested deeper than {ctx.limits.max_depth} levels (max_depth)",
+                             loc.with_(part=part))
             continue
         yield from ctx.nested(Source(f"{source.name}!/{part}", data=read(part), depth=source.depth + 1))
