@@ -44,6 +44,16 @@ def leaked(path: Path, roster: list[Someone]) -> Path:
     return path
 
 
+def write_roster(path: Path, roster: list[Someone]) -> None:
+    """A case-system export of ``roster``: A-number, name, language, custody."""
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["A-Number", "Name", "Preferred Language", "Custody Status"])
+        w.writerows([f"A{p.a_number}", p.name, "Spanish", "In custody"] for p in roster)
+
+
 @pytest.fixture()
 def many() -> list[Someone]:
     return list(people(100, seed=31))
@@ -147,7 +157,6 @@ def test_risk_levels() -> None:
 
 
 def test_report_formats_and_the_other_commands(tmp_path: Path, many: list[Someone], monkeypatch) -> None:
-    import csv
 
     from lxml import etree
 
@@ -158,10 +167,7 @@ def test_report_formats_and_the_other_commands(tmp_path: Path, many: list[Someon
                                             PUBLISHED, REMOVED)
     (tmp_path / "access.log").write_text("".join(accesslog.combined(requests)), encoding="utf-8")
     (tmp_path / "orgs.csv").write_text("198.51.100.0/24,Example Newsroom\n192.0.2.200/32,Internet Archive\n")
-    with (tmp_path / "roster.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["A-Number", "Name", "Preferred Language", "Custody Status"])
-        w.writerows([f"A{p.a_number}", p.name, "Spanish", "In custody"] for p in many[:80])
+    write_roster(tmp_path / "roster.csv", many[:80])
     runner = CliRunner()
     for args in (["incident", "open", "FY24", "--file", str(file), "--url", URL, "--published-at",
                   PUBLISHED.isoformat(), "--removed-at", REMOVED.isoformat()],
@@ -212,7 +218,6 @@ def test_damaged_log_lines_are_counted_not_fatal(tmp_path: Path, many: list[Some
 
 
 def test_rekey_rotates_every_hmac_from_the_leaked_file(tmp_path: Path, many: list[Someone], monkeypatch) -> None:
-    import csv
 
     from spillguard.respond.store import database_url, key_file
 
@@ -220,10 +225,7 @@ def test_rekey_rotates_every_hmac_from_the_leaked_file(tmp_path: Path, many: lis
     monkeypatch.chdir(tmp_path)
     file = leaked(tmp_path / "leak.xlsx", many)
     other = leaked(tmp_path / "other.xlsx", many[:50])
-    with (tmp_path / "roster.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["A-Number", "Name", "Preferred Language", "Custody Status"])
-        w.writerows([f"A{p.a_number}", p.name, "Spanish", "In custody"] for p in many[:80])
+    write_roster(tmp_path / "roster.csv", many[:80])
     runner = CliRunner()
     for args in (["incident", "open", "FY24", "--file", str(file), "--url", URL, "--published-at",
                   PUBLISHED.isoformat(), "--removed-at", REMOVED.isoformat()],
