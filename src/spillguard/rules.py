@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spillguard.model import Severity, Visibility
+from spillguard.model import Finding, InspectionError, Location, Severity, Visibility
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,3 +208,12 @@ UNSEEN_TEXT = frozenset({Visibility.TRACKED_CHANGE, Visibility.HIDDEN_TEXT, Visi
 def is_fatal(code: str) -> bool:
     """SG9xx: could not inspect. Always fails the gate."""
     return code.startswith("SG9")
+
+
+def not_inspected(rule: str, reason: str, location: Location) -> tuple[InspectionError, Finding]:
+    """An SG9xx as an error, and as a blocking finding too, so that a consumer reading only the
+    findings still fails closed."""
+    return (InspectionError(file=location.file, rule=rule, reason=reason, part=location.part),
+            Finding(rule=rule, severity=RULES[rule].default, title=f"Not fully inspected: {reason}",
+                    location=location, visibility=Visibility.VISIBLE,
+                    why="an input that could not be fully inspected fails the gate (fail closed)"))

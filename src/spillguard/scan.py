@@ -44,7 +44,6 @@ from spillguard.model import (
     Content,
     Finding,
     Incomplete,
-    InspectionError,
     Location,
     Notice,
     Report,
@@ -52,7 +51,7 @@ from spillguard.model import (
     Text,
     Visibility,
 )
-from spillguard.rules import RULES
+from spillguard.rules import RULES, not_inspected
 
 if TYPE_CHECKING:
     from spillguard.execute.cache import ScanCache
@@ -214,16 +213,9 @@ class Scanner:
         raise TypeError(type(content).__name__)
 
     def _add_error(self, rule: str, reason: str, location: Location) -> None:
-        self.report.errors.append(
-            InspectionError(file=location.file, rule=rule, reason=reason, part=location.part)
-        )
-        # Also a finding, so that a consumer reading only findings still fails closed.
-        self.report.findings.append(
-            Finding(rule=rule, severity=RULES[rule].default,
-                    title=f"Not fully inspected: {reason}", location=location,
-                    visibility=Visibility.VISIBLE,
-                    why="an input that could not be fully inspected fails the gate (fail closed)")
-        )
+        error, finding = not_inspected(rule, reason, location)
+        self.report.errors.append(error)
+        self.report.findings.append(finding)
 
     def _add(self, finding: Finding | None) -> None:
         if finding is None:

@@ -107,12 +107,12 @@ def carry_out(scanner: Scanner, paths: Iterable[str | Path], progress: Progress 
 
         local.run(listed, todo, config, min(jobs, len(todo)), done)
     else:
+        from spillguard.execute.task import scan_file
+
         for index in todo:
             name, location = listed[index]
             if progress is not None:
                 progress(name, finished, len(listed))
-            from spillguard.execute.task import scan_file
-
             results[index] = scan_file(name, location, config, scanner)
             if store_cache is not None and index in keys:
                 store_cache.put(*keys[index], results[index])

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spillguard.model import Finding, InspectionError, Location, Report, Visibility
-from spillguard.rules import RULES
+from spillguard.model import Finding, InspectionError, Location, Report
+from spillguard.rules import not_inspected
 
 if TYPE_CHECKING:
     from spillguard.config import Config
@@ -61,12 +61,8 @@ def local_path(location: str) -> Path:
 
 def lost(name: str, rule: str, reason: str) -> FileResult:
     """The result of a file whose task did not come back: an SG9xx error and a blocking finding."""
-    return FileResult(
-        name=name,
-        errors=[InspectionError(file=name, rule=rule, reason=reason)],
-        findings=[Finding(rule=rule, severity=RULES[rule].default, title=f"Not fully inspected: {reason}",
-                          location=Location(file=name), visibility=Visibility.VISIBLE,
-                          why="an input that could not be fully inspected fails the gate (fail closed)")])
+    error, finding = not_inspected(rule, reason, Location(file=name))
+    return FileResult(name=name, errors=[error], findings=[finding])
 
 
 #: one scanner per settings in each worker process (NER models and fingerprints load once)
