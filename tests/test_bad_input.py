@@ -33,7 +33,6 @@ def errors(report) -> list[tuple[str, str]]:
     ("bomb.zip", lambda wb: badfiles.ratio_bomb(), "SG903", "zip bomb"),
     ("entities.xlsx", lambda wb: badfiles.replace_part(wb, "xl/sharedStrings.xml", badfiles.BILLION_LAUGHS),
      "SG904", "DTD"),
-    ("empty.xlsx", lambda wb: b"", "SG907", "empty"),
     ("mystery.bin", lambda wb: badfiles.unknown_binary(), "SG905", "not recognised"),
 ])
 def test_each_bad_input_blocks_with_its_reason(tmp_path: Path, roster: list[Person], name: str, make,
@@ -55,8 +54,9 @@ def test_bad_files_do_not_stop_the_rest_of_the_batch(tmp_path: Path, roster: lis
     write(tmp_path, "d_entities.xlsx", badfiles.replace_part(wb, "xl/workbook.xml", badfiles.BILLION_LAUGHS))
     report = scan([tmp_path])
     assert report.stats.files == 4
-    assert errors(report) == [("a_truncated.xlsx", "SG901"), ("b_empty.csv", "SG907"),
-                              ("d_entities.xlsx", "SG904")]
+    assert errors(report) == [("a_truncated.xlsx", "SG901"), ("d_entities.xlsx", "SG904")]
+    empty = [(f.rule, f.severity.label) for f in report.findings if f.location.file.endswith("b_empty.csv")]
+    assert empty == [("SG124", "info")]  # nothing to leak: reported, not blocking
     good = [f for f in report.findings if f.location.file.endswith("c_good.xlsx")]
     assert [(f.rule, f.records) for f in good] == [("SG202", 20)]
 
@@ -247,3 +247,11 @@ def test_total_decompressed_bytes_limit(tmp_path: Path) -> None:
     assert errors(report) == [("bundle.zip", "SG903")]
     assert report.errors[0].reason.endswith("over the limit of 1 MiB (max_total_bytes)")
     assert scan([path]).errors == []
+
+
+def test_an_empty_file_is_reported_but_does_not_block(tmp_path: Path) -> None:
+    path = write(tmp_path, "empty.xlsx", b"")
+    report = scan([path])
+    assert (report.errors, report.decision) == ([], "pass")
+    assert [(f.rule, f.severity.label, f.title) for f in report.findings] == [
+        ("SG124", "info", "The file is empty (0 bytes)")]

@@ -127,8 +127,8 @@ def test_fail_on_select_and_ignore(visible: Path) -> None:
 
 
 def test_ignore_cannot_silence_inspection_errors(tmp_path: Path) -> None:
-    path = write(tmp_path, "empty.xlsx", b"")
-    assert invoke("scan", path, "--ignore", "SG9,SG907").exit_code == 1
+    path = write(tmp_path, "truncated.xlsx", b"PK\x03\x04 not a zip")
+    assert invoke("scan", path, "--ignore", "SG9,SG901").exit_code == 1
 
 
 def test_config_files(visible: Path, tmp_path: Path) -> None:
@@ -196,9 +196,9 @@ def test_demo(tmp_path: Path) -> None:
     assert invoke("scan", release).exit_code == 1
     # the prose example: the methodology note names a detainee, not the Secretary
     memo = invoke("scan", tmp_path / "demo/release/FY24_Q1_methodology.txt", "--format", "json")
-    assert memo.exit_code == 0  # medium: reviewed, not blocking
+    assert memo.exit_code == 1  # a named detainee with a birth date: a personal record, it blocks
     finding = json.loads(memo.stdout)["findings"][0]
-    assert (finding["rule"], finding["location"]["line"], finding["location"]["column"]) == ("SG205", 6, 10)
+    assert (finding["rule"], finding["location"]["line"], finding["location"]["column"]) == ("SG209", 6, 10)
     assert [d["entity"] for d in finding["detections"]] == [
         "PERSON_NAME", "A_NUMBER", "NATIONALITY", "DATE_OF_BIRTH", "FACILITY"]
     assert "Whitfield" not in memo.stdout

@@ -10,7 +10,7 @@ import contextlib
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -115,11 +115,35 @@ def _config_or_exit(config: Path | None, fail_on: FailOn | None, select: str | N
 
 
 def _guarded(run: Callable[[], Report]) -> Report:
-    """Usage errors found while running (a baseline without its key) exit 2, never a traceback."""
+    """Usage errors found while running (a baseline without its key) exit 2, never a traceback.
+    Standard output is kept for the report: whatever a library prints while files are read goes
+    to standard error."""
     try:
-        return run()
+        with _stdout_to_stderr():
+            return run()
     except UsageError as exc:
         raise _usage(str(exc)) from None
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Point file descriptor 1 (and ``sys.stdout``) at standard error while the work runs, so that
+    a library's warning (xlrd prints to stdout), a C library's message or a worker process started
+    meanwhile never lands in front of a JSON or SARIF report piped to ``jq``."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no file descriptor 1 (embedded use): nothing to protect
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 
@@ -930,8 +954,17 @@ def eval_(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     errors: Annotated[int, typer.Option(help="Also list this many missed or false detections "
                                               "(synthetic values only).")] = 0,
+    real: Annotated[Path | None, typer.Option(
+        "--real", help="Instead: score the gate on a folder of real files with expected.json "
+                       "(like ../shared/realworld); one line per disagreement.")] = None,
+    thresholds: Annotated[Path | None, typer.Option(
+        help="With --real: a JSON object of minimum scores; exit 1 when one falls below.")] = None,
 ) -> None:
-    """Precision, recall and F1 per entity on a seeded labelled corpus (prose and tables)."""
+    """Precision, recall and F1 per entity on a seeded labelled corpus (prose and tables), or with
+    --real the gate's verdicts on real files against their expectations."""
+    if real is not None:
+        _eval_real(real, thresholds, json_out)
+        return
     from spillguard.evaluate import evaluate, render, spillguard_recogniser
     from spillguard.synth.corpus import corpus
 
@@ -944,6 +977,26 @@ def eval_(
         print(json.dumps(result.to_json(), indent=2))
     else:
         render(result, Console(highlight=False), errors)
+
+
+def _eval_real(folder: Path, thresholds: Path | None, json_out: bool) -> None:
+    from spillguard.evaluate_real import below, evaluate_real, load_thresholds, render
+
+    try:
+        bars = load_thresholds(thresholds) if thresholds else None
+        result = evaluate_real(folder)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    if json_out:
+        import json
+
+        print(json.dumps(result.to_json(), indent=2))
+    else:
+        render(result, print, bars)
+    failed = below(result, bars) if bars else []
+    for line in failed:
+        Console(stderr=True).print(f"spillguard: below the committed threshold: {line}", highlight=False)
+    raise typer.Exit(EXIT_BLOCK if failed else EXIT_PASS)
 
 
 @app.command()

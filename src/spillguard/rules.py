@@ -55,6 +55,7 @@ _RULES = [
          "Text under a redaction box or mark can still be selected and copied.", Severity.HIGH),
     Rule("SG123", "no-text-layer",
          "Pages without a text layer (scans) could not be read for text.", Severity.INFO),
+    Rule("SG124", "empty-file", "The file is empty (0 bytes): nothing to leak (was SG907).", Severity.INFO),
     # SG2xx: personal data by entity type
     Rule("SG201", "personal-records-hidden",
          "Per-person records (a direct identifier plus other personal data) in a hidden place.",
@@ -76,6 +77,9 @@ _RULES = [
     Rule("SG208", "personal-data-in-unseen-text",
          "Personal identifiers in text no reader is meant to see: tracked changes, hidden or "
          "camouflaged text, an earlier revision, text under a redaction box.", Severity.HIGH),
+    Rule("SG209", "linked-identity-in-text",
+         "Text names a person (or an A-number) together with a birth date: a personal record, "
+         "one person is enough.", Severity.HIGH),
     # SG5xx: metadata
     Rule("SG210", "leaked-records",
          "The file carries records of a known leak (its fingerprints match).", Severity.CRITICAL),
@@ -139,7 +143,8 @@ _RULES = [
          Severity.CRITICAL),
     Rule("SG906", "part-not-inspected",
          "A part of the file could not be read (data model, binary object...).", Severity.CRITICAL),
-    Rule("SG907", "empty-file", "The file is empty (0 bytes).", Severity.CRITICAL),
+    Rule("SG907", "empty-file-retired",
+         "Retired: an empty file is SG124 (info) now; kept so that old configs still load.", Severity.CRITICAL),
     Rule("SG908", "read-error", "The file could not be read (permissions, I/O).", Severity.CRITICAL),
     Rule("SG909", "internal-error", "spillguard failed while reading the file.", Severity.CRITICAL),
     Rule("SG910", "worker-lost",

@@ -32,7 +32,6 @@ from spillguard.detect.doc import Doc
 from spillguard.detect.text import find_spans
 from spillguard.errors import (
     CorruptFile,
-    EmptyFile,
     InspectionIncomplete,
     ReadError,
     ResourceLimit,
@@ -135,7 +134,10 @@ class Scanner:
         try:
             size = source.size
             if size == 0:
-                raise EmptyFile("the file is empty (0 bytes)")
+                # nothing to leak: reported, never blocking (a missing upload is still noticed)
+                yield Notice("SG124", "The file is empty (0 bytes)", Location(file=source.name), Visibility.VISIBLE,
+                             "an empty file holds no data; check that the upload is the file meant")
+                return
             if size > self.config.limits.max_file_bytes:
                 raise ResourceLimit(
                     f"the file is {size:,} bytes, over the limit of "
@@ -166,6 +168,11 @@ class Scanner:
         observer = TableObserver(table, self._disclosure(declared))
         table.batches = observer.tee(iter(table.batches))
         prof = profile(table, show_values=self.config.show_values, min_confidence=self.config.min_confidence)
+        if prof.rows == 0 and any(h.strip() for h in table.headers):
+            # a block of one row was taken for a header ("hidden 1 | hidden 2" alone on a hidden
+            # sheet): its cells are the content, read as text in the table's place
+            cells = "\t".join(h.strip() for h in table.headers if h.strip())
+            return self._judge(Text(table.location, table.visibility, cells, label="one row"))
         main = table_finding(table, prof)
         observed = observer.finish(prof)
         for f in observed.findings:  # under a declared threshold, a small cell breaks a promise

@@ -68,8 +68,8 @@ def test_a_missing_model_is_a_usage_error(spec: str, message: str) -> None:
 
 def test_a_model_place_vetoes_a_lexicon_name(tmp_path: Path) -> None:
     nlp = spacy.blank("en")
-    nlp.add_pipe("entity_ruler").add_patterns([{"label": "GPE", "pattern": "Santa Maria Lopez"}])
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "GPE", "pattern": "Rosa Maria Lopez"}])
     nlp.to_disk(tmp_path)
-    text = "The bus left Santa Maria Lopez at noon."
-    assert [s.value for s in find_spans(text)] == ["Santa Maria Lopez"]  # lexicons alone: a name
+    text = "The bus left Rosa Maria Lopez at noon."
+    assert [s.value for s in find_spans(text)] == ["Rosa Maria Lopez"]  # lexicons alone: a name
     assert find_spans(Doc(text), extra=ner.load(f"spacy:{tmp_path}")) == []

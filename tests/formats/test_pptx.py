@@ -126,4 +126,4 @@ def test_damaged_shape_geometry_is_read_as_on_the_slide(tmp_path: Path, roster: 
     path = write(tmp_path, "deck.pptx", badfiles.replace_part(package, "ppt/slides/slide1.xml", damaged))
     report = scan_one(path)
     assert report.errors == []
-    assert [(f.rule, f.visibility.value) for f in report.findings if f.rule.startswith("SG2")] == [("SG205", "visible")]
+    assert [(f.rule, f.visibility.value) for f in report.findings if f.rule.startswith("SG2")] == [("SG209", "visible")]

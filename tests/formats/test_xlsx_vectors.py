@@ -154,7 +154,7 @@ def test_comments_and_threaded_comments(tmp_path: Path) -> None:
     report = run(tmp_path, book)
     assert summary(report) == [
         ("SG205", "comment", ("A_NUMBER", "PERSON_NAME"), 1),
-        ("SG205", "comment", ("DATE_OF_BIRTH", "PERSON_NAME"), 1),
+        ("SG209", "comment", ("DATE_OF_BIRTH", "PERSON_NAME"), 1),
     ]
     parts = sorted(f.location.part for f in report.findings)
     assert parts == ["xl/comments1.xml", "xl/threadedComments/threadedComment1.xml"]

@@ -12,6 +12,7 @@ from spillguard.detect import BY_ENTITY
 from spillguard.detect.base import Span
 from spillguard.detect.columns import TableProfile
 from spillguard.detect.doc import Doc
+from spillguard.detect.person_name import COUNT_ROW_WHY
 from spillguard.model import (
     DIRECT_IDENTIFIERS,
     IDENTIFIER_PRIORITY,
@@ -104,6 +105,13 @@ def table_finding(table: Table, prof: TableProfile) -> Finding | None:
         rule = "SG501" if entities == [Entity.PERSON_NAME] else "SG502"
         return _finding(rule, f"Document properties name a person ({words(entities)})", table,
                         records=sum(c.matches for c in prof.columns), **common)
+    record_ids = {c.entity for c in prof.columns} | {e for p in prof.prose if not p.mentions_only for e in p.counts}
+    if direct and not record_ids & DIRECT_IDENTIFIERS:
+        # identifiers only as mentions in free text: no column of people, so no records
+        mentions = sum(p.rows_with_identifier for p in prof.prose)
+        rule = "SG208" if table.visibility in UNSEEN_TEXT else "SG205"
+        title = f"{words(direct).capitalize()} mentioned in free text {_where(table)} ({mentions:,} cells)"
+        return _finding(rule, title, table, records=mentions, **common)
     if direct and len(entities) >= 2:
         rule = "SG201" if hidden else "SG202"
         count = prof.people if prof.people is not None else _prose_people(prof)
@@ -120,12 +128,33 @@ def table_finding(table: Table, prof: TableProfile) -> Finding | None:
     if not hidden:
         return None
     rows_word = f"{prof.rows:,} row{'s' if prof.rows != 1 else ''}"
-    if table.row_aligned and prof.rows >= DATA_TABLE_ROWS:
+    # a collapsed outline group is a table's detail a reader opens with one click (statistical
+    # tables group their months): big, but only a data table when its rows are hidden outright
+    if table.row_aligned and prof.rows >= DATA_TABLE_ROWS and table.visibility is not Visibility.FILTERED_OR_GROUPED:
         title = f"A data table of {rows_word} {_where(table)}"
         return _finding("SG116", title, table, **common)
     rule = HIDDEN_PLACE_RULE.get(table.visibility, "SG101")
     title = f"Content {_where(table)}: {rows_word}, {prof.cells:,} non-empty cells"
     return _finding(rule, title, table, **common)
+
+
+#: a name and one of these within this many characters of each other identify one person
+LINK_CHARS = 400
+#: what links to a name or an A-number to make a personal record in text: the birth date. (A name
+#: beside an A-number alone stays SG205 for now: see the README's severity notes.)
+LINKING = frozenset({Entity.DATE_OF_BIRTH})
+
+
+def _linked(spans: list[Span]) -> str:
+    """Why the spans identify a person: a name or an A-number near a birth date (a death report, a
+    case summary); empty when nothing is linked."""
+    names = [s for s in spans if s.entity is Entity.PERSON_NAME and not s.why.endswith(COUNT_ROW_WHY)]
+    anumbers = [s for s in spans if s.entity is Entity.A_NUMBER]
+    for a in names + anumbers:
+        for b in spans:
+            if b.entity in LINKING and abs(b.start - a.start) <= LINK_CHARS:
+                return f"linked identity: {a.entity.value} with {b.entity.value}"
+    return ""
 
 
 #: entities that, alone in text, are places rather than people ("moved to Otay Mesa")
@@ -180,7 +209,9 @@ def text_finding(text: Text, doc: Doc, spans: list[Span], *, show_values: bool) 
         entities = []
     if entities:
         records = max(by_entity[e] for e in entities)
-        distinct = len({(s.entity, s.value) for s in spans if s.entity in DIRECT_IDENTIFIERS})
+        # names that label rows of counts (candidates in election results) make no list of people
+        distinct = len({(s.entity, s.value) for s in spans if s.entity in DIRECT_IDENTIFIERS
+                        and not s.why.endswith(COUNT_ROW_WHY)})
         if distinct >= TEXT_LIST_IDENTIFIERS:
             title = f"A list of people {_where(text)}{label}: {words(entities)}"
             return _finding("SG207", title, text, entities=entities, samples=samples[:3],
@@ -188,6 +219,12 @@ def text_finding(text: Text, doc: Doc, spans: list[Span], *, show_values: bool) 
         title = f"{words(entities).capitalize()} {_where(text)}{label}"
         direct = [e for e in entities if e in DIRECT_IDENTIFIERS]
         rule = "SG208" if direct and text.visibility in UNSEEN_TEXT else "SG205"
+        linked = _linked(spans)
+        if rule == "SG205" and linked:
+            # one person named with an A-number, a birth date, an SSN...: a personal record
+            # (8 CFR 208.6 makes even one a reportable disclosure)
+            rule, why = "SG209", f"{linked}; {why}"
+            title = f"A person's {words(entities)} together {_where(text)}{label}"
         return _finding(rule, title, text, entities=entities, samples=samples[:3],
                         records=records, why=why, **extra)
     if not text.visibility.hidden:

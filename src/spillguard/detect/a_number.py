@@ -41,11 +41,16 @@ class ANumber(Detector):
         r"|n[uú]mero\s+(?:A|de\s+extranjero)\b)" + CONTEXT_GAP + r"(?P<d>\d{3}-\d{3}-\d{3}|\d{8,9})(?!\d)"
     )
 
+    #: without a header, a value must be written as A-numbers are (FIELD.md): nine digits, or
+    #: with a separator or label ("A-12-345-678", "A# 12345678"). "A13107482" alone is as often
+    #: an animal, a permit or a part number as an A-number: under its header it counts
+    _unlabelled = (r"(?i)^(?:a(?:\s*(?:no\.?|#|-|\.)\s*-?\s*|\s+)\d{7,9}|a\s*-?\s*\d{2,3}[- ]\d{3}[- ]\d{3}"
+                   r"|a\d{9}|uscis\s*#?\s*:?\s*\d{9})$")
+
     def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
-        ok = values.str.contains(self._prefixed)
-        if header_hit:
-            ok = ok | values.str.contains(self._bare)
-        return ok  # both patterns already demand 7 to 9 digits
+        if not header_hit:
+            return values.str.contains(self._unlabelled)
+        return values.str.contains(self._prefixed) | values.str.contains(self._bare)  # 7 to 9 digits
 
     def normalize(self, values: pl.Series) -> pl.Series:
         return digits(values).str.zfill(9)

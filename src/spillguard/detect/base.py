@@ -116,6 +116,10 @@ class Detector:
         """Boolean Series: which (stripped, non-null) values are this entity."""
         raise NotImplementedError
 
+    def share_needed(self, header: str, header_hit: bool) -> float:
+        """The share of matching values that makes the column this entity."""
+        return self.min_share_with_header if header_hit else self.min_share_without_header
+
     def column_ok(self, values: pl.Series, matched: pl.Series, header_hit: bool) -> bool:
         """Extra column-level evidence beyond the share of matches (spread, lexicon...)."""
         return True

@@ -97,7 +97,7 @@ def classify(headers: list[str], sample: pl.DataFrame) -> list[ColumnProfile]:
             if not hit and n < min(det.min_matches_without_header, max(len(values), 3)):
                 continue
             share = n / len(values)
-            need = det.min_share_with_header if hit else det.min_share_without_header
+            need = det.share_needed(header, hit)
             if share < need or not det.column_ok(values, matched, hit):
                 continue
             score = share + (1.0 if hit else 0.0)
@@ -185,8 +185,7 @@ def _match(detector: Detector, values: pl.Series, header_hit: bool) -> pl.Series
 
 
 def _bar(col: ColumnProfile) -> float:
-    det = col.detector
-    return det.min_share_with_header if col.header_hit else det.min_share_without_header
+    return col.detector.share_needed(col.header, col.header_hit)
 
 
 def _person_keys(columns: list[ColumnProfile], matched_by: dict[int, tuple[pl.Series, pl.Series]],

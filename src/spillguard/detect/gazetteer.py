@@ -78,11 +78,27 @@ def entries() -> dict[str, int]:
     add(set(lexicon.demonyms()), Kind.DEMONYM)
     add(lexicon.facilities(), Kind.FACILITY)
     add(lexicon.places(), Kind.PLACE)
+    # towns and counties whose every word is a name or a particle ("de la cruz", "mary esther",
+    # "hernandez") stay names in prose: a place reading needs a word no name has
+    names = ((lexicon.given_names() | lexicon.surnames()) - lexicon.common_words() - lexicon.name_stopwords()) \
+        | lexicon.section("text_words.txt", "particles")
+    given = lexicon.given_names() - lexicon.common_words() - lexicon.name_stopwords()
+    particles = lexicon.section("text_words.txt", "particles")
+    add({p for p in lexicon.gazetteer() if not _reads_as_name(p.split(), names, given, particles)}, Kind.PLACE)
     for kind, name in ((Kind.HONORIFIC, "honorifics"), (Kind.OFFICIAL, "officials"),
                        (Kind.CUE, "person_cues"), (Kind.PARTICLE, "particles"),
                        (Kind.NEGATIVE, "number_negatives"), (Kind.HEAD, "heads")):
         add(lexicon.section("text_words.txt", name), kind)
     return out
+
+
+def _reads_as_name(words: list[str], names: frozenset[str], given: frozenset[str], particles: frozenset[str]) -> bool:
+    """A place that could as well be a person ("mary esther", "de la cruz", "hernandez"): every word a
+    name, and one word alone, or a given name or a particle first. "port isabel", "pine prairie" are
+    places."""
+    if not all(w in names for w in words):
+        return False
+    return len(words) == 1 or words[0] in given or words[0] in particles
 
 
 @cache

@@ -107,3 +107,10 @@ def places() -> frozenset[str]:
             out.add(fold(sub.name))
     out |= {fold(line) for line in _lines("places.txt")}
     return frozenset(out)
+
+
+@cache
+def gazetteer() -> frozenset[str]:
+    """Towns, cities and counties (GeoNames, see ``tools/build_places.py``), folded: evidence that
+    a capitalised value is a place ("PORT ISABEL", "Chevy Chase") rather than a person."""
+    return frozenset(_lines("places_geonames.txt")) | places()

@@ -11,7 +11,7 @@ from functools import cache
 import polars as pl
 
 from spillguard.detect import lexicon
-from spillguard.detect.base import Detector, Span, fold_series
+from spillguard.detect.base import Detector, Span, fold, fold_series, phrase_in
 from spillguard.detect.doc import Doc, Word
 from spillguard.detect.gazetteer import NAME, PLACE_LIKE, Kind
 from spillguard.mask import mask_name
@@ -25,13 +25,15 @@ _NAME = (
     # LAST, First
     rf"|^{_LEAD}{_TOKEN}(?:[\s-]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{0,3}},\s*{_TOKEN}(?:\s+{_TOKEN}){{0,3}}$"
 )
+#: letters-only words in any case, as people type their names into an author field ("julien voisin")
+_PLAIN = r"^\p{Ll}[\p{L}'’.]*(?:\s+\p{L}[\p{L}'’.\-]*){0,3}$"
 _ONE = rf"^{_LEAD}{_TOKEN}(?:[\s-]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{0,3}}$"  # one field of a split name
 
 
 @cache
 def _places() -> pl.Series:
     """Country and facility names: never a person's name (built once, not per batch)."""
-    return pl.Series(sorted(lexicon.country_names() | lexicon.facilities() | lexicon.places())).implode()
+    return pl.Series(sorted(_place_set())).implode()
 
 
 @cache
@@ -46,7 +48,7 @@ def _name_set() -> frozenset[str]:
 
 @cache
 def _place_set() -> frozenset[str]:
-    return frozenset(lexicon.country_names() | lexicon.facilities() | lexicon.places())
+    return frozenset(lexicon.country_names() | lexicon.facilities() | lexicon.gazetteer())
 
 
 @cache
@@ -90,6 +92,17 @@ def _stopword_regex() -> str:
     return r"\b(?:" + "|".join(map(re.escape, words)) + r")\b"
 
 
+#: nouns of places, organisations and things: "<noun> name" in a header names no person
+_THING_NOUNS = (
+    "office", "field office", "facility", "agency", "company", "business", "firm", "vendor", "org",
+    "organization", "organisation", "department", "dept", "division", "unit", "program", "programme",
+    "project", "plan", "fund", "account", "school", "district", "hospital", "clinic", "place",
+    "polling place", "location", "site", "venue", "building", "city", "town", "county", "state",
+    "country", "province", "region", "area", "street", "road", "precinct", "ward", "court", "jail",
+    "center", "centre", "institution", "trade", "brand", "product", "item", "dog", "pet", "animal",
+    "breed", "file", "sheet", "field", "table", "host", "event", "team", "party", "station", "route",
+    "park", "hotel", "store", "shop", "branch", "bank", "plant", "project", "grant", "award", "course")
+
 #: text gaps allowed inside a name: spaces, or "M. " after an initial
 _GAP = re.compile(r"[ \t]{1,3}|\.[ \t]{1,2}|\.")
 #: how far back an honorific, an official's title or a person cue may stand
@@ -115,15 +128,41 @@ class PersonName(Detector):
                        "product name", "nombre de la instalacion", "nombre del centro",
                        "nombre del pais", "user name", "username", "host name", "table name")
     min_share_with_header = 0.6
+    #: headers of a role that people and organisations both fill (a payee, a claimant): values
+    #: are judged as without a header (full names, lexicon evidence), but a quarter of them being
+    #: people makes the column a column of names; only those values are counted
+    role_terms = ("payee", "payees", "claimant", "claimants", "plaintiff", "plaintiffs", "defendant",
+                  "defendants", "victim", "victims", "decedent", "deceased", "recipient", "recipients",
+                  "complainant", "complainants", "petitioner", "insured", "employee", "employees", "inmate",
+                  "inmates", "patient", "patients", "student", "students", "tenant", "tenants", "vendor name")
+    min_share_role = 0.25
+
+    def share_needed(self, header: str, header_hit: bool) -> float:
+        if not header_hit and phrase_in(self.role_terms, fold(header)):
+            return self.min_share_role
+        return super().share_needed(header, header_hit)
+
+    def header_hit(self, header: str) -> bool:
+        # "office_name", "Name of Facility", "polling place name": a name of a thing, not a person
+        folded = fold(header)
+        if any(f" {noun} name" in f" {folded}" or f"name of {noun}" in folded or f"name of the {noun}" in folded
+               for noun in _THING_NOUNS):
+            return False
+        return super().header_hit(header)
 
     # -- columns -----------------------------------------------------------------------------
 
     def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
         v = values.str.strip_chars()
+        if header_hit:
+            # "Johann Tuffe (jtuffe010814)", "Ana Ruiz <ana@example.org>": the name before an
+            # account id or an address
+            v = v.str.replace(r"\s*[(<\[][^)>\]]*[)>\]]$", "").str.strip_chars()
         shape = v.str.contains(_NAME)
         folded = fold_series(v)
         if header_hit:
-            shape = shape | v.str.contains(_ONE)
+            # under a header that says so ("Name", "creator"), a plain lowercase value is a name too
+            shape = shape | v.str.contains(_ONE) | v.str.contains(_PLAIN)
         else:
             # a split-name column without a header ("Diallo", "Oleksandr"): every word known.
             # Only the few values of that shape are looked up (numbers and dates never are).
@@ -135,8 +174,9 @@ class PersonName(Detector):
                 shape = shape.scatter(idx, known)
         not_place = ~_in(folded, _place_set(), _places())
         if not not_place.all():
-            # "Guadalupe" is a place and a name: a known name is not excluded as a place
-            idx = (~not_place).fill_null(False).arg_true()
+            # "Guadalupe" is a place and a name: a known name is not excluded as a place. A value
+            # of several words that is a place as a whole ("PORT ISABEL", "Chevy Chase") is one.
+            idx = (~not_place & ~folded.str.contains(" ", literal=True)).fill_null(False).arg_true()
             not_place = not_place.scatter(idx, _in(folded.gather(idx), _name_set(), _known_names()))
         no_stopword = ~folded.str.contains(_stopword_regex())
         return shape & not_place & no_stopword & (v.str.len_chars() <= 80)
@@ -195,6 +235,20 @@ def _phrase_blocked(doc: Doc) -> set[int]:
     return out
 
 
+#: lexicon hits that say little: a surname that is also a stop word or a common word ("Ice", "Date")
+_WEAK = Kind.STOP | Kind.COMMON
+
+#: endings of English common nouns, adverbs and participles: a capitalised word no name lexicon
+#: knows that ends so ("Investigations", "Currently", "Refunding", "Alternatives") is no name
+_COMMON_ENDING = re.compile(
+    r"(?:tions?|sions?|ments?|ness|ities|ity|ings?|ly|ives|ances?|ences?|ships?|ures|isms?|ists|ories|"
+    r"ables?|ibles?|ations|izes?|ises?|ed|als)$", re.IGNORECASE)
+
+
+#: prefixes of English compounds: "Non-User", "Anti-Fraud", "Post-Release" are no names
+_COMMON_PREFIX = re.compile(r"(?:non|anti|pre|post|sub|multi|inter|self|co|re|un|over|under|cross)-", re.IGNORECASE)
+
+
 def _nameable(w: Word, i: int, blocked: set[int]) -> bool:
     if i in blocked or not w.capitalised:
         return False
@@ -205,6 +259,8 @@ def _nameable(w: Word, i: int, blocked: set[int]) -> bool:
         return True
     if w.initial:
         return True
+    if len(w.text) > 4 and (_COMMON_ENDING.search(w.text) or _COMMON_PREFIX.match(w.text)):
+        return False
     # a capitalised word that is a common word, an institution, a place or a title is no name
     return not k & (Kind.STOP | Kind.COMMON | PLACE_LIKE | Kind.DEMONYM | Kind.HONORIFIC
                     | Kind.OFFICIAL | Kind.CUE | Kind.NEGATIVE)
@@ -313,6 +369,10 @@ def _score(doc: Doc, words: list[Word], first: int, last: int, *, inverted: bool
         return None
     if before & Kind.OFFICIAL and not honorific:
         return None  # "Secretary Ana Ruiz", "Judge Lee": officials acting in office
+    # "ICE Removals", "File Numbers", "An Alien's": every lexicon hit is also an institution or
+    # table word or a common word; without one unambiguous name word, the run is no name
+    if not (honorific or inverted) and not any(w.kinds & NAME and not w.kinds & _WEAK for w in names):
+        return None
     given = [w for w in names if w.kinds & Kind.GIVEN]
     surname = [w for w in names if w.kinds & Kind.SURNAME]
     if given and surname and names[0].kinds & Kind.GIVEN and any(w.kinds & Kind.SURNAME for w in names[1:]):
@@ -343,8 +403,15 @@ def _score(doc: Doc, words: list[Word], first: int, last: int, *, inverted: bool
     start, end = words[first].start, words[last - 1].end
     if words[last - 1].initial and _dot_after(doc.text, words[last - 1]):
         end += 1
+    if _COUNT_ROW.match(doc.text, end):
+        why += COUNT_ROW_WHY
     return Span(Entity.PERSON_NAME, start, end, doc.text[start:end], why, round(score, 2))
 
+
+#: a name followed on its line by four or more numbers and nothing else labels a row of counts
+#: ("Kevin Cramer 7001 819 1216 810"): a candidate in election results, a unit in a table
+_COUNT_ROW = re.compile(r"(?:[ \t]+[\d,.%]+){4,}[ \t]*(?:\n|$)")
+COUNT_ROW_WHY = ", labels a row of counts"
 
 _CUE_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(?:a|an|the|un|una|el|la)?\s*(?:a\s?#|a\s?no|dob|born|nacid|age|aged|"
                         r"detainee|respondent|applicant|client|minor|\d{2}\s?(?:years|anos))", re.IGNORECASE)

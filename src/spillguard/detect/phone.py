@@ -45,6 +45,8 @@ class Phone(Detector):
         for m in self._text.finditer(doc.text):
             if not _valid_phone(m.group(0)) or negative_before(doc, m.start()):
                 continue
+            if " " in m.group(0) and _in_count_run(doc.text, m.start(), m.end()):
+                continue  # "2498 362 518" inside "CLINTON 2498 362 518 316 342": a row of counts
             if self._words.search(doc.before(m.start(), 25)):
                 yield Span(self.entity, m.start(), m.end(), m.group(0), "valid phone number after phone words", 0.95)
             else:
@@ -59,3 +61,13 @@ def _valid_phone(candidate: str) -> bool:
     except phonenumbers.NumberParseException:
         return False
     return phonenumbers.is_valid_number(number)
+
+
+_NUMBER_BEFORE = re.compile(r"\d[ \t]+$")
+_NUMBER_AFTER = re.compile(r"^[ \t]+\d")
+
+
+def _in_count_run(text: str, start: int, end: int) -> bool:
+    """The digit groups continue a run of space-separated numbers on their line (a results or
+    statistics table): no phone number is written between two other numbers."""
+    return bool(_NUMBER_BEFORE.search(text[max(0, start - 12):start]) or _NUMBER_AFTER.match(text[end:end + 12]))

@@ -23,6 +23,8 @@ MIN_MEAN_CHARS = 25
 MIN_SPACED = 0.5
 MIN_VALUES = 3
 SAMPLES = 3
+#: this share of a free-text column's cells must name someone for its rows to be records
+RECORD_SHARE = 0.5
 
 
 @dataclass(slots=True)
@@ -35,6 +37,21 @@ class ProseColumn:
     rows_with_identifier: int = 0
     samples: list[str] = field(default_factory=list)
     confidence: float = 0.0
+    #: non-empty cells read
+    cells: int = 0
+
+    @property
+    def mentions_only(self) -> bool:
+        """Names (and no other identifier) here are mentions, not a column of people: they stand in
+        under half of the cells
+        ("… conducted by Border Patrol" in a glossary), or the column is one of facilities and
+        organisations (more facility names than person names: "PORT ISABEL", "Montgomery ICE")."""
+        direct = sum(n for e, n in self.counts.items() if e in DIRECT_IDENTIFIERS)
+        if not direct or direct != self.counts.get(Entity.PERSON_NAME, 0):
+            return False  # an A-number, an SSN... beside a name is a record, however rare
+        if self.cells and self.rows_with_identifier / self.cells < RECORD_SHARE:
+            return True
+        return self.counts.get(Entity.FACILITY, 0) >= direct
 
     def explain(self) -> str:
         name = f"'{self.header}'" if self.header else f"column {self.index + 1}"
@@ -66,6 +83,7 @@ def scan_column(col: ProseColumn, values: pl.Series, *, min_confidence: float, s
     for cell in cells[:-1]:
         starts.append(starts[-1] + len(cell) + 1)
     rows: set[int] = set()
+    col.cells += sum(1 for c in cells if c)
     for span in find_spans(text, min_confidence):
         col.counts[span.entity] += 1
         col.why.setdefault(span.entity, span.why)

@@ -19,7 +19,7 @@ from lxml import html as lxml_html
 from spillguard.errors import CorruptFile
 from spillguard.formats import records
 from spillguard.formats.base import Context, Source
-from spillguard.formats.cells import text_table
+from spillguard.formats.cells import record_table, text_table
 from spillguard.formats.textfile import detect_encoding
 from spillguard.model import Content, Location, Notice, Text, Visibility
 
@@ -33,6 +33,12 @@ _DOCUMENT_LINK = re.compile(r"\.(?:xlsx?|xlsm|csv|tsv|docx?|pptx?|pdf|odt|ods|od
 _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header",
           "footer", "td", "th", "dd", "dt", "blockquote", "pre", "table", "ul", "ol", "title"}
 _SKIP = {"script", "style", "template", "noscript", "head"}
+#: ``<meta>`` names that hold a person (checked as a names column, the name as its header)
+_META_PEOPLE = {"author", "creator", "dc.creator", "dc.contributor", "dcterms.creator", "article:author",
+                "twitter:creator", "owner", "reply-to", "designer", "copyright"}
+#: ``<meta>`` names that never hold personal data
+_META_SYSTEM = {"generator", "viewport", "robots", "charset", "theme-color", "format-detection", "referrer",
+                "color-scheme", "og:type", "og:locale", "twitter:card", "msapplication-tilecolor"}
 
 
 def sniff(head: bytes) -> bool:
@@ -76,6 +82,10 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
             continue  # a script, not data: nothing a visitor could download as records
         yield from records.contents(value, loc.with_(line=line, part="inline JSON"), Visibility.HIDDEN_TEXT,
                                     ctx.limits.batch_rows)
+    if page.meta_people:
+        yield record_table(loc.with_(part="meta"), Visibility.METADATA, page.meta_people)
+    if page.meta_text:
+        yield Text(loc.with_(part="meta"), Visibility.METADATA, "\n".join(page.meta_text))
     if page.links:
         shown = ", ".join(page.links[:5]) + (" …" if len(page.links) > 5 else "")
         yield Notice("SG503", f"Links to {len(page.links)} document{'s' if len(page.links) != 1 else ''}",
@@ -90,6 +100,8 @@ class _Page:
         self.places: dict[str, tuple[Visibility, list[str], int | None]] = {}
         self.json_blocks: list[tuple[int | None, str]] = []
         self.links: list[str] = []
+        self.meta_people: dict[str, str] = {}
+        self.meta_text: list[str] = []
 
     def _place(self, label: str, vis: Visibility, text: str, line: int | None) -> None:
         entry = self.places.setdefault(label, (vis, [], line))
@@ -121,6 +133,8 @@ class _Page:
                 for child in el:
                     if isinstance(child.tag, str) and child.tag.lower() == "title":
                         self.visible.append(child.text_content().strip())
+                    elif isinstance(child.tag, str) and child.tag.lower() == "meta":
+                        self._meta(child)
                     elif isinstance(child, etree._Comment) or child.tag == "script":
                         self.walk(child, hidden)
             return
@@ -147,6 +161,17 @@ class _Page:
                 self._target(hidden, child.sourceline)[-1] += child.tail
         if tag in _BLOCK:
             target.append("")
+
+    def _meta(self, el: etree._Element) -> None:
+        """``<meta name="author" content="…">``: the page's properties, which no visitor sees."""
+        name = (el.get("name") or el.get("property") or el.get("itemprop") or "").strip()
+        content = " ".join((el.get("content") or "").split())
+        if not name or not content:
+            return
+        if name.lower() in _META_PEOPLE:
+            self.meta_people[name] = content
+        elif name.lower() not in _META_SYSTEM:
+            self.meta_text.append(f"{name}: {content}")
 
     def _target(self, hidden: bool, line: int | None) -> list[str]:
         if not hidden:

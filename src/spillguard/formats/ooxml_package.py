@@ -57,6 +57,22 @@ def leftovers(z: SafeZip, loc: Location, handled: set[str], structural: re.Patte
     for part in z.names:
         if part in handled or part.endswith("/") or structural.match(part):
             continue
+        if _padding(z, part):
+            continue  # an empty part, or one of only zero/0xFF/space bytes ("[trash]/0000.dat"): nothing
         what = next((v for k, v in unreadable.items() if part.startswith(k)), None)
         reason = f"{what} was not inspected: {part}" if what else f"unknown part was not inspected: {part}"
         yield Incomplete(PartNotInspected.rule, reason, loc.with_(part=part))
+
+
+#: bytes of padding: what a deleted part leaves behind in a package written by an old Office
+_PADDING = frozenset(b"\x00\xff \t\r\n")
+
+
+def _padding(z: SafeZip, part: str) -> bool:
+    """Small parts are checked byte by byte; anything of 1 MiB or more is never padding."""
+    try:
+        if z.zf.getinfo(part).file_size >= 1 << 20:
+            return False
+    except KeyError:
+        return False
+    return set(z.read(part)) <= _PADDING

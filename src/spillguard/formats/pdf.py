@@ -30,8 +30,25 @@ from spillguard.model import Content, Incomplete, Location, Notice, Table, Text,
 NAME = "pdf"
 #: at most this many earlier revisions are opened
 MAX_REVISIONS = 20
-_PERSON_KEYS = ("/Author", "dc:creator", "pdf:Author", "xmp:Author", "/LastModifiedBy")
-_TEXT_KEYS = ("/Title", "/Subject", "/Keywords", "dc:title", "dc:description", "dc:subject", "pdf:Keywords")
+_PERSON_KEYS = ("/Author", "dc:creator", "pdf:Author", "xmp:Author", "/LastModifiedBy", "dc:contributor",
+                "photoshop:CaptionWriter", "photoshop:AuthorsPosition")
+_TEXT_KEYS = ("/Title", "/Subject", "/Keywords", "dc:title", "dc:description", "dc:subject", "pdf:Keywords",
+              "dc:rights", "photoshop:Credit", "photoshop:Headline", "photoshop:Source", "photoshop:Instructions",
+              "photoshop:City", "photoshop:State", "photoshop:Country", "xmpRights:Owner")
+#: XMP namespaces pikepdf reports as ``{uri}name``, by the prefixes the keys above use
+_XMP_PREFIXES = {
+    "http://purl.org/dc/elements/1.1/": "dc", "http://ns.adobe.com/pdf/1.3/": "pdf",
+    "http://ns.adobe.com/xap/1.0/": "xmp", "http://ns.adobe.com/photoshop/1.0/": "photoshop",
+    "http://ns.adobe.com/xap/1.0/rights/": "xmpRights",
+}
+
+
+def _xmp_key(key: str) -> str:
+    """``{http://purl.org/dc/elements/1.1/}creator`` → ``dc:creator``."""
+    if key.startswith("{") and "}" in key:
+        uri, name = key[1:].split("}", 1)
+        return f"{_XMP_PREFIXES[uri]}:{name}" if uri in _XMP_PREFIXES else name
+    return key
 _DARK = 0.35
 
 
@@ -204,7 +221,7 @@ def _metadata(pdf: pikepdf.Pdf, loc: Location) -> Iterator[Content]:
             for key, value in xmp.items():
                 text = (", ".join(map(str, value)) if isinstance(value, list | set) else str(value)).strip()
                 if text:
-                    values[key] = text
+                    values[_xmp_key(key)] = text
     except (pikepdf.PdfError, ValueError, KeyError, TypeError):
         pass  # malformed XMP: the Info dictionary still counts
     where = loc.with_(part="metadata")

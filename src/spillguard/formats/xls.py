@@ -4,23 +4,30 @@ xlrd reads cell values with their formats, sheet visibility (hidden and very hid
 rows and columns, fonts (white text) and cell notes with their authors. The grid is routed
 exactly as for xlsx (SheetGrid). A BIFF file is at most 65,536 × 256 cells and xlrd holds it in
 memory; the file size limit bounds that. What xlrd does not read — pivot caches, embedded
-objects, revision logs — is reported as not inspected (SG906); macros are SG115.
+objects, revision logs — is reported as not inspected (SG906); macros are SG115. Embedded OLE
+objects (``MBD…`` storages) are read by ``ole_objects``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import re
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import partial
 
+import olefile
 import xlrd
 
 from spillguard.errors import CorruptFile, EncryptedFile
+from spillguard.formats import ole_objects
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import author_table, col_letter
 from spillguard.formats.xlsx_grid import SheetGrid, SheetLayout
 from spillguard.model import Content, Incomplete, Location, Notice, Text, Visibility
 
 NAME = "xls"
+log = logging.getLogger(__name__)
 _VISIBILITY = {0: Visibility.VISIBLE, 1: Visibility.HIDDEN_SHEET, 2: Visibility.VERY_HIDDEN_SHEET}
 #: OLE storages and streams beside the workbook stream, and what they hold
 _UNREAD = {
@@ -33,6 +40,24 @@ _UNREAD = {
 _KNOWN = {"Workbook", "Book", "\x05SummaryInformation", "\x05DocumentSummaryInformation", "\x01CompObj",
           "_VBA_PROJECT_CUR", "Ctls", "XCB", "\x01Ole", "MsoDataStore"}
 _WHITE = (255, 255, 255)
+#: the storage of one embedded OLE object ("MBD027BEBB1")
+_OBJECT = re.compile(r"^MBD[0-9A-F]{8}$")
+
+
+class _XlrdLog:
+    """xlrd writes its warnings to a file (stdout by default): to the log instead."""
+
+    def write(self, text: str) -> None:
+        if text.strip():
+            log.debug("xlrd: %s", text.strip()[:200])
+
+    def flush(self) -> None:
+        pass
+
+
+def _stream(data: bytes, path: str) -> bytes:
+    with olefile.OleFileIO(data) as ole:
+        return ole.openstream(path).read()
 
 
 class _Grid:
@@ -102,7 +127,8 @@ def _layout(sheet: xlrd.sheet.Sheet, book: xlrd.Book) -> SheetLayout:
 def read_workbook(data: bytes, source: Source, ctx: Context, streams: set[str]) -> Iterator[Content]:
     loc = Location(file=source.name)
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True)
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, ragged_rows=True,
+                                  logfile=_XlrdLog())
     except xlrd.XLRDError as exc:
         if "encrypt" in str(exc).lower():
             raise EncryptedFile("the workbook is encrypted (password-protected)") from None
@@ -126,7 +152,13 @@ def read_workbook(data: bytes, source: Source, ctx: Context, streams: set[str]) 
                 yield author_table(where, "comment author", authors)
     finally:
         book.release_resources()
-    for top in sorted({s.split("/", 1)[0] for s in streams}):
+    objects: dict[str, dict[str, Callable[[], bytes]]] = {}
+    for stream in streams:
+        top, _, rest = stream.partition("/")
+        if _OBJECT.match(top) and rest:
+            objects.setdefault(top, {})[rest] = partial(_stream, data, stream)
+    yield from ole_objects.read_objects(objects, source, ctx, loc)
+    for top in sorted({s.split("/", 1)[0] for s in streams} - set(objects)):
         what = _UNREAD.get(top) or (None if top in _KNOWN or top.startswith("\x05") else "an unknown part")
         if what:
             yield Incomplete("SG906", f"{what} was not inspected: {top}", loc.with_(part=top))
