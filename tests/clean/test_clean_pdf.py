@@ -30,7 +30,7 @@ def texts(path: Path) -> tuple[str, str]:
 def dark_boxes(path: Path) -> int:
     doc = pdfium.PdfDocument(path.read_bytes())
     try:
-        return sum(1 for c in page_objects(doc[0])[1] if c.dark)
+        return sum(1 for c in page_objects(doc[0])[2] if c.dark)
     finally:
         doc.close()
 

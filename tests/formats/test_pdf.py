@@ -40,6 +40,14 @@ def memo(place: str, text: str) -> bytes:
         page.text(72, 680, text).annotation("Square", (70, 676, 490, 692), BLACK)
     elif place == "white text":
         page.text(72, 680, text, color=WHITE)
+    elif place == "black text on a black box":  # the box painted first: the text on it cannot be seen
+        page.box(70, 676, 420, 16).text(72, 680, text)
+    elif place == "invisible text":
+        page.invisible_text(72, 680, text)
+    elif place == "white square annotation":
+        page.text(72, 680, text).annotation("Square", (70, 676, 490, 692), WHITE)
+    elif place == "OCR layer under a blacked-out scan":
+        page.image(70, 676, 420, 16, (84, 4), bytes(84 * 4)).invisible_text(72, 680, text)
     elif place == "annotation note":
         page.annotation("Text", (20, 20, 40, 40), contents=text)
     elif place == "visible":
@@ -57,6 +65,10 @@ PLACES = [
     ("black highlight", "SG208", "under_redaction", "SG122"),
     ("filled square annotation", "SG208", "under_redaction", "SG122"),
     ("white text", "SG208", "camouflaged", "SG107"),
+    ("black text on a black box", "SG208", "camouflaged", "SG107"),
+    ("invisible text", "SG208", "camouflaged", "SG107"),
+    ("white square annotation", "SG208", "under_redaction", "SG122"),
+    ("OCR layer under a blacked-out scan", "SG208", "under_redaction", "SG122"),
     ("revision", "SG208", "earlier_revision", "SG120"),
     ("annotation note", "SG205", "comment", "SG113"),
     ("visible", "SG205", "visible", None),
@@ -80,13 +92,32 @@ def test_clean_twin(tmp_path: Path, place: str, rule: str, visibility: str, low:
     assert report.decision == ("block" if low == "SG122" else "pass")
 
 
-@pytest.mark.parametrize("layout", ["white on black", "box before text", "underline", "box elsewhere"])
+def picture_of(text: str) -> tuple[tuple[int, int], bytes]:
+    """A grey scan of ``text``: black letters on white, as a scanner gives them."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (840, 32), 255)
+    ImageDraw.Draw(image).text((4, 4), text, fill=0, font=ImageFont.load_default(size=20))
+    return image.size, image.tobytes()
+
+
+@pytest.mark.parametrize("layout", ["white on black", "box before text", "underline", "box elsewhere",
+                                    "white box clipped away", "OCR layer over its scan", "logo over a letterhead"])
 def test_not_redactions(tmp_path: Path, roster: list[Person], layout: str) -> None:
-    """Visible text over a box, underlined text, and boxes beside text are what they look like."""
+    """Visible text over a box, underlined text, boxes beside text, a box whose clip path leaves
+    the text out, an OCR layer over the scan that shows its words, and a picture through which
+    the words still show are what they look like: nothing is hidden."""
     text = mention(roster[0])
     page = Pdf()
     p = page.page()
-    if layout == "white on black":
+    if layout == "white box clipped away":  # bounds say "over the text"; the clip path paints elsewhere
+        p.text(72, 680, text).op("q 70 600 420 16 re W n 1 1 1 rg 70 600 420 100 re f Q")
+    elif layout == "OCR layer over its scan":
+        p.image(70, 672, 420, 16, *picture_of(text)).invisible_text(72, 676, text)
+    elif layout == "logo over a letterhead":  # a picture painted after the text, the words showing through
+        size, pixels = picture_of(text)
+        p.text(72, 676, text).image(70, 672, 420, 16, size, pixels)
+    elif layout == "white on black":
         p.box(70, 676, 420, 16).text(72, 680, text, color=WHITE)
     elif layout == "box before text":
         p.box(70, 676, 420, 16, color=(0.9, 0.9, 0.9)).text(72, 680, text)
@@ -96,6 +127,23 @@ def test_not_redactions(tmp_path: Path, roster: list[Person], layout: str) -> No
         p.text(72, 680, text).box(70, 600, 420, 16)
     report = scan_one(write(tmp_path, "memo.pdf", page.to_bytes()))
     assert [(f.rule, f.visibility.value) for f in report.findings] == [("SG205", "visible")]
+
+
+def test_an_ocr_layer_over_blank_paper(tmp_path: Path, roster: list[Person]) -> None:
+    """Stray OCR characters where the scan shows white paper (OCR noise, a misplaced box) are no
+    redaction and no hidden text; a line of the layer that the blank scan does not show is
+    camouflaged (nothing on the page shows it), never 'under a redaction'."""
+    blank = (84, 4), bytes([255]) * (84 * 4)
+    noise = Pdf()
+    noise.page().text(72, 720, CLEAN).image(70, 672, 420, 16, *blank).invisible_text(72, 676, "I 1.")
+    report = scan_one(write(tmp_path, "noise.pdf", noise.to_bytes()))
+    assert (report.findings, report.decision) == ([], "pass")
+    hidden = Pdf()
+    hidden.page().text(72, 720, CLEAN).image(70, 672, 420, 16, *blank).invisible_text(72, 676, mention(roster[0]))
+    report = scan_one(write(tmp_path, "hidden.pdf", hidden.to_bytes()))
+    assert [(f.rule, f.visibility.value, tuple(sorted(e.value for e in f.entities))) for f in report.findings] \
+        == [("SG208", "camouflaged", NAME_A)]
+    assert "invisible text over a blank part of its scan" in report.findings[0].title
 
 
 def test_partial_redaction_hides_only_what_is_under_the_box(tmp_path: Path, roster: list[Person]) -> None:

@@ -85,7 +85,7 @@ def _redact_page(doc: pdfium.PdfDocument, page: pdfium.PdfPage, annotation_boxes
                  removed: Counter[str]) -> None:
     seen = classify(page, annotation_boxes)
     gone = {i for i, (c, w) in enumerate(zip(seen.covered, seen.camouflaged, strict=True)) if c.strip() or w.strip()}
-    _, covers = page_objects(page)
+    _, _, covers = page_objects(page)
     covers = covers + [Cover(1 << 30, box, True, "redaction annotation") for box in annotation_boxes]
     textpage = page.get_textpage()
     try:

@@ -128,9 +128,17 @@ def _annotation_covers(page: pikepdf.Page) -> list[tuple[float, float, float, fl
             continue
         box = (min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3]))
         fill = annot.get("/IC") if kind in ("/Square", "/Redact") else annot.get("/C") if kind == "/Highlight" else None
-        if kind == "/Redact" or (fill is not None and _dark(fill)):
+        if kind == "/Redact" or (fill is not None and (_dark(fill) or (kind == "/Square" and _opaque(annot)))):
             out.append(box)
     return out
+
+
+def _opaque(annot: pikepdf.Dictionary) -> bool:
+    """A filled square of any colour hides what is under it, unless drawn see-through (/CA)."""
+    try:
+        return float(annot.get("/CA", 1)) >= 0.98 and len(annot.get("/IC")) > 0
+    except (TypeError, ValueError, pikepdf.PdfError):
+        return False
 
 
 def _dark(color: object) -> bool:
@@ -171,7 +179,8 @@ def _pages(document: pdfium.PdfDocument, structure: pikepdf.Pdf, loc: Location, 
             yield Text(where, Visibility.UNDER_REDACTION, _lines_of(text.covered),
                        f"page {number}, under {' and '.join(text.covers)}")
         if text.camouflaged.strip():
-            yield Text(where, Visibility.CAMOUFLAGED, _lines_of(text.camouflaged), f"page {number}, white text")
+            yield Text(where, Visibility.CAMOUFLAGED, _lines_of(text.camouflaged),
+                       f"page {number}, {' and '.join(text.camouflage)}")
     if scanned and ctx.limits.ocr_pages > 0 and pdf_ocr.available():
         unread: list[int] = []
         for k, number in enumerate(scanned):

@@ -5,15 +5,23 @@ object covers that text on screen, but the text stays in the file and can be sel
 copied (the classic bad redaction). Each character is classified by its box against the boxes
 of the objects painted after its own text object, and against redaction-like annotations
 (unapplied Redact marks, filled squares, dark highlights), which are always painted on top.
-White text with nothing dark painted under it is camouflaged.
+Text in the colour of the fill painted under it (white on the white page, black on a black
+box) and text in render mode 3 (invisible) are camouflaged.
+
+Geometry only nominates: a box's bounds ignore its clip path, an image may be the scan that
+shows the very words of an OCR layer, a logo may sit over a letterhead. Each nominated
+character is confirmed on the rendered page: it is hidden only where the page shows nothing
+there (the pixels under its box are one colour); where something shows, it is visible.
+Annotation covers need no confirmation: a viewer can move or delete them.
 """
 
 from __future__ import annotations
 
 import bisect
 import ctypes
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
@@ -23,6 +31,21 @@ COVERED = 0.6
 WHITE = 245
 #: opacity from which a fill hides what is under it
 OPAQUE = 250
+#: largest channel difference at which text counts as the colour of the fill under it
+SAME_COLOUR = 24
+#: grey-level spread (5th to 95th percentile) under which a box on the rendered page shows nothing
+UNIFORM = 20
+#: grey level below which a uniform area is blacked out (an OCR layer's scan redacted)
+DARK = 100
+#: rendering resolution for the confirmation (pixels per point), capped by RENDER_PIXELS
+RENDER_SCALE = 1.5
+RENDER_PIXELS = 4_000_000
+#: fewer letters or digits than this in an OCR layer's run over blank paper are OCR noise
+OCR_NOISE = 3
+#: what an OCR layer's text lies under when its scan is blacked out there
+SCAN = "blacked-out scan"
+#: text render mode that paints nothing (PDF 32000-1, 9.3.6)
+INVISIBLE = 3
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top
 
@@ -33,6 +56,7 @@ class Cover:
     box: Box
     dark: bool
     what: str
+    rgb: tuple[int, int, int] | None = None  # fill colour of a box (None: an image or annotation)
 
 
 @dataclass(slots=True)
@@ -45,6 +69,7 @@ class PageText:
     camouflaged: str
     covers: list[str]
     chars: int
+    camouflage: list[str] = field(default_factory=list)  # how camouflaged text hides
 
 
 def _addr(handle: object) -> int:
@@ -70,9 +95,11 @@ def _filled(obj: object) -> bool:
     return mode.value != 0
 
 
-def page_objects(page: pdfium.PdfPage) -> tuple[dict[int, int], list[Cover]]:
-    """Text objects' painting order by handle, and every opaque fill that could hide text."""
+def page_objects(page: pdfium.PdfPage) -> tuple[dict[int, int], dict[int, int], list[Cover]]:
+    """Text objects' painting order and render mode by handle, and every opaque fill that
+    could hide text."""
     text_order: dict[int, int] = {}
+    modes: dict[int, int] = {}
     covers: list[Cover] = []
     count = raw.FPDFPage_CountObjects(page.raw)
     for i in range(count):
@@ -80,13 +107,29 @@ def page_objects(page: pdfium.PdfPage) -> tuple[dict[int, int], list[Cover]]:
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_TEXT:
             text_order[_addr(obj)] = i
+            modes[_addr(obj)] = raw.FPDFTextObj_GetTextRenderMode(obj)
+        elif kind == raw.FPDF_PAGEOBJ_FORM:  # text inside a form XObject is painted with the form
+            _form_text(obj, i, text_order, modes, 0)
         elif kind == raw.FPDF_PAGEOBJ_PATH and _filled(obj):
             r, g, b, a = _fill(obj)
             if a >= OPAQUE:
-                covers.append(Cover(i, _bounds(obj), max(r, g, b) < 100, "filled box"))
+                covers.append(Cover(i, _bounds(obj), max(r, g, b) < 100, "filled box", (r, g, b)))
         elif kind == raw.FPDF_PAGEOBJ_IMAGE:
             covers.append(Cover(i, _bounds(obj), True, "image"))
-    return text_order, covers
+    return text_order, modes, covers
+
+
+def _form_text(form: object, order: int, text_order: dict[int, int], modes: dict[int, int], depth: int) -> None:
+    if depth > 8:
+        return
+    for k in range(raw.FPDFFormObj_CountObjects(form)):
+        obj = raw.FPDFFormObj_GetObject(form, k)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            text_order[_addr(obj)] = order
+            modes[_addr(obj)] = raw.FPDFTextObj_GetTextRenderMode(obj)
+        elif kind == raw.FPDF_PAGEOBJ_FORM:
+            _form_text(obj, order, text_order, modes, depth + 1)
 
 
 def _share(inner: Box, outer: Box) -> float:
@@ -111,36 +154,157 @@ def _uncover_stray_punctuation(visible: list[str], covered: list[str]) -> None:
                 visible[i], covered[i] = ch, " "
 
 
+class _Rendered:
+    """The page rendered once, on demand, in grey: does a box show anything?"""
+
+    def __init__(self, page: pdfium.PdfPage) -> None:
+        self.page = page
+        self.pixels: np.ndarray | None = None
+        self.failed = False
+
+    def _render(self) -> np.ndarray | None:
+        if self.pixels is None and not self.failed:
+            width, height = self.page.get_size()
+            scale = min(RENDER_SCALE, (RENDER_PIXELS / max(width * height, 1.0)) ** 0.5)
+            try:
+                bitmap = self.page.render(scale=scale, grayscale=True, draw_annots=False)
+                grey = np.array(bitmap.to_numpy(), dtype=np.uint8)
+                self.pixels = grey.reshape(bitmap.height, bitmap.width, -1)[..., 0]
+                bitmap.close()
+            except (pdfium.PdfiumError, ValueError, MemoryError):
+                self.failed = True
+        return self.pixels
+
+    def _device(self, x: float, y: float, shape: tuple[int, ...]) -> tuple[int, int]:
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        raw.FPDF_PageToDevice(self.page.raw, 0, 0, shape[1], shape[0], 0, x, y, dx, dy)
+        return dx.value, dy.value
+
+    def level(self, box: Box) -> float | None:
+        """The one grey level the rendered page shows inside ``box`` (page units), or None
+        where something shows there. Where the page cannot be rendered, 0 (black): the
+        geometry stands (fail closed: the text stays hidden)."""
+        pixels = self._render()
+        if pixels is None:
+            return 0.0
+        left, bottom, right, top = box
+        inset_x, inset_y = (right - left) * 0.15, (top - bottom) * 0.15
+        (x0, y0), (x1, y1) = (self._device(left + inset_x, bottom + inset_y, pixels.shape),
+                              self._device(right - inset_x, top - inset_y, pixels.shape))
+        xa, xb = sorted((max(0, min(x0, x1)), min(pixels.shape[1], max(x0, x1) + 1)))
+        ya, yb = sorted((max(0, min(y0, y1)), min(pixels.shape[0], max(y0, y1) + 1)))
+        region = pixels[ya:yb, xa:xb]
+        if region.size == 0:
+            return 0.0
+        low, high = np.percentile(region, (5, 95))
+        return float(high) if float(high - low) < UNIFORM else None
+
+    def shows_nothing(self, box: Box) -> bool:
+        return self.level(box) is not None
+
+
+def _inside(box: Box, outer: Box) -> Box:
+    return max(box[0], outer[0]), max(box[1], outer[1]), min(box[2], outer[2]), min(box[3], outer[3])
+
+
+def _same(text: tuple[int, int, int], fill: tuple[int, int, int]) -> bool:
+    return max(abs(a - b) for a, b in zip(text, fill, strict=True)) <= SAME_COLOUR
+
+
+def _union(boxes: list[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _ocr_layer(level: float | None, scan: Cover, run: list[str]) -> tuple[str, Cover | str]:
+    """An OCR layer's run of text (render mode 3 over its scan) by what the scan shows there:
+    a blacked-out area hides it (a redacted scan whose text layer was kept); where the scan
+    shows ink the layer is its words (visible); over blank paper a word or more is text that
+    nothing shows (camouflaged), a stray character or two is OCR noise or a misplaced box."""
+    if level is None:
+        return "visible", ""
+    if level < DARK:
+        return "covered", scan
+    if sum(ch.isalnum() for ch in run) >= OCR_NOISE:
+        return "camouflaged", "invisible text over a blank part of its scan"
+    return "visible", ""
+
+
 def classify(page: pdfium.PdfPage, annotation_covers: list[Box]) -> PageText:
-    text_order, covers = page_objects(page)
+    text_order, modes, covers = page_objects(page)
     top = 1 << 30
     covers += [Cover(top, box, True, "redaction annotation") for box in annotation_covers]
+    rendered = _Rendered(page)
     textpage = page.get_textpage()
     try:
         n = textpage.count_chars()
-        visible, covered, camouflaged = [], [], []
-        used: set[str] = set()
+        chars: list[str] = []
+        # per character: (class, cover or way, box, text object); runs of one nominee are confirmed together
+        nominee: list[tuple[str, Cover | str, Box, int] | None] = []
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
         for i in range(n):
             ch = chr(raw.FPDFText_GetUnicode(textpage.raw, i) or 32)
+            chars.append(ch)
             if ch in "\r\n" or not ch.strip():
-                visible.append(ch)
-                covered.append(ch)
-                camouflaged.append(ch)
+                nominee.append(None)
                 continue
             box = textpage.get_charbox(i)
-            order = text_order.get(_addr(raw.FPDFText_GetTextObject(textpage.raw, i)), -1)
+            handle = _addr(raw.FPDFText_GetTextObject(textpage.raw, i))
+            order = text_order.get(handle, -1)
             hider = next((c for c in covers if c.order > order and _share(box, c.box) >= COVERED), None)
-            where = "visible"
             if hider is not None:
-                where = "covered"
-                used.add(hider.what)
-            elif raw.FPDFText_GetFillColor(textpage.raw, i, r, g, b, a) and min(r.value, g.value, b.value) >= WHITE:
-                backed = any(c.order < order and c.dark and _share(box, c.box) >= COVERED for c in covers)
-                where = "visible" if backed else "camouflaged"
-            for name, out in (("visible", visible), ("covered", covered), ("camouflaged", camouflaged)):
-                out.append(ch if name == where else " ")
+                nominee.append(("covered", hider, _inside(box, hider.box), handle))
+                continue
+            under = [c for c in covers if c.order < order and _share(box, c.box) >= COVERED]
+            colour = (r.value, g.value, b.value) if raw.FPDFText_GetFillColor(textpage.raw, i, r, g, b, a) else None
+            backing = max(under, key=lambda c: c.order).rgb if under else (255, 255, 255)
+            way = ""
+            images = [c for c in under if c.what == "image"]
+            if modes.get(handle) == INVISIBLE and images:  # an OCR layer: hidden only where its scan is blacked out
+                scan = max(images, key=lambda c: c.order)
+                nominee.append(("covered", Cover(scan.order, scan.box, True, SCAN), _inside(box, scan.box), handle))
+                continue
+            if modes.get(handle) == INVISIBLE:
+                way = "invisible text (render mode 3)"
+            elif colour is not None and backing is not None and _same(colour, backing):
+                way = "white text" if min(colour) >= WHITE else "text in the colour of the box under it"
+            elif colour is not None and min(colour) >= WHITE and not any(c.dark for c in under):
+                way = "white text"
+            nominee.append(("camouflaged", way, box, handle) if way else None)
+        where = ["visible"] * n
+        used: set[str] = set()
+        ways: set[str] = set()
+        i = 0
+        while i < n:
+            first = nominee[i]
+            if first is None:
+                i += 1
+                continue
+            j, boxes = i, []
+            while j < n and ((nominee[j] is None and chars[j] == " ") or (nominee[j] is not None
+                             and nominee[j][:2] == first[:2] and nominee[j][3] == first[3])):
+                if nominee[j] is not None:
+                    boxes.append(nominee[j][2])
+                j += 1
+            kind, why = first[0], first[1]
+            annotation = isinstance(why, Cover) and why.order == top
+            if isinstance(why, Cover) and why.what == SCAN:
+                kind, why = _ocr_layer(rendered.level(_union(boxes)), why, chars[i:j])
+            elif not (annotation or rendered.shows_nothing(_union(boxes))):
+                kind = "visible"
+            if kind != "visible":
+                for k in range(i, j):
+                    if nominee[k] is not None:
+                        where[k] = kind
+                if isinstance(why, Cover):
+                    used.add(why.what)
+                else:
+                    ways.add(why)
+            i = j
+        # whitespace (line breaks) is kept in every class, so that lines stay aligned
+        visible = [ch if w == "visible" else " " for ch, w in zip(chars, where, strict=True)]
+        covered = [ch if w == "covered" or not ch.strip() else " " for ch, w in zip(chars, where, strict=True)]
+        camouflaged = [ch if w == "camouflaged" or not ch.strip() else " " for ch, w in zip(chars, where, strict=True)]
         _uncover_stray_punctuation(visible, covered)
-        return PageText("".join(visible), "".join(covered), "".join(camouflaged), sorted(used), n)
+        return PageText("".join(visible), "".join(covered), "".join(camouflaged), sorted(used), n, sorted(ways))
     finally:
         textpage.close()

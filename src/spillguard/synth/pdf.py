@@ -19,6 +19,26 @@ WHITE: Color = (1.0, 1.0, 1.0)
 class Page:
     ops: list[str] = field(default_factory=list)
     annots: list[tuple[str, tuple[float, float, float, float], Color | None, str]] = field(default_factory=list)
+    #: grey images by resource name: (width, height, pixels)
+    images: dict[str, tuple[int, int, bytes]] = field(default_factory=dict)
+
+    def op(self, operators: str) -> Page:
+        """Raw content-stream operators (clip paths, render modes…)."""
+        self.ops.append(operators)
+        return self
+
+    def image(self, x: float, y: float, w: float, h: float, size: tuple[int, int], pixels: bytes) -> Page:
+        """An 8-bit grey image (``size`` = width, height in pixels) painted at x, y, w × h points."""
+        name = f"Im{len(self.images) + 1}"
+        self.images[name] = (size[0], size[1], pixels)
+        self.ops.append(f"q {w} 0 0 {h} {x} {y} cm /{name} Do Q")
+        return self
+
+    def invisible_text(self, x: float, y: float, text: str, size: float = 11) -> Page:
+        """Text in render mode 3, painted nowhere (an OCR layer)."""
+        hexed = text.encode("cp1252", errors="replace").hex()
+        self.ops.append(f"BT 3 Tr /F1 {size} Tf {x} {y} Td <{hexed}> Tj ET")
+        return self
 
     def text(self, x: float, y: float, text: str, color: Color = BLACK, size: float = 11) -> Page:
         hexed = text.encode("cp1252", errors="replace").hex()
@@ -60,6 +80,12 @@ class Pdf:
         for spec in self.pages:
             page = pdf.add_blank_page(page_size=(612, 792))
             page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+            if spec.images:
+                page.obj.Resources.XObject = pikepdf.Dictionary({
+                    f"/{name}": pdf.make_stream(pixels, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                                                Width=w, Height=h, ColorSpace=pikepdf.Name.DeviceGray,
+                                                BitsPerComponent=8)
+                    for name, (w, h, pixels) in spec.images.items()})
             page.obj.Contents = pdf.make_stream("\n".join(spec.ops).encode())
             annots = []
             for kind, rect, color, contents in spec.annots:
