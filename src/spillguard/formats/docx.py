@@ -264,7 +264,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
     yield from ooxml_package.embeddings(z, source, ctx, loc, handled, "word/embeddings/", "document")
     yield from ooxml_package.macros(z, "word/vbaProject.bin", loc, handled, "document")
     handled.update(ooxml_package.matching(z, r"word/vbaData\.xml"))
-    yield from pictures(z.names, z.read, source, ctx, loc, ("word/media/",))
+    yield from pictures(z.names, z.read, source, ctx, loc, ("word/media/",), z.head)
     yield from ooxml_package.leftovers(z, loc, handled, _STRUCTURAL, _UNREADABLE)
 
 

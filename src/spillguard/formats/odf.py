@@ -91,7 +91,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context, kind: str) -> Iterato
     if styles_root is not None:
         yield from _headers_footers(styles_root, styles, loc.with_(part="styles.xml"))
     yield from _objects(z, source, ctx, loc, handled, visible_sheets)
-    yield from pictures(z.names, z.read, source, ctx, loc, ("Pictures/",))
+    yield from pictures(z.names, z.read, source, ctx, loc, ("Pictures/",), z.head)
     for folder in _MACROS:
         parts = [n for n in z.names if n.startswith(folder) and not n.endswith("/")]
         if parts:

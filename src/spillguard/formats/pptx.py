@@ -185,7 +185,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
             yield Text(loc.with_(part=part), Visibility.METADATA, text, posixpath.basename(part))
     yield from ooxml_package.embeddings(z, source, ctx, loc, handled, "ppt/embeddings/", "presentation")
     yield from ooxml_package.macros(z, "ppt/vbaProject.bin", loc, handled, "presentation")
-    yield from pictures(z.names, z.read, source, ctx, loc, ("ppt/media/",))
+    yield from pictures(z.names, z.read, source, ctx, loc, ("ppt/media/",), z.head)
     yield from ooxml_package.leftovers(z, loc, handled, _STRUCTURAL, _UNREADABLE)
 
 

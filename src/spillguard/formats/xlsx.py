@@ -133,7 +133,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
         yield from xlsx_parts.xml_text(z, part, loc, Visibility.METADATA, posixpath.basename(part))
     yield from ooxml_package.embeddings(z, source, ctx, loc, handled, "xl/embeddings/", "workbook")
     yield from ooxml_package.macros(z, "xl/vbaProject.bin", loc, handled, "workbook")
-    yield from pictures(z.names, z.read, source, ctx, loc, ("xl/media/",))
+    yield from pictures(z.names, z.read, source, ctx, loc, ("xl/media/",), z.head)
     yield from ooxml_package.leftovers(z, loc, handled, _STRUCTURAL, _UNREADABLE)
 
 
