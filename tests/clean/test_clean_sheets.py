@@ -1,4 +1,4 @@
-"""spillguard clean on OpenDocument spreadsheets and legacy .xls: rebuilt from the visible cells,
+"""spillguard clean on OpenDocument spreadsheets, legacy .xls and binary .xlsb: rebuilt from the visible cells,
 every hidden place gone, the visible values the same at the same cells."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from spillguard.scan import scan
 from spillguard.synth.odf import Sheets
 from spillguard.synth.people import Person
 from spillguard.synth.xls import OldBook
+from spillguard.synth.xlsb import BinaryBook
 from tests.helpers import libreoffice_csv
 
 STATS = [["Country", "Detained"], ["Guatemala", 212], ["Honduras", 187], ["Mexico", 140]]
@@ -78,6 +79,29 @@ def test_xls_places(tmp_path: Path, roster: list[Person], place: str) -> None:
     assert result.outputs == [out.as_posix()]
     visible = [f for f in result.rescan.findings if f.visibility.value != "visible"]
     assert visible == []  # nothing hidden is left (a visible roster stays in keep-visible mode)
+    ws = openpyxl.load_workbook(out)["Stats"]
+    assert [[c.value for c in row] for row in ws.iter_rows()] == STATS
+
+
+XLSB_PLACES = {
+    "hidden sheet": {"state": 1}, "very hidden sheet": {"state": 2},
+    "hidden rows": {"hidden_rows": {1, 2, 3}}, "hidden column": {"hidden_cols": {1}},
+}
+
+
+@pytest.mark.parametrize("place", list(XLSB_PLACES))
+def test_xlsb_places(tmp_path: Path, roster: list[Person], place: str) -> None:
+    book = BinaryBook(creator=roster[50].name)
+    book.sheet("Stats", STATS)
+    book.sheet("Extract", roster_rows(roster, 20), comments=[(1, 1, roster[51].name, roster[52].name)],
+               **XLSB_PLACES[place])  # type: ignore[arg-type]
+    source = tmp_path / "stats.xlsb"
+    source.write_bytes(book.to_bytes())
+    [result] = clean_path(source, tmp_path / "clean.xlsb", Options(mode="keep-visible"), Config())
+    out = tmp_path / "clean.xlsx"
+    assert result.outputs == [out.as_posix()]
+    assert [f for f in result.rescan.findings if f.visibility.value != "visible"] == []
+    assert result.removed["comment parts"] == 1 and result.removed["document properties parts"] == 1
     ws = openpyxl.load_workbook(out)["Stats"]
     assert [[c.value for c in row] for row in ws.iter_rows()] == STATS
 

@@ -118,6 +118,27 @@ def test_hidden_column_of_names(tmp_path: Path, roster: list[Person]) -> None:
     assert report.findings[0].location.range == "columns C"
 
 
+@pytest.mark.parametrize(("rows", "expected"), [
+    ([[None, None, None], [None, 1, 2], [None, 2, None]],
+     [("SG103", "hidden_row", "rows 2-3"), ("SG104", "hidden_column", "columns B, C")]),
+    # the same cells above a visible header row: title rows, still in both hiding places
+    ([[None, None, None], [None, 1, 2], [None, 2, None], ["x", "y", "z"]],
+     [("SG103", "hidden_row", "rows 2-3"), ("SG104", "hidden_column", "rows 2-3")]),
+])
+def test_a_cell_in_a_hidden_row_and_a_hidden_column_is_reported_by_both(
+        tmp_path: Path, rows: list[list[object]], expected: list[tuple[str, str, str]]) -> None:
+    """Rows 1-3 and columns A:C hidden, numbers where they cross: both hiding places hold content
+    (an earlier reader routed such cells to the column only, or reported rows above the header
+    as in plain view)."""
+    book = Book()
+    ws = book.sheet("Hidden Row & Col", rows)
+    for r in range(3):
+        ws.set_row(r, None, None, {"hidden": True})
+    ws.set_column(0, 2, None, None, {"hidden": True})
+    report = run(tmp_path, book)
+    assert sorted((f.rule, f.visibility.value, f.location.range) for f in report.findings) == expected
+
+
 def test_cells_far_outside_the_visible_block(tmp_path: Path, roster: list[Person]) -> None:
     book = Book()
     ws = book.sheet("Stats", AGG)

@@ -230,5 +230,5 @@ def text_finding(text: Text, doc: Doc, spans: list[Span], *, show_values: bool) 
     if not text.visibility.hidden:
         return None
     rule = HIDDEN_PLACE_RULE.get(text.visibility, "SG101")
-    title = f"Text {_where(text)}{label}: {len(text.text):,} characters"
+    title = f"Text {_where(text)}{label}: {sum(not c.isspace() for c in text.text):,} characters"
     return _finding(rule, title, text, why="no personal data recognised; review before publishing")

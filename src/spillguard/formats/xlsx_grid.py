@@ -188,14 +188,10 @@ class SheetGrid:
         header_at = next((k for k, (num, r) in enumerate(head)
                           if num not in self.layout.hidden_rows and _looks_like_header(r, widest)), None)
         headers = [""] * width
-        titles: list[str] = []
         if header_at is not None:
             headers = [str(v) if v != "" else "" for v in head[header_at][1]]
-            titles = [" ".join(str(v) for v in r if v != "") for _, r in head[:header_at]]
+            yield from self._titles(head[:header_at], hidden_cols)
             head = head[header_at + 1:]
-        if titles:
-            yield Text(self.loc.with_(range=f"rows {head[0][0] - 1 if head else 1}"), self.vis,
-                       "\n".join(titles), label="title rows above the table")
         self.beyond_col = last_col + COL_GAP + 1
         first = head[0][0] if head else (start_row0 + 1)
         rng = f"{col_letter(start_col0)}{first}:{col_letter(start_col0 + width - 1)}{self.sheet.end[0] + 1}"
@@ -206,6 +202,32 @@ class SheetGrid:
         for _ in main:  # make sure the sides are complete even if the consumer stopped early
             pass
         yield from self._side_tables(headers, width, hidden_cols, start_col0)
+
+    def _titles(self, rows: list[tuple[int, list[object]]], hidden_cols: set[int]) -> Iterator[Content]:
+        """Rows above the header (titles, notes), each cell in the place that shows or hides it."""
+        places: dict[Visibility, tuple[list[int], list[str]]] = {}
+        for num, row in rows:
+            by_place: dict[Visibility, list[str]] = {}
+            for j, v in enumerate(row):
+                if v == "":
+                    continue
+                kinds = [self.vis]
+                if self.vis.hidden:
+                    pass
+                elif num in self.layout.hidden_rows:  # a cell also in a hidden column is reported by both
+                    kinds = [Visibility.FILTERED_OR_GROUPED if self.layout.hidden_rows[num] else Visibility.HIDDEN_ROW]
+                    kinds += [Visibility.HIDDEN_COLUMN] if j in hidden_cols else []
+                elif j in hidden_cols:
+                    kinds = [Visibility.HIDDEN_COLUMN]
+                for kind in kinds:
+                    by_place.setdefault(kind, []).append(str(v))
+            for kind, values in by_place.items():
+                numbers, lines = places.setdefault(kind, ([], []))
+                numbers.append(num)
+                lines.append(" ".join(values))
+        for kind, (numbers, lines) in places.items():
+            yield Text(self.loc.with_(range=row_ranges(numbers)), kind, "\n".join(lines),
+                       label="title rows above the table")
 
     def _main_batches(self, head, rows, width, hidden_cols, start_col0) -> Iterator[pl.DataFrame]:
         hidden = self.vis.hidden  # a hidden sheet is one place: no partition inside it
@@ -264,7 +286,8 @@ class SheetGrid:
             else:
                 continue
             moved.setdefault(kind, [""] * width)[j] = v
-            keep[j] = ""
+            if base is None or kind is not Visibility.HIDDEN_COLUMN:
+                keep[j] = ""  # a cell in a hidden row *and* column is reported by both
         for kind, cells in moved.items():
             self._side(kind, num, cells)
         if base is not None:
