@@ -25,6 +25,16 @@ def xlsx() -> bytes:
     return book.to_bytes()
 
 
+def xlsb() -> bytes:
+    from spillguard.synth.xlsb import BinaryBook
+
+    book = BinaryBook(creator=ROSTER[1].name)
+    book.sheet("S", [["Name", "A-Number"], *[[p.name, p.a_number] for p in ROSTER]], hidden_rows={3}, hidden_cols={1},
+               comments=[(1, 1, ROSTER[2].name, f"note on {ROSTER[0].name}")])
+    book.sheet("H", [["x", 1]], state=2)
+    return book.to_bytes()
+
+
 def docx() -> bytes:
     from spillguard.synth.docx import Memo
 
@@ -111,7 +121,8 @@ def access_log() -> bytes:
 
 #: reader → (seed builder, file suffix, zip-aware mutation)
 SEEDS: dict[str, tuple[Callable[[], bytes], str, bool]] = {
-    "xlsx": (xlsx, ".xlsx", True), "docx": (docx, ".docx", True), "pptx": (pptx, ".pptx", True),
+    "xlsx": (xlsx, ".xlsx", True), "xlsb": (xlsb, ".xlsb", True), "docx": (docx, ".docx", True),
+    "pptx": (pptx, ".pptx", True),
     "odf": (odt, ".odt", True), "pdf": (pdf, ".pdf", False), "html": (html, ".html", False),
     "json": (json_, ".json", False), "csv": (csv, ".csv", False), "image": (image, ".jpg", False),
     "zip": (zip_, ".zip", True), "access-log": (access_log, ".log", False),

@@ -24,17 +24,27 @@ def summary(report: Report) -> list[tuple[str, str, tuple[str, ...], int | None]
                   for f in report.findings)
 
 
-def libreoffice_csv(path: Path, outdir: Path) -> str:
-    """``path`` opened by headless LibreOffice and saved as CSV (the test is skipped without it)."""
-    import shutil
+def libreoffice_save_as(path: Path, target: str, outdir: Path) -> Path:
+    """``path`` converted by headless LibreOffice to ``target`` ('csv', 'doc', 'ppt'…): to check
+    that a cleaned file opens, or to build legacy fixtures from generated OOXML (the test is
+    skipped without LibreOffice and the module the conversion needs)."""
     import subprocess
 
     import pytest
 
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed (Debian package libreoffice-calc-nogui)")
-    done = subprocess.run([soffice, "--headless", "--convert-to", "csv", "--outdir", str(outdir), str(path)],
-                          capture_output=True, timeout=180)
-    assert done.returncode == 0
-    return (outdir / f"{path.stem}.csv").read_text()
+    from spillguard.formats import convert
+
+    module = {"doc": "docx", "ppt": "pptx"}.get(target, "xlsx")
+    if not convert.available(module):
+        pytest.skip(f"LibreOffice cannot convert to .{target} here (Debian package {convert.MODULES[module][1]})")
+    command = [convert.soffice(), f"-env:UserInstallation={(outdir / 'profile').as_uri()}", "--headless",
+               "--convert-to", target, "--outdir", str(outdir), str(path)]
+    done = subprocess.run(command, capture_output=True, timeout=180)
+    out = outdir / f"{path.stem}.{target}"
+    assert done.returncode == 0 and out.exists(), done.stderr
+    return out
+
+
+def libreoffice_csv(path: Path, outdir: Path) -> str:
+    """``path`` opened by headless LibreOffice and saved as CSV."""
+    return libreoffice_save_as(path, "csv", outdir).read_text()

@@ -38,6 +38,8 @@ class Limits:
     #: objects in one PDF, and decoded bytes of one of its (Flate) streams: PDF bombs
     pdf_objects: int = 1_000_000
     pdf_stream_bytes: int = 256 * MiB
+    #: wall-clock budget of one LibreOffice conversion of a legacy .doc / .ppt
+    convert_seconds: int = 120
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,6 +82,12 @@ def _excluded(path: Path, exclude: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(text, g) or fnmatch.fnmatch(path.name, g) for g in exclude)
 
 
+def _panic(exc: BaseException) -> bool:
+    """A Rust library's panic (pyo3's PanicException derives from BaseException): a file it
+    could not parse, never a reason to stop the batch."""
+    return type(exc).__name__ == "PanicException"
+
+
 def _incomplete_from(exc: BaseException, part: str | None = None) -> tuple[str, str, str | None]:
     """Map an exception to (rule, reason, part). Reasons name the failure, never the data."""
     if isinstance(exc, InspectionIncomplete):
@@ -103,6 +109,8 @@ def _incomplete_from(exc: BaseException, part: str | None = None) -> tuple[str, 
     if isinstance(exc, PermissionError | IsADirectoryError | FileNotFoundError):
         return ReadError.rule, f"cannot read the file ({type(exc).__name__})", part
     name = type(exc).__name__
+    if _panic(exc):
+        return CorruptFile.rule, "a library reading the file failed on its content (panic): damaged file", part
     if "calamine" in type(exc).__module__.lower() or name.startswith("Calamine"):
         return CorruptFile.rule, f"the workbook's cells cannot be parsed ({name})", part
     if type(exc).__module__.startswith(("pypdfium2", "pikepdf")):
@@ -148,9 +156,11 @@ class Scanner:
             if fmt is None:
                 raise UnsupportedFormat("the file's format is not recognised from its content")
             yield from fmt.read(source, self.ctx)
-        except (GeneratorExit, KeyboardInterrupt):
+        except (GeneratorExit, KeyboardInterrupt, SystemExit):
             raise
-        except Exception as exc:
+        except BaseException as exc:  # Exception, or a Rust library's panic (BaseException)
+            if not isinstance(exc, Exception) and not _panic(exc):
+                raise
             rule, reason, part = _incomplete_from(exc)
             log.debug("inspection of a file stopped: %s", type(exc).__name__)
             yield Incomplete(rule, reason, Location(file=source.name, part=part))
@@ -245,7 +255,9 @@ class Scanner:
             try:
                 for finding in self._judge(content):
                     self._add(finding)
-            except Exception as exc:
+            except BaseException as exc:  # tables are read lazily: a library may panic here too
+                if not isinstance(exc, Exception) and not _panic(exc):
+                    raise
                 rule, reason, part = _incomplete_from(exc, content.location.part)
                 self._add_error(rule, reason, content.location.with_(part=part))
         self._finish_files(first)

@@ -12,7 +12,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 from spillguard import formats
-from spillguard.clean import bundle, csvfile, data, docx, eml, html, image, odf, pdf, pptx, text, xls, xlsx
+from spillguard.clean import (
+    bundle,
+    csvfile,
+    data,
+    docx,
+    eml,
+    html,
+    image,
+    legacy,
+    odf,
+    pdf,
+    pptx,
+    text,
+    xls,
+    xlsb,
+    xlsx,
+)
 from spillguard.clean.model import Cleaned, Options
 from spillguard.config import Config
 from spillguard.formats import ole, zipcontainer
@@ -33,12 +49,18 @@ def _kind(path: Path, config: Config) -> str | None:
 
         with olefile.OleFileIO(str(path)) as o:
             streams = {"/".join(s) for s in o.listdir()}
-        return "xls" if {"Workbook", "Book"} & streams and "EncryptedPackage" not in streams else "ole"
+        if "EncryptedPackage" in streams:
+            return "ole"
+        if {"Workbook", "Book"} & streams:
+            return "xls"
+        return "doc" if "WordDocument" in streams else "ppt" if "PowerPoint Document" in streams else "ole"
     if fmt is zipcontainer:
         with SafeZip(source, config.limits) as z:
             names = set(z.names)
         if "xl/workbook.xml" in names:
             return "xlsx"
+        if "xl/workbook.bin" in names:
+            return "xlsb"
         if "word/document.xml" in names:
             return "docx"
         if "ppt/presentation.xml" in names:
@@ -49,6 +71,7 @@ def _kind(path: Path, config: Config) -> str | None:
 
 CLEANERS: dict[str, Cleaner] = {
     "xlsx": xlsx.clean,
+    "xlsb": xlsb.clean,
     "docx": docx.clean,
     "pptx": pptx.clean,
     "image": image.clean,
@@ -62,6 +85,8 @@ CLEANERS: dict[str, Cleaner] = {
     "html": html.clean,
     "odf": odf.clean,
     "xls": xls.clean,
+    "doc": legacy.clean_doc,
+    "ppt": legacy.clean_ppt,
     "eml": eml.clean,
     "json": data.clean_json,
     "xml": data.clean_xml,

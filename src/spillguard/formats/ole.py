@@ -2,9 +2,11 @@
 
 An encrypted (password-protected) Office file is an OLE container holding ``EncryptedPackage``:
 SG902. A legacy Excel workbook (.xls) is read by the xls module. Legacy Word (.doc) and
-PowerPoint (.ppt) documents have no maintained pure-Python reader: their summary properties
-(author, last saved by, title…) are read, and the body is reported as not supported (SG905),
-so the file fails closed.
+PowerPoint (.ppt) documents have no maintained pure-Python reader: LibreOffice converts them to
+docx / pptx (formats/convert.py), which the docx and pptx readers read — tracked changes,
+comments, hidden text, speaker notes and embedded objects included; every location says
+"converted". Without LibreOffice their summary properties are read and the body is reported as
+not supported (SG905, naming the package to install), so the file fails closed.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterator
 import olefile
 
 from spillguard.errors import CorruptFile, EncryptedFile, UnsupportedFormat
-from spillguard.formats import xls
+from spillguard.formats import convert, xls
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import record_table
 from spillguard.model import Content, Incomplete, Location, Text, Visibility
@@ -51,9 +53,31 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
             "legacy PowerPoint presentation (.ppt)" if "PowerPoint Document" in streams else None)
     if kind is None:
         raise UnsupportedFormat("OLE compound file of an unknown kind")
-    yield from properties(meta, loc)
-    yield Incomplete(UnsupportedFormat.rule, f"the text of a {kind} cannot be read (no maintained "
-                     "library); convert it to the current format and scan again", loc.with_(part=kind))
+    target = "docx" if "WordDocument" in streams else "pptx"
+    try:
+        converted = convert.convert(data, ".doc" if target == "docx" else ".ppt", target,
+                                    ctx.limits.convert_seconds, kind)
+    except UnsupportedFormat as exc:
+        yield from properties(meta, loc)
+        yield Incomplete(exc.rule, exc.reason, loc.with_(part=kind))
+        return
+    yield from _converted(converted, target, source, ctx)
+
+
+def _converted(data: bytes, target: str, source: Source, ctx: Context) -> Iterator[Content]:
+    """The converted package read by its reader, each location marked as converted."""
+    from spillguard.formats import docx, pptx
+    from spillguard.formats.ooxml import SafeZip
+
+    twin = Source(source.name, data=data, depth=source.depth)
+    with SafeZip(twin, ctx.limits) as z:
+        reader = docx.read_package if target == "docx" else pptx.read_package
+        for content in reader(z, twin, ctx):
+            where = getattr(content, "location", None)
+            if where is not None and where.file == source.name:
+                content.location = where.with_(part=f"converted {target}: {where.part}" if where.part
+                                               else f"converted {target}")
+            yield content
 
 
 def properties(meta: olefile.OleMetadata, loc: Location) -> Iterator[Content]:

@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from spillguard.errors import UnsupportedFormat
-from spillguard.formats import archive, docx, odf, pptx, xlsx
+from spillguard.formats import archive, docx, odf, pptx, xlsb, xlsx
 from spillguard.formats.base import Context, Source
 from spillguard.formats.ooxml import SafeZip
 from spillguard.model import Content
 
 NAME = "zip"
 
-#: packages recognised but not read yet (the formats issue adds them): fail closed
-_NOT_YET = {
-    "xl/workbook.bin": "binary Excel workbook (xlsb)",
-}
+#: packages recognised but not read yet: fail closed
+_NOT_YET: dict[str, str] = {}
 
 
 def sniff(head: bytes) -> bool:
@@ -27,6 +25,9 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
         names = set(z.names)
         if xlsx.is_workbook(names):
             yield from xlsx.read_package(z, source, ctx)
+            return
+        if xlsb.is_workbook(names):
+            yield from xlsb.read_package(z, source, ctx)
             return
         if docx.is_document(names):
             yield from docx.read_package(z, source, ctx)
