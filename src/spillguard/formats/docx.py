@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from spillguard.formats import ooxml_package, ooxml_props
+from spillguard.formats import ooxml_charts, ooxml_package, ooxml_props
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import author_table, text_table
 from spillguard.formats.ooxml import SafeZip, local
@@ -261,6 +261,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
         text = " ".join(t.strip() for t in z.xml(part).itertext() if t.strip())
         if text:
             yield Text(loc.with_(part=part), Visibility.METADATA, text, posixpath.basename(part))
+    yield from ooxml_charts.read(z, "word/", loc, handled)
     yield from ooxml_package.embeddings(z, source, ctx, loc, handled, "word/embeddings/", "document")
     yield from ooxml_package.macros(z, "word/vbaProject.bin", loc, handled, "document")
     handled.update(ooxml_package.matching(z, r"word/vbaData\.xml"))

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from spillguard.formats import ooxml_package, ooxml_props
+from spillguard.formats import ooxml_charts, ooxml_package, ooxml_props
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import author_table, text_table
 from spillguard.formats.ooxml import SafeZip, local
@@ -183,6 +183,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
         text = " ".join(t.strip() for t in z.xml(part).itertext() if t.strip())
         if text:
             yield Text(loc.with_(part=part), Visibility.METADATA, text, posixpath.basename(part))
+    yield from ooxml_charts.read(z, "ppt/", loc, handled)
     yield from ooxml_package.embeddings(z, source, ctx, loc, handled, "ppt/embeddings/", "presentation")
     yield from ooxml_package.macros(z, "ppt/vbaProject.bin", loc, handled, "presentation")
     yield from pictures(z.names, z.read, source, ctx, loc, ("ppt/media/",), z.head)
