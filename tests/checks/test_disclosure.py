@@ -75,6 +75,28 @@ def test_zeros_and_large_counts_are_not_small(tmp_path: Path) -> None:
     assert report.findings == []
 
 
+def test_an_aggregate_with_statistical_shorthand_is_an_aggregate(tmp_path: Path) -> None:
+    """Counts by country × age group × sex, unique on every row, with the markers statistics
+    offices print instead of a number (ONS [c] [x], Census (X) (NA), '-' and '..'): categories
+    with counts, not row-level records — no k-anonymity finding (SG305) and no SG301."""
+    markers = ["[c]", "[x]", "-", "..", "(X)", "(NA)", ":", "[z]"]
+    rows: list[list[object]] = [["Country of citizenship", "Age group", "Sex", "Detained"]]
+    for k, (c, a, sx) in enumerate((c, a, sx) for c in COUNTRIES for a in ("18-24", "25-34", "35+") for sx in "MF"):
+        rows.append([c, a, sx, markers[k % 8] if k % 3 == 0 else 20 + k])
+    report = scan_one(write(tmp_path, "stats.xlsx", workbook(("By group", rows))))
+    assert kinds(report) == {"By group": "aggregate"}
+    assert report.findings == []
+
+
+def test_number_of_headers_are_counts(tmp_path: Path) -> None:
+    """'Number of book-ins' and 'No. of releases' count people: their small cells are small cells."""
+    rows = [["Facility", "Number of book-ins", "No. of releases"],
+            *[[f, v, w] for f, v, w in zip(FACILITIES, [3, 120, 40], [80, 7, 55], strict=True)]]
+    report = scan_one(write(tmp_path, "stats.xlsx", workbook(("By facility", rows))))
+    [small] = [f for f in report.findings if f.rule == "SG303"]
+    assert (small.rows, small.location.range) == (2, "B2, C3")
+
+
 def test_suppressed_cells_recoverable_from_totals(tmp_path: Path) -> None:
     rows = [["Country", "Male", "Female", "Total"],
             ["Guatemala", 120, "*", 124],      # alone in its row, total published: recoverable

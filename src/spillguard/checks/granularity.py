@@ -21,7 +21,12 @@ from spillguard.model import DIRECT_IDENTIFIERS, Entity
 
 #: values published in place of a small count
 SUPPRESSED = frozenset({"*", "**", "<5", "< 5", "<10", "< 10", "<11", "< 11", "<3", "x", "c", "s", "(s)",
-                        "d", "(d)", "suppressed", "n<5", "n<10", "1-4", "1–4", "1-9", "1–9", "≤5", "≤10"})
+                        "d", "(d)", "suppressed", "n<5", "n<10", "1-4", "1–4", "1-9", "1–9", "≤5", "≤10",
+                        "[c]", "(c)", "[low]", "[d]", "[s]"})
+#: values published in place of a number that is zero, not applicable or not available — the
+#: shorthand of statistical tables (ONS [x] [z], US Census (X) (NA) (Z), Eurostat ':', '-' and '..')
+NOT_AVAILABLE = frozenset({"-", "–", "—", "--", "..", "...", "…", ":", "n/a", "na", "n.a.", "(na)", "nd", "(nd)",
+                           "[x]", "[z]", "[u]", "[w]", "(x)", "(z)", "z", "†", "‡", "#", "~"})
 _NUMBER_CHARS = re.compile(r"[,\s%$€£]")
 _ID_HEADER = re.compile(r"(?i)\b(id|identifier|record|case|booking|subject|person|row)\s*(no\.?|num(ber)?|#|id|key)?\b"
                         r"|\bid$|_id\b|#$")
@@ -50,9 +55,14 @@ def suppressed(col: pl.Series) -> pl.Series:
     return col.str.strip_chars().str.to_lowercase().is_in(list(SUPPRESSED)).fill_null(False)
 
 
+def not_available(col: pl.Series) -> pl.Series:
+    return col.str.strip_chars().str.to_lowercase().is_in(list(NOT_AVAILABLE)).fill_null(False)
+
+
+#: headers of numbers that are no counts ("Number of …" and "No. of …" are counts; "A-Number" is not)
 _NOT_COUNT = re.compile(r"(?i)rate|percent|%|share|ratio|average|mean|median|avg|per\s|year|fy\b|age\b|"
-                        r"days?\b|length|duration|amount|cost|\$|usd|code|zip|postal|id\b|number\b|no\.|"
-                        r"value|score|index|weight|price|rank|size|height|budget|spend")
+                        r"days?\b|length|duration|amount|cost|\$|usd|code|zip|postal|id\b|number\b(?!\s+of\b)|"
+                        r"no\.(?!\s+of\b)|value|score|index|weight|price|rank|size|height|budget|spend")
 
 
 _LABEL_NUMBER = re.compile(r"(?i)\b(year|fy|fiscal|month|quarter|code|zip|postal|age|fips|id)\b")
@@ -100,7 +110,8 @@ def _layout(headers: list[str], sample: pl.DataFrame) -> Shape:
         present = col.str.strip_chars().fill_null("") != ""
         n_present = int(present.sum())
         num = numbers(col)
-        share = (int(num.is_not_null().sum()) + int(suppressed(col).sum())) / max(n_present, 1)
+        marked = int((suppressed(col) | not_available(col)).sum())
+        share = (int(num.is_not_null().sum()) + marked) / max(n_present, 1)
         if share >= 0.9:
             numeric.append(i)
             if _is_count(headers[i], num):
