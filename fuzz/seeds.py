@@ -119,6 +119,33 @@ def access_log() -> bytes:
     return "".join(accesslog.combined(requests)).encode()
 
 
+def rtf() -> bytes:
+    def esc(t: str) -> str:
+        return "".join(ch if ord(ch) < 128 else f"\\u{ord(ch)}?" for ch in t)
+
+    a, b, c = ROSTER[:3]
+    return ("{\\rtf1\\ansi{\\fonttbl{\\f0 Times;}}{\\colortbl;\\red255\\green255\\blue255;}"
+            f"{{\\info{{\\author {esc(a.name)}}}}}\\pard Statistics.\\par{{\\v {esc(b.name)} A# {b.a_number}}}"
+            f"{{\\*\\atnauthor RU}}\\chatn{{\\*\\annotation {esc(c.name)} A# {c.a_number}}}\\par}}").encode()
+
+
+def msg() -> bytes:
+    from spillguard.synth.msg import Attachment, Message
+
+    a, b = ROSTER[:2]
+    return Message(subject=f"Transfer of {a.name}", sender="Records Unit", to=[(b.name, "c@example.org")],
+                   body=f"{a.name} A# {a.a_number} was moved.",
+                   attachments=[Attachment("roster.csv", csv())]).to_bytes()
+
+
+def epub() -> bytes:
+    from spillguard.synth.epub import Book
+
+    a, b = ROSTER[:2]
+    return Book(creators=[a.name], pages=[("c1.xhtml", f"<p>{b.name} A# {b.a_number}</p>", True)],
+                extra={"OEBPS/roster.csv": csv()}).to_bytes()
+
+
 #: reader → (seed builder, file suffix, zip-aware mutation)
 SEEDS: dict[str, tuple[Callable[[], bytes], str, bool]] = {
     "xlsx": (xlsx, ".xlsx", True), "xlsb": (xlsb, ".xlsb", True), "docx": (docx, ".docx", True),
@@ -126,4 +153,5 @@ SEEDS: dict[str, tuple[Callable[[], bytes], str, bool]] = {
     "odf": (odt, ".odt", True), "pdf": (pdf, ".pdf", False), "html": (html, ".html", False),
     "json": (json_, ".json", False), "csv": (csv, ".csv", False), "image": (image, ".jpg", False),
     "zip": (zip_, ".zip", True), "access-log": (access_log, ".log", False),
+    "rtf": (rtf, ".rtf", False), "msg": (msg, ".msg", False), "epub": (epub, ".epub", True),
 }

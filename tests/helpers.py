@@ -34,7 +34,7 @@ def libreoffice_save_as(path: Path, target: str, outdir: Path) -> Path:
 
     from spillguard.formats import convert
 
-    module = {"doc": "docx", "ppt": "pptx"}.get(target, "xlsx")
+    module = {"doc": "docx", "rtf": "docx", "ppt": "pptx"}.get(target, "xlsx")
     if not convert.available(module):
         pytest.skip(f"LibreOffice cannot convert to .{target} here (Debian package {convert.MODULES[module][1]})")
     command = [convert.soffice(), f"-env:UserInstallation={(outdir / 'profile').as_uri()}", "--headless",

@@ -87,6 +87,7 @@ CLEANERS: dict[str, Cleaner] = {
     "xls": xls.clean,
     "doc": legacy.clean_doc,
     "ppt": legacy.clean_ppt,
+    "rtf": legacy.clean_rtf,
     "eml": eml.clean,
     "json": data.clean_json,
     "xml": data.clean_xml,

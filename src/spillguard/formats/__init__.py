@@ -17,6 +17,7 @@ from spillguard.formats import (
     jsonfile,
     ole,
     pdf,
+    rtf,
     sevenzip,
     signatures,
     tar,
@@ -33,7 +34,8 @@ REGISTRY: tuple[ModuleType, ...] = (
     tar,  # tar archives (by the ustar magic at byte 257, so before any text format)
     sevenzip,  # 7-Zip archives
     compressed,  # gzip, bzip2, xz streams: scanned as what they hold
-    signatures,  # RAR, RTF: recognised, not read
+    rtf,  # RTF documents (before any text format: RTF is text)
+    signatures,  # RAR: recognised, not read
     eml,  # e-mail messages: headers, bodies, attachments through the registry
     html,
     jsonfile,  # JSON and JSON lines

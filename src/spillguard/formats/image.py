@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Iterator
 
-from PIL import ExifTags, Image, ImageChops, ImageStat, IptcImagePlugin, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageChops, ImageStat, IptcImagePlugin, UnidentifiedImageError, features
 
 from spillguard.errors import CorruptFile, ResourceLimit, UnsupportedFormat
 from spillguard.formats.base import Context, Source
@@ -38,12 +38,70 @@ _COMPARE = (32, 32)
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif")
 
 
+#: JPEG XL: a bare codestream, or the ISOBMFF-style container (ISO/IEC 18181-2)
+JXL_CODESTREAM, JXL_CONTAINER = b"\xff\x0a", b"\x00\x00\x00\x0cJXL \r\n\x87\n"
+
+
 def _heif(head: bytes) -> bool:
     return head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
 
 
+def _avif(head: bytes) -> bool:
+    """AVIF, which Pillow reads itself (11.2 and later) without the heic extra."""
+    return head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis")
+
+
 def sniff(head: bytes) -> bool:
-    return head.startswith(MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or _heif(head)
+    return (head.startswith(MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or _heif(head)
+            or head.startswith((JXL_CODESTREAM, JXL_CONTAINER)))
+
+
+class _Boxes:
+    """The metadata boxes of a JPEG XL container (``Exif``, ``xml ``; ``brob`` boxes hold either,
+    Brotli-compressed) in the shape the EXIF and XMP readers take (``getexif``, ``info``)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.exif = Image.Exif()
+        self.info: dict[str, bytes] = {}
+        at = 0
+        while at + 8 <= len(data):
+            size, kind = int.from_bytes(data[at:at + 4], "big"), data[at + 4:at + 8]
+            head = 8
+            if size == 1:
+                size, head = int.from_bytes(data[at + 8:at + 16], "big"), 16
+            elif size == 0:
+                size = len(data) - at
+            if size < head:
+                raise CorruptFile("a JPEG XL box is shorter than its header")
+            body = data[at + head:at + size]
+            if kind == b"brob" and len(body) >= 4:
+                import brotli  # py7zr's dependency (MIT)
+
+                try:
+                    kind, body = body[:4], brotli.decompress(body[4:])
+                except brotli.error:
+                    raise CorruptFile("a Brotli-compressed JPEG XL box cannot be decompressed") from None
+            if kind == b"Exif" and len(body) > 4:
+                offset = int.from_bytes(body[:4], "big")
+                try:
+                    self.exif.load(b"Exif\x00\x00" + body[4 + offset:])
+                except (SyntaxError, ValueError, OSError, KeyError, IndexError):
+                    raise CorruptFile("the EXIF box of the JPEG XL file is damaged") from None
+            elif kind == b"xml ":
+                self.info["xmp"] = body
+            at += size
+
+    def getexif(self) -> Image.Exif:
+        return self.exif
+
+
+def _jxl(data: bytes, loc: Location) -> Iterator[Content]:
+    """A JPEG XL file's metadata: a bare codestream has none (it cannot carry EXIF or XMP)."""
+    if not data.startswith(JXL_CONTAINER):
+        return
+    boxes = _Boxes(data)
+    yield from _exif(boxes, loc)  # type: ignore[arg-type]
+    yield from _xmp(boxes, loc)  # type: ignore[arg-type]
 
 
 def _heif_support() -> bool:
@@ -57,9 +115,14 @@ def _heif_support() -> bool:
 
 def read(source: Source, ctx: Context) -> Iterator[Content]:
     data = source.read_up_to(ctx.limits.max_file_bytes, "the image")
-    if _heif(data[:16]) and not _heif_support():
-        raise UnsupportedFormat("HEIC/HEIF images need the optional 'heic' extra (pillow-heif)")
     loc = Location(file=source.name, part="image metadata")
+    if data.startswith((JXL_CODESTREAM, JXL_CONTAINER)):
+        yield from _jxl(data, loc)
+        return
+    if _avif(data[:16]) and features.check("avif"):
+        pass
+    elif _heif(data[:16]) and not _heif_support():
+        raise UnsupportedFormat("HEIC/HEIF images need the optional 'heic' extra (pillow-heif)")
     try:
         with Image.open(io.BytesIO(data)) as im:
             width, height = im.size  # from the header: nothing is decoded yet

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import olefile
 
 from spillguard.errors import CorruptFile, EncryptedFile, UnsupportedFormat
-from spillguard.formats import convert, xls
+from spillguard.formats import convert, msg, xls
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import record_table
 from spillguard.model import Content, Incomplete, Location, Text, Visibility
@@ -45,6 +45,9 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
     if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
         raise EncryptedFile("the file is encrypted (password-protected Office document)")
     loc = Location(file=source.name)
+    if msg.is_message(streams):
+        yield from _message(data, source, ctx)
+        return
     if "Workbook" in streams or "Book" in streams:
         yield from properties(meta, loc)
         yield from xls.read_workbook(data, source, ctx, streams)
@@ -62,6 +65,15 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
         yield Incomplete(exc.rule, exc.reason, loc.with_(part=kind))
         return
     yield from _converted(converted, target, source, ctx)
+
+
+def _message(data: bytes, source: Source, ctx: Context) -> Iterator[Content]:
+    """An Outlook message (formats/msg.py); a storage damaged past what olefile reads is SG901."""
+    try:
+        with olefile.OleFileIO(data) as o:
+            yield from msg.read_message(o, source, ctx)
+    except (OSError, ValueError, IndexError, struct.error, TypeError) as exc:
+        raise CorruptFile(f"the Outlook message's storage is corrupt ({type(exc).__name__})") from None
 
 
 def _converted(data: bytes, target: str, source: Source, ctx: Context) -> Iterator[Content]:

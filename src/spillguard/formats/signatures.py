@@ -12,7 +12,6 @@ NAME = "recognised"
 
 SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"Rar!\x1a\x07", "RAR archive"),
-    (b"{\\rtf", "RTF document"),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from spillguard.errors import UnsupportedFormat
-from spillguard.formats import archive, docx, odf, pptx, xlsb, xlsx
+from spillguard.formats import archive, docx, epub, odf, pptx, xlsb, xlsx
 from spillguard.formats.base import Context, Source
 from spillguard.formats.ooxml import SafeZip
 from spillguard.model import Content
@@ -38,6 +38,9 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
         for main, what in _NOT_YET.items():
             if main in names:
                 raise UnsupportedFormat(f"{what} is not supported yet")
+        if epub.is_book(z):
+            yield from epub.read_package(z, source, ctx)
+            return
         kind = odf.sniff_package(z)
         if kind is not None:
             yield from odf.read_package(z, source, ctx, kind)
