@@ -80,3 +80,33 @@ def test_truncated_workbook_and_unloadable_word_document_fail_closed(tmp_path: P
     word = next(e for e in report.errors if Path(e.file).name == "memo.doc")
     assert "legacy Word document (.doc)" in word.reason
     assert report.decision == "block"
+
+
+def test_text_boxes_drawn_on_sheets_are_read(tmp_path: Path, roster: list[Person]) -> None:
+    """Shapes with text (TXO records xlrd does not read beyond cell notes), written by LibreOffice
+    from a generated workbook: in plain view on a visible sheet, hidden with a hidden sheet; the
+    note's text is reported once, as a comment."""
+    import xlsxwriter
+
+    from tests.helpers import libreoffice_save_as
+
+    a, b, c = roster[:3]
+    wb = xlsxwriter.Workbook(tmp_path / "stats.xlsx")
+    ws = wb.add_worksheet("Stats")
+    ws.write_row(0, 0, ["Month", "Book-ins"])
+    ws.write_row(1, 0, ["2024-01", 120])
+    ws.insert_textbox("D2", f"Reviewed: {a.name} A# {a.a_number}")
+    ws.write_comment("A1", f"note on {b.name}")
+    hidden = wb.add_worksheet("Old")
+    hidden.write(0, 0, "archive")
+    hidden.insert_textbox("B2", f"Moved: {c.name} A# {c.a_number}")
+    hidden.hide()
+    wb.close()
+    report = scan_one(libreoffice_save_as(tmp_path / "stats.xlsx", "xls", tmp_path / "lo"))
+    assert report.errors == []
+    assert sorted((f.visibility.value, f.location.sheet, f.location.range, tuple(sorted(e.value for e in f.entities)))
+                  for f in report.findings if f.entities) == [
+        ("comment", "Stats", "A1", ("PERSON_NAME",)),
+        ("hidden_sheet", "Old", "drawing", ("A_NUMBER", "PERSON_NAME")),
+        ("visible", "Stats", "drawing", ("A_NUMBER", "PERSON_NAME")),
+    ]

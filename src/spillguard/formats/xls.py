@@ -20,7 +20,7 @@ import olefile
 import xlrd
 
 from spillguard.errors import CorruptFile, EncryptedFile
-from spillguard.formats import ole_objects
+from spillguard.formats import ole_objects, xls_shapes
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import author_table, col_letter
 from spillguard.formats.xlsx_grid import SheetGrid, SheetLayout
@@ -135,6 +135,8 @@ def read_workbook(data: bytes, source: Source, ctx: Context, streams: set[str]) 
         raise CorruptFile(f"the workbook cannot be read ({exc})") from None
     except (AssertionError, IndexError, KeyError, ValueError, TypeError, OverflowError, MemoryError) as exc:
         raise CorruptFile(f"the workbook is corrupt ({type(exc).__name__})") from None
+    workbook = _stream(data, "Workbook" if "Workbook" in streams else "Book")
+    positions = xls_shapes.sheet_positions(workbook)
     try:
         for sheet in book.sheets():
             vis = _VISIBILITY.get(sheet.visibility, Visibility.HIDDEN_SHEET)
@@ -150,6 +152,12 @@ def read_workbook(data: bytes, source: Source, ctx: Context, streams: set[str]) 
             authors = sorted({n.author.strip() for _, n in notes} - {""})
             if authors:
                 yield author_table(where, "comment author", authors)
+            noted = {n.text.strip() for _, n in notes}
+            shapes = [t for t in xls_shapes.shape_texts(workbook, positions.get(sheet.name, -1))
+                      if t.strip() and t.strip() not in noted] if sheet.name in positions else []
+            if shapes:  # text boxes and shapes drawn on the sheet: seen with it
+                yield Text(where.with_(range="drawing", line=1), vis, "\n".join(shapes),
+                           f"{len(shapes)} shape{'s' if len(shapes) != 1 else ''} with text")
     finally:
         book.release_resources()
     objects: dict[str, dict[str, Callable[[], bytes]]] = {}
