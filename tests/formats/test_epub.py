@@ -55,3 +55,26 @@ def test_encrypted_content_fails_closed(tmp_path: Path) -> None:
     report = scan_one(write(tmp_path, "report.epub", book.to_bytes()))
     assert [(e.rule, e.part) for e in report.errors] == [("SG902", "OEBPS/c2.xhtml")]
     assert report.decision == "block"
+
+
+def test_clean_rebuilds_the_book_from_its_reading_order(tmp_path: Path, roster: list[Person]) -> None:
+    import zipfile
+
+    from spillguard.clean import Options, clean_path
+    from spillguard.config import Config
+
+    a, b, d = roster[0], roster[1], roster[3]
+    book = Book(creators=[a.name], pages=[
+        ("c1.xhtml", CLEAN + f'<p style="display:none">{mention(b)}</p>', True),
+        ("draft.xhtml", f"<p>{mention(d)}</p>", False)], extra={"OEBPS/roster.csv": b"Name\nx\n"})
+    source = write(tmp_path, "report.epub", book.to_bytes())
+    [result] = clean_path(source, tmp_path / "clean" / "report.epub", Options(), Config())
+    assert result.error is None and result.ok
+    assert (result.removed["hidden elements"], result.removed["parts the reading order does not show"],
+            result.removed["files outside the manifest"]) == (1, 1, 1)
+    with zipfile.ZipFile(result.outputs[0]) as z:
+        assert sorted(z.namelist()) == ["META-INF/container.xml", "OEBPS/c1.xhtml", "OEBPS/content.opf",
+                                        "OEBPS/nav.xhtml", "mimetype"]
+        assert z.infolist()[0].filename == "mimetype" and b"1,204 book-ins" in z.read("OEBPS/c1.xhtml")
+        assert a.name.encode() not in z.read("OEBPS/content.opf")
+    assert result.rescan is not None and result.rescan.findings == []

@@ -73,3 +73,34 @@ def test_a_damaged_message_is_corrupt(tmp_path: Path, roster: list[Person]) -> N
     data = message(roster).to_bytes()
     report = scan_one(write(tmp_path, "cut.msg", data[: len(data) // 2]))
     assert [e.rule for e in report.errors] == ["SG901"] and report.decision == "block"
+
+
+def test_clean_writes_the_eml_a_reader_sees(tmp_path: Path, roster: list[Person]) -> None:
+    """The cleaned copy is an .eml: headers, body and the listed attachments; the transport
+    headers and the hidden attachment are gone; it re-scans without hidden personal data."""
+    from email import policy
+    from email.parser import BytesParser
+
+    from spillguard.clean import Options, clean_path
+    from spillguard.config import Config
+
+    source = write(tmp_path, "transfer.msg", message(roster).to_bytes())
+    [result] = clean_path(source, tmp_path / "clean" / "transfer.msg", Options(), Config())
+    assert result.error is None and result.outputs == [(tmp_path / "clean" / "transfer.eml").as_posix()]
+    assert result.removed["hidden attachments"] == 1 and result.removed["transport headers"] == 1
+    mail = BytesParser(policy=policy.default).parsebytes(Path(result.outputs[0]).read_bytes())
+    names = sorted(part.get_filename() for part in mail.iter_attachments())
+    assert names == ["Fwd.eml", "stats.csv"] and "Received" not in mail
+    assert result.rescan is not None
+    assert not [f for f in result.rescan.findings if f.visibility.hidden and f.entities]
+
+
+def test_a_storage_olefile_cannot_follow_is_corrupt_not_a_crash(tmp_path: Path, roster: list[Person],
+                                                                monkeypatch) -> None:
+    """Found by make fuzz: a damaged sector index made olefile raise OverflowError mid-message."""
+    def overflow(*args, **kwargs):
+        raise OverflowError("cannot fit 'int' into an index-sized integer")
+
+    monkeypatch.setattr(olefile.OleFileIO, "openstream", overflow)
+    report = scan_one(write(tmp_path, "transfer.msg", message(roster).to_bytes()))
+    assert [e.rule for e in report.errors] == ["SG901"] and report.decision == "block"

@@ -18,9 +18,11 @@ from spillguard.clean import (
     data,
     docx,
     eml,
+    epub,
     html,
     image,
     legacy,
+    msg,
     odf,
     pdf,
     pptx,
@@ -31,6 +33,8 @@ from spillguard.clean import (
 )
 from spillguard.clean.model import Cleaned, Options
 from spillguard.config import Config
+from spillguard.formats import epub as epub_format
+from spillguard.formats import msg as msg_format
 from spillguard.formats import ole, zipcontainer
 from spillguard.formats.base import Source
 from spillguard.formats.ooxml import SafeZip
@@ -51,12 +55,16 @@ def _kind(path: Path, config: Config) -> str | None:
             streams = {"/".join(s) for s in o.listdir()}
         if "EncryptedPackage" in streams:
             return "ole"
+        if msg_format.is_message(streams):
+            return "msg"
         if {"Workbook", "Book"} & streams:
             return "xls"
         return "doc" if "WordDocument" in streams else "ppt" if "PowerPoint Document" in streams else "ole"
     if fmt is zipcontainer:
         with SafeZip(source, config.limits) as z:
             names = set(z.names)
+            if epub_format.is_book(z):
+                return "epub"
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "xl/workbook.bin" in names:
@@ -89,6 +97,8 @@ CLEANERS: dict[str, Cleaner] = {
     "ppt": legacy.clean_ppt,
     "rtf": legacy.clean_rtf,
     "eml": eml.clean,
+    "msg": msg.clean,
+    "epub": epub.clean,
     "json": data.clean_json,
     "xml": data.clean_xml,
 }

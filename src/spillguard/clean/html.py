@@ -26,24 +26,35 @@ def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
     raw, parser = html_parser(raw)
     root = lxml_html.fromstring(raw, parser=parser)
     doc = root.getroottree()
+    strip_hidden(root, opts, config, result)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(etree.tostring(doc, method="html", encoding="utf-8", doctype=doc.docinfo.doctype or None))
+    result.outputs.append(out.as_posix())
+    return result
+
+
+def strip_hidden(root: etree._Element, opts: Options, config: Config, result: Cleaned) -> None:
+    """Remove from a page (HTML, or XHTML parsed as XML) what a visitor does not see: comments,
+    hidden elements and inputs, inline JSON, data attributes; in strict mode, identifying
+    detections in the text."""
     for comment in list(root.iter(etree.Comment)):
         parent = comment.getparent()
         if parent is not None:
-            comment.drop_tree() if hasattr(comment, "drop_tree") else parent.remove(comment)
+            _drop(comment)
             result.removed["HTML comments"] += 1
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None:
             continue
-        tag = el.tag.lower()
+        tag = etree.QName(el).localname.lower()
         hidden = el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style", "")))
         if tag == "input" and el.get("type", "").lower() == "hidden":
-            el.drop_tree()
+            _drop(el)
             result.removed["hidden inputs"] += 1
         elif tag == "script" and "json" in el.get("type", "").lower():
-            el.drop_tree()
+            _drop(el)
             result.removed["inline JSON blocks"] += 1
         elif hidden:
-            el.drop_tree()
+            _drop(el)
             result.removed["hidden elements"] += 1
     for el in root.iter():
         if not isinstance(el.tag, str):
@@ -54,7 +65,17 @@ def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
         if opts.mode == "strict" and el.tag not in ("script", "style"):
             el.text = _redact(el.text, config, result)
             el.tail = _redact(el.tail, config, result)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(etree.tostring(doc, method="html", encoding="utf-8", doctype=doc.docinfo.doctype or None))
-    result.outputs.append(out.as_posix())
-    return result
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove an element, keeping the text that follows it (lxml.html's drop_tree, for XML too)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        before = el.getprevious()
+        if before is not None:
+            before.tail = (before.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)

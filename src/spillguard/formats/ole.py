@@ -40,7 +40,7 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
         with olefile.OleFileIO(data) as ole:
             streams = {"/".join(s) for s in ole.listdir(streams=True, storages=False)}
             meta = ole.get_metadata()
-    except (OSError, ValueError, IndexError, struct.error, TypeError) as exc:
+    except (OSError, ValueError, IndexError, struct.error, TypeError, OverflowError, KeyError) as exc:
         raise CorruptFile(f"OLE container is corrupt ({type(exc).__name__})") from None
     if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
         raise EncryptedFile("the file is encrypted (password-protected Office document)")
@@ -72,7 +72,7 @@ def _message(data: bytes, source: Source, ctx: Context) -> Iterator[Content]:
     try:
         with olefile.OleFileIO(data) as o:
             yield from msg.read_message(o, source, ctx)
-    except (OSError, ValueError, IndexError, struct.error, TypeError) as exc:
+    except (OSError, ValueError, IndexError, struct.error, TypeError, OverflowError, KeyError) as exc:
         raise CorruptFile(f"the Outlook message's storage is corrupt ({type(exc).__name__})") from None
 
 

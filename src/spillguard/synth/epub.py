@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 
 def page(title: str, body: str) -> str:
     """An XHTML page; ``body`` is markup."""
-    return ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
             f"<head><title>{escape(title)}</title></head><body>{body}</body></html>")
 
 
