@@ -271,14 +271,14 @@ class TableObserver:
         """The latest year-month(-day) in label cells that are not birth dates."""
         skip = {c.index for c in prof.columns if c.entity is Entity.DATE_OF_BIRTH}
         latest: str | None = None
-        for i in range(len(self.table.headers)):
-            if i in skip or f"c{i}" not in sample.columns:
-                continue
-            found = sample.get_column(f"c{i}").str.extract(_DATE.pattern, 0).drop_nulls()
-            if found.is_empty() or found.len() < max(1, sample.height // 2):
-                continue
-            top = str(found.max())
-            latest = top if latest is None or top > latest else latest
+        have = set(sample.columns)
+        wanted = [f"c{i}" for i in range(len(self.table.headers)) if i not in skip and f"c{i}" in have]
+        if wanted and sample.height:  # one query over every column (a table may be thousands wide)
+            found = sample.select(pl.col(wanted).str.extract(_DATE.pattern, 0))
+            need = max(1, sample.height // 2)
+            for n, top in zip(found.count().row(0), found.max().row(0), strict=True):
+                if n >= need and top is not None:
+                    latest = str(top) if latest is None or str(top) > latest else latest
         named = [m.group(0).strip() for h in self.table.headers if (m := _DATE.match(h or ""))]
         named += [p for p in (title_period(self.table.location.sheet or ""),) if p]
         for d in named:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from spillguard.detect.columns import TableProfile
+from spillguard.detect.columns import TableProfile, filled_columns
 from spillguard.model import DIRECT_IDENTIFIERS, Entity
 
 #: values published in place of a small count
@@ -101,8 +101,7 @@ def decide(headers: list[str], sample: pl.DataFrame, prof: TableProfile | None,
 
 
 def _layout(headers: list[str], sample: pl.DataFrame) -> Shape:
-    filled = [i for i in range(len(headers)) if sample.get_column(f"c{i}").str.strip_chars().fill_null("")
-              .ne("").any()]
+    filled = filled_columns(sample, len(headers))
     numeric: list[int] = []
     counts: list[int] = []
     for i in filled:

@@ -76,10 +76,26 @@ def _non_empty(col: pl.Series) -> pl.Series:
     return v.filter(v != "")
 
 
+def filled_columns(sample: pl.DataFrame, width: int) -> list[int]:
+    """Indices (below ``width``) of the sample's columns that hold a non-blank cell: one query
+    over every column, so that a sheet thousands of columns wide and mostly empty costs its
+    filled columns, not its width."""
+    if width == 0 or sample.height == 0 or sample.width == 0:
+        return []
+    nulls = sample.null_count().row(0)  # kept by each column: no cell is read for this
+    names = [name for name, n in zip(sample.columns, nulls, strict=True) if n < sample.height]
+    if not names:
+        return []
+    row = sample.select(pl.col(names).str.strip_chars().ne("").any()).row(0)
+    return sorted(i for name, hit in zip(names, row, strict=True)
+                  if hit and name.startswith("c") and name[1:].isdigit() and (i := int(name[1:])) < width)
+
+
 def classify(headers: list[str], sample: pl.DataFrame) -> list[ColumnProfile]:
     """Pick at most one entity per column from the header and a sample of values."""
     chosen: list[ColumnProfile] = []
-    for i, header in enumerate(headers):
+    for i in filled_columns(sample, len(headers)):
+        header = headers[i]
         values = _non_empty(sample.get_column(f"c{i}"))
         if values.is_empty():
             continue
@@ -117,12 +133,13 @@ def profile(table: Table, *, show_values: bool = False, min_confidence: float = 
     for batch in table.batches:
         if batch.height == 0:
             continue
-        present = batch.select(
-            pl.all().str.strip_chars().fill_null("").str.len_chars().gt(0)
-        )
-        row_has = present.select(pl.any_horizontal(pl.all())).to_series()
-        result.rows += int(row_has.sum())
-        result.cells += int(present.sum().sum_horizontal()[0])
+        # columns with a cell at all (the null count is kept by each column: a wide, mostly empty
+        # sheet costs its filled columns)
+        held = [c for c, n in zip(batch.columns, batch.null_count().row(0), strict=True) if n < batch.height]
+        if held:
+            present = batch.select(pl.col(held).str.strip_chars().fill_null("").str.len_chars().gt(0))
+            result.rows += int(present.select(pl.any_horizontal(pl.all())).to_series().sum())
+            result.cells += int(present.sum().sum_horizontal()[0])
         if not classified and result.rows:
             classified = True
             sample = batch.head(SAMPLE_ROWS)

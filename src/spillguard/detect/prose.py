@@ -60,8 +60,11 @@ class ProseColumn:
 
 
 def prose_columns(headers: list[str], sample: pl.DataFrame, taken: set[int]) -> list[ProseColumn]:
+    from spillguard.detect.columns import filled_columns
+
     out: list[ProseColumn] = []
-    for i, header in enumerate(headers):
+    for i in filled_columns(sample, len(headers)):
+        header = headers[i]
         if i in taken:
             continue
         values = sample.get_column(f"c{i}").str.strip_chars().drop_nulls()
