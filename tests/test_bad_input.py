@@ -113,13 +113,14 @@ def test_unreadable_part_fails_closed(tmp_path: Path, roster: list[Person]) -> N
 
 
 def test_legacy_and_other_formats_are_named(tmp_path: Path) -> None:
-    write(tmp_path, "letter.rtf", b"{\\rtf1\\ansi Dear client}")
+    write(tmp_path, "letter.rtf", b"{\\rtf1\\ansi Dear client}")  # read (formats/rtf.py): no error
+    write(tmp_path, "bundle.rar", b"Rar!\x1a\x07\x01\x00" + b"\x00" * 100)
     write(tmp_path, "drawing.dwg", b"AC1032" + b"\x00" * 100)
     report = scan([tmp_path])
     assert sorted((Path(e.file).name, e.rule) for e in report.errors) == [
-        ("drawing.dwg", "SG905"), ("letter.rtf", "SG905")]
+        ("bundle.rar", "SG905"), ("drawing.dwg", "SG905")]
     reasons = {Path(e.file).name: e.reason for e in report.errors}
-    assert "not supported yet" in reasons["letter.rtf"]
+    assert "not supported yet" in reasons["bundle.rar"]
     assert "not recognised" in reasons["drawing.dwg"]
 
 

@@ -130,6 +130,9 @@ REGRESSIONS = [
     ("Xiaoming Liu A206316960", [("PERSON_NAME", "Xiaoming Liu"), ("A_NUMBER", "A206316960")]),
     # two names in a list are two names, not "LAST, First"
     ("Maria Lopez, Jose Perez", [("PERSON_NAME", "Maria Lopez"), ("PERSON_NAME", "Jose Perez")]),
+    # the A of "A#" after a name is no initial (an initial ending a name has its dot)
+    ("Reviewed: Omar Haddad A# 206316960", [("PERSON_NAME", "Omar Haddad"), ("A_NUMBER", "206316960")]),
+    ("Detainee Maria M. Lopez was moved", [("PERSON_NAME", "Maria M. Lopez")]),
 ]
 
 

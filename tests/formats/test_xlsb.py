@@ -101,3 +101,20 @@ def test_real_xlsb_files_are_read(name: str, creator: str) -> None:
     report = scan_one(path)
     assert report.errors == [] and report.decision == "pass"
     assert [(f.rule, f.visibility.value, f.samples[0]) for f in report.findings] == [("SG501", "metadata", creator)]
+
+
+def test_a_sheet_calamine_cannot_fill_is_corrupt_and_names_the_sheet(tmp_path: Path, roster: list[Person],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by make fuzz: on a sheet whose records run past what they announce, calamine raises
+    OSError ("failed to fill whole buffer"): SG901 for that sheet, never a crash (SG909)."""
+    import python_calamine
+
+    def short(self, name):
+        raise OSError("failed to fill whole buffer")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "get_sheet_by_name", short)
+    book = BinaryBook()
+    book.sheet("S", [["Name", "A-Number"], *[[p.name, p.a_number] for p in roster[:20]]])
+    report = scan_one(write(tmp_path, "cut.xlsb", book.to_bytes()))
+    assert [(e.rule, e.part) for e in report.errors] == [("SG901", "xl/worksheets/sheet1.bin")]
+    assert report.decision == "block"

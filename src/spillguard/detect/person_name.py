@@ -296,6 +296,9 @@ def _runs(doc: Doc, words: list[Word], blocked: set[int]) -> Iterator[tuple[int,
             if not _nameable(w, j, blocked):
                 break
             j += 1
+        # a capital letter ends a name only as an initial with its dot: "Omar Haddad A# 2…" ends at Haddad
+        while j - 1 > i and words[j - 1].initial and not _dot_after(text, words[j - 1]):
+            j -= 1
         yield i, j
         i = j
 

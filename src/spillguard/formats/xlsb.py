@@ -74,7 +74,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
                                  has_filter=flags.has_filter)
             try:
                 sheet = cal.get_sheet_by_name(entry.name)
-            except calamine.CalamineError as exc:
+            except (calamine.CalamineError, OSError, ValueError) as exc:  # OSError: a part cut short
                 raise CorruptFile(f"sheet '{entry.name}' cannot be read ({type(exc).__name__})", part=part) from None
             vis = _STATES.get(entry.state, Visibility.HIDDEN_SHEET)
             yield from SheetGrid(sheet, entry.name, sheet_loc, vis, layout, ctx.limits.batch_rows).contents()
