@@ -11,6 +11,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from spillguard.clean.model import Cleaned, Options
+from spillguard.clean.package import remove_keeping_tail
 from spillguard.clean.text import redact
 from spillguard.config import Config
 from spillguard.formats.html import _HIDDEN_STYLE, html_parser
@@ -40,7 +41,7 @@ def strip_hidden(root: etree._Element, opts: Options, config: Config, result: Cl
     for comment in list(root.iter(etree.Comment)):
         parent = comment.getparent()
         if parent is not None:
-            _drop(comment)
+            remove_keeping_tail(comment)
             result.removed["HTML comments"] += 1
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None:
@@ -48,13 +49,13 @@ def strip_hidden(root: etree._Element, opts: Options, config: Config, result: Cl
         tag = etree.QName(el).localname.lower()
         hidden = el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style", "")))
         if tag == "input" and el.get("type", "").lower() == "hidden":
-            _drop(el)
+            remove_keeping_tail(el)
             result.removed["hidden inputs"] += 1
         elif tag == "script" and "json" in el.get("type", "").lower():
-            _drop(el)
+            remove_keeping_tail(el)
             result.removed["inline JSON blocks"] += 1
         elif hidden:
-            _drop(el)
+            remove_keeping_tail(el)
             result.removed["hidden elements"] += 1
     for el in root.iter():
         if not isinstance(el.tag, str):
@@ -66,16 +67,3 @@ def strip_hidden(root: etree._Element, opts: Options, config: Config, result: Cl
             el.text = _redact(el.text, config, result)
             el.tail = _redact(el.tail, config, result)
 
-
-def _drop(el: etree._Element) -> None:
-    """Remove an element, keeping the text that follows it (lxml.html's drop_tree, for XML too)."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        before = el.getprevious()
-        if before is not None:
-            before.tail = (before.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)

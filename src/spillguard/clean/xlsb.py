@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from spillguard.clean.model import Cleaned, Options
-from spillguard.clean.xlsx import collect, write
+from spillguard.clean.xlsx import collect, count_dropped_parts, write
 from spillguard.config import Config
 from spillguard.formats import biff12
 from spillguard.formats.base import Source
@@ -48,9 +48,6 @@ def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
                         result, sheets)
         finally:
             cal.close()
-        for prefix, what in _PARTS.items():
-            n = sum(1 for p in z.names if p.startswith(prefix) and not p.endswith("/"))
-            if n:
-                result.removed[what] += n
+        count_dropped_parts(z.names, result, _PARTS)
     target = out if opts.to_csv else out.with_suffix(".xlsx")
     return write(path, target, opts, result, sheets)

@@ -225,10 +225,7 @@ def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
                         result, sheets)
         finally:
             cal.close()
-        for prefix, what in _PARTS.items():
-            n = sum(1 for p in z.names if p.startswith(prefix) and not p.endswith("/"))
-            if n:
-                result.removed[what] += n
+        count_dropped_parts(z.names, result)
         if any(n.startswith("docProps/") for n in z.names):
             result.removed["document properties parts"] += sum(1 for n in z.names if n.startswith("docProps/"))
         if wb.root.find("{*}definedNames") is not None:
@@ -238,3 +235,11 @@ def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
 
 def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_ " else "_" for ch in name).strip().replace(" ", "_") or "sheet"
+
+
+def count_dropped_parts(names: list[str], result: Cleaned, parts: dict[str, str] | None = None) -> None:
+    """Count, per kind (``parts``: prefix → what), the workbook parts a rebuilt copy does not carry over."""
+    for prefix, what in (parts or _PARTS).items():
+        n = sum(1 for p in names if p.startswith(prefix) and not p.endswith("/"))
+        if n:
+            result.removed[what] += n

@@ -10,7 +10,6 @@ What stays binary and unread — pivot caches, external-link caches, query table
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
 
@@ -20,7 +19,7 @@ from spillguard.errors import CorruptFile
 from spillguard.formats import biff12, ooxml_package, ooxml_props, xlsx_parts
 from spillguard.formats.base import Context, Source
 from spillguard.formats.ooxml import SafeZip
-from spillguard.formats.pictures import pictures
+from spillguard.formats.xlsx import workbook_extras
 from spillguard.formats.xlsx_grid import SheetGrid, SheetLayout, open_workbook
 from spillguard.model import Content, Location, Text, Visibility
 
@@ -88,18 +87,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
         handled.add(part)
         visible = {e.name for e in sheets if e.state == 0}
         yield from xlsx_parts.chart_caches(z, part, loc, visible)
-    for part in sorted(ooxml_package.matching(z, r"xl/persons/person\d*\.xml")):
-        handled.add(part)
-        yield from xlsx_parts.persons(z, part, loc)
-    for part in sorted(ooxml_package.matching(z, r"xl/drawings/drawing\d*\.xml")):
-        handled.add(part)
-        yield from xlsx_parts.drawing_text(z, part, loc)
-    for part in sorted(ooxml_package.matching(z, r"customXml/item\d*\.xml")):
-        handled.add(part)
-        yield from xlsx_parts.xml_text(z, part, loc, Visibility.METADATA, posixpath.basename(part))
-    yield from ooxml_package.embeddings(z, source, ctx, loc, handled, "xl/embeddings/", "workbook")
-    yield from ooxml_package.macros(z, "xl/vbaProject.bin", loc, handled, "workbook")
-    yield from pictures(z.names, z.read, source, ctx, loc, ("xl/media/",), z.head)
+    yield from workbook_extras(z, source, ctx, loc, handled, r"customXml/item\d*\.xml")
     yield from ooxml_package.leftovers(z, loc, handled, _STRUCTURAL, _UNREADABLE)
 
 

@@ -122,19 +122,28 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
     for part in sorted(set(wb.external_links) | ooxml_package.matching(z, r"xl/externalLinks/externalLink\d*\.xml")):
         handled.add(part)
         yield from xlsx_parts.external_link(z, part, loc)
+    yield from workbook_extras(z, source, ctx, loc, handled,
+                               r"customXml/item\d*\.xml|xl/connections\.xml|xl/richData/.*\.xml")
+    yield from ooxml_package.leftovers(z, loc, handled, _STRUCTURAL, _UNREADABLE)
+
+
+def workbook_extras(z: SafeZip, source: Source, ctx: Context, loc: Location, handled: set[str],
+                    xml_parts: str) -> Iterator[Content]:
+    """What an xlsx and an xlsb workbook carry alike beside their sheets: threaded-comment
+    persons, drawings' text, XML parts (``xml_parts``: custom XML, connections…) as metadata,
+    embedded files, macros and pictures."""
     for part in sorted(ooxml_package.matching(z, r"xl/persons/person\d*\.xml")):
         handled.add(part)
         yield from xlsx_parts.persons(z, part, loc)
     for part in sorted(ooxml_package.matching(z, r"xl/drawings/drawing\d*\.xml")):
         handled.add(part)
         yield from xlsx_parts.drawing_text(z, part, loc)
-    for part in sorted(ooxml_package.matching(z, r"customXml/item\d*\.xml|xl/connections\.xml|xl/richData/.*\.xml")):
+    for part in sorted(ooxml_package.matching(z, xml_parts)):
         handled.add(part)
         yield from xlsx_parts.xml_text(z, part, loc, Visibility.METADATA, posixpath.basename(part))
     yield from ooxml_package.embeddings(z, source, ctx, loc, handled, "xl/embeddings/", "workbook")
     yield from ooxml_package.macros(z, "xl/vbaProject.bin", loc, handled, "workbook")
     yield from pictures(z.names, z.read, source, ctx, loc, ("xl/media/",), z.head)
-    yield from ooxml_package.leftovers(z, loc, handled, _STRUCTURAL, _UNREADABLE)
 
 
 def _sheet_parts(z: SafeZip, part: str, loc: Location, handled: set[str]) -> Iterator[Content]:
