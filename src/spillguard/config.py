@@ -40,6 +40,9 @@ class Limits:
     pdf_stream_bytes: int = 256 * MiB
     #: wall-clock budget of one LibreOffice conversion of a legacy .doc / .ppt
     convert_seconds: int = 120
+    #: cells one sheet may span (rows × columns from its first to its last used cell): calamine
+    #: holds a sheet as a dense grid, so one cell at A1 and one at XFD1048576 would ask 512 GiB
+    sheet_cells: int = 100_000_000
 
 
 @dataclass(frozen=True, slots=True)

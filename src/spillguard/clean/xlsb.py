@@ -14,7 +14,7 @@ from spillguard.formats import biff12
 from spillguard.formats.base import Source
 from spillguard.formats.ooxml import SafeZip
 from spillguard.formats.xlsb import _STATES, MAIN_PART
-from spillguard.formats.xlsx_grid import SheetLayout, open_workbook
+from spillguard.formats.xlsx_grid import SheetLayout, check_extent, open_workbook
 from spillguard.model import Visibility
 
 #: parts dropped with the binary package, counted by kind
@@ -43,7 +43,9 @@ def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
                 if shown:
                     flags = biff12.sheet_flags(z.read(part), part)
                     layout = SheetLayout(hidden_rows=flags.hidden_rows, hidden_cols=flags.hidden_cols,
-                                         has_filter=flags.has_filter)
+                                         has_filter=flags.has_filter, last_row=flags.last_row,
+                                         last_col=flags.last_col)
+                    check_extent(layout, config.limits.sheet_cells, entry.name, part)
                 collect(entry.name, vis, cal.get_sheet_by_name(entry.name) if shown else None, layout, opts,
                         result, sheets)
         finally:

@@ -39,6 +39,7 @@ from spillguard.formats.xlsx_grid import (
     SheetGrid,
     SheetLayout,
     camouflaged_styles,
+    check_extent,
     open_workbook,
     prepass,
 )
@@ -220,9 +221,11 @@ def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
                 if not part or not z.has(part) or "chartsheet" in part:
                     result.removed["chart sheets (not carried over)"] += 1 if part and "chartsheet" in part else 0
                     continue
-                sheet = cal.get_sheet_by_name(name) if vis is Visibility.VISIBLE or opts.unhide else None
-                collect(name, vis, sheet, prepass(z, part, camo) if sheet is not None else SheetLayout(), opts,
-                        result, sheets)
+                shown = vis is Visibility.VISIBLE or opts.unhide
+                layout = prepass(z, part, camo) if shown else SheetLayout()
+                if shown:
+                    check_extent(layout, config.limits.sheet_cells, name, part)
+                collect(name, vis, cal.get_sheet_by_name(name) if shown else None, layout, opts, result, sheets)
         finally:
             cal.close()
         count_dropped_parts(z.names, result)

@@ -84,13 +84,24 @@ class SheetFlags:
     hidden_rows: dict[int, bool] = field(default_factory=dict)
     hidden_cols: set[int] = field(default_factory=set)  # 0-based
     has_filter: bool = False
+    #: the last row (1-based) and column (0-based) a cell record reaches
+    last_row: int = 0
+    last_col: int = 0
+
+
+#: record types of cells (MS-XLSB 2.3.2: BrtCellBlank = 1 … BrtFmlaError = 11)
+CELL_FIRST, CELL_LAST = 1, 11
 
 
 def sheet_flags(data: bytes, part: str) -> SheetFlags:
     out = SheetFlags()
     for kind, body in records(data, part):
-        if kind == ROW_HDR and len(body) >= 12:
+        if CELL_FIRST <= kind <= CELL_LAST and len(body) >= 4:  # BrtCellBlank … BrtFmlaError: column first
+            (col,) = struct.unpack_from("<I", body, 0)
+            out.last_col = max(out.last_col, col)
+        elif kind == ROW_HDR and len(body) >= 12:
             (row,) = struct.unpack_from("<I", body, 0)
+            out.last_row = max(out.last_row, row + 1)
             flags = body[11]
             if flags & 0x10:  # fDyZero: the row has no height
                 out.hidden_rows[row + 1] = bool(flags & 0x07)  # iOutLevel > 0: a group

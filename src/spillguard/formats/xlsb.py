@@ -20,7 +20,7 @@ from spillguard.formats import biff12, ooxml_package, ooxml_props, xlsx_parts
 from spillguard.formats.base import Context, Source
 from spillguard.formats.ooxml import SafeZip
 from spillguard.formats.xlsx import workbook_extras
-from spillguard.formats.xlsx_grid import SheetGrid, SheetLayout, open_workbook
+from spillguard.formats.xlsx_grid import SheetGrid, SheetLayout, check_extent, open_workbook
 from spillguard.model import Content, Location, Text, Visibility
 
 MAIN_PART = "xl/workbook.bin"
@@ -70,7 +70,8 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
             sheet_loc = loc.with_(part=part, sheet=entry.name)
             flags = biff12.sheet_flags(z.read(part), part)
             layout = SheetLayout(hidden_rows=flags.hidden_rows, hidden_cols=flags.hidden_cols,
-                                 has_filter=flags.has_filter)
+                                 has_filter=flags.has_filter, last_row=flags.last_row, last_col=flags.last_col)
+            check_extent(layout, ctx.limits.sheet_cells, entry.name, part)
             try:
                 sheet = cal.get_sheet_by_name(entry.name)
             except (calamine.CalamineError, OSError, ValueError) as exc:  # OSError: a part cut short

@@ -19,7 +19,7 @@ from spillguard.formats import ooxml_package, ooxml_props, xlsx_parts
 from spillguard.formats.base import Context, Source
 from spillguard.formats.ooxml import SafeZip, local
 from spillguard.formats.pictures import pictures
-from spillguard.formats.xlsx_grid import SheetGrid, camouflaged_styles, open_workbook, prepass
+from spillguard.formats.xlsx_grid import SheetGrid, camouflaged_styles, check_extent, open_workbook, prepass
 from spillguard.formats.xlsx_pivot import pivot_tables
 from spillguard.model import Content, Location, Text, Visibility
 
@@ -99,6 +99,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
             if "chartsheet" in part:
                 continue
             layout = prepass(z, part, camo)
+            check_extent(layout, ctx.limits.sheet_cells, name, part)
             try:
                 sheet = cal.get_sheet_by_name(name)
             except calamine.CalamineError as exc:

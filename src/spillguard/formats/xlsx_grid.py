@@ -20,7 +20,7 @@ import python_calamine as calamine
 
 from spillguard.errors import CorruptFile, EncryptedFile
 from spillguard.formats.base import Source
-from spillguard.formats.cells import col_letter, col_ranges, frame, frame_columns, row_ranges, split_ref
+from spillguard.formats.cells import col_index, col_letter, col_ranges, frame, frame_columns, row_ranges, split_ref
 from spillguard.formats.ooxml import SafeZip, local
 from spillguard.model import Content, Location, Table, Text, Visibility
 
@@ -30,6 +30,10 @@ COL_GAP = 10
 HEADER_SCAN_ROWS = 10
 
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_LAST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d{1,8})"')
+#: cell references of exactly 1, 2 or 3 column letters (``<c r="XFD1048576"``)
+_REF_LETTERS = {n: re.compile(rb'<c\b[^>]*?\br="([A-Z]{%d})\d' % n) for n in (2, 3)}
+
 _ROW_NUM = re.compile(rb'\br="(\d+)"')
 _COL = re.compile(rb"<col\b[^>]*>")
 _ATTR = re.compile(rb'\b(\w+)="([^"]*)"')
@@ -57,6 +61,20 @@ class SheetLayout:
     camo_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col0)
     has_filter: bool = False
     validation_lists: list[str] = field(default_factory=list)
+    #: the last used row (1-based) and column (0-based) the sheet's cells reach, when known
+    last_row: int = 0
+    last_col: int = 0
+
+
+def check_extent(layout: SheetLayout, limit: int, name: str, part: str) -> None:
+    """Refuse (SG903) a sheet whose cells span more than ``limit`` cells before calamine reads
+    it as a dense grid (a far-away cell is a memory bomb, a few bytes for gigabytes)."""
+    span = max(layout.last_row, 1) * (layout.last_col + 1)
+    if limit and span > limit:
+        from spillguard.errors import ResourceLimit
+
+        raise ResourceLimit(f"sheet '{name}' spans {layout.last_row:,} rows × {layout.last_col + 1:,} columns "
+                            f"({span:,} cells), over the limit of {limit:,} (sheet_cells)", part=part)
 
 
 def camouflaged_styles(z: SafeZip, styles_part: str | None) -> set[int]:
@@ -108,7 +126,18 @@ def prepass(z: SafeZip, part: str, camo_styles: set[int]) -> SheetLayout:
         alt = b"|".join(str(s).encode() for s in sorted(camo_styles))
         camo_re = re.compile(rb'<c\b[^>]*?\bs="(?:' + alt + rb')"[^>]*>')
     tail = b""
+    widest = 1  # letters of the widest column reference seen (one letter: column Z at most)
+    layout.last_col = 25
     for chunk in z.chunks(part):
+        rows = _LAST_ROW.findall(chunk)
+        if rows:
+            layout.last_row = max(layout.last_row, max(int(r) for r in rows))
+        for letters in (3, 2):  # only references of the most letters can hold the last column
+            if letters >= widest and _REF_LETTERS[letters].search(chunk):
+                widest = letters
+                top = max(_REF_LETTERS[letters].findall(chunk))  # same length: the last sorts last
+                layout.last_col = max(layout.last_col, col_index(top.decode()))
+                break
         for m in _HIDDEN_ROW.finditer(chunk):
             num = _ROW_NUM.search(m.group(0))
             if num:

@@ -41,6 +41,8 @@ class Sheet:
     hidden_rows: set[int] = field(default_factory=set)  # 0-based
     hidden_cols: set[int] = field(default_factory=set)
     comments: list[tuple[int, int, str, str]] = field(default_factory=list)  # row, col, author, text
+    #: one more string cell far from the rest (row, col, 0-based): a sheet's grid as big as it reaches
+    far: tuple[int, int] | None = None
 
     def to_bytes(self) -> bytes:
         width = max((len(r) for r in self.rows), default=1)
@@ -62,6 +64,9 @@ class Sheet:
                     out.append(record(5, cell + struct.pack("<d", float(value))))
                 else:
                     out.append(record(6, cell + wide(str(value))))
+        if self.far is not None:
+            out.append(record(0, struct.pack("<IIHBBB", self.far[0], 0, 300, 0, 0, 0) + struct.pack("<I", 0)))
+            out.append(record(6, struct.pack("<II", self.far[1], 0) + wide("x")))
         out += [record(146), record(130)]
         return b"".join(out)
 
