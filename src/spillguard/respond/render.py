@@ -1,12 +1,13 @@
 """The incident report as Markdown or HTML: timeline, counts, risk of harm with its reasons,
 downloader table, removal holds, audit trail — and downloads over time as a small SVG bar chart
-(one bar per hour of the exposure window), drawn here: no charting library, nothing fetched."""
+(one bar per hour of the exposure window), drawn here: no charting library, nothing fetched.
+The HTML page is a Jinja2 template with autoescaping (templates/report.html.j2)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 
@@ -65,47 +66,21 @@ def markdown(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def html_page(data: dict[str, Any]) -> str:
-    import re
+_EVENTS = (("published", "published"), ("first_external_download", "first outside download"),
+           ("discovered", "discovered"), ("removed", "removed"))
 
-    body = []
-    for line in markdown(data).splitlines():
-        esc = html.escape(line)
-        esc = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", esc)
-        esc = re.sub(r"`(.+?)`", r"<code>\1</code>", esc)
-        if line.startswith("# "):
-            body.append(f"<h1>{esc[2:]}</h1>")
-        elif line.startswith("## "):
-            body.append(f"<h2>{esc[3:]}</h2>")
-            if line.startswith("## Downloaders"):
-                body.append(f"<figure>{svg_chart(_hours(data))}<figcaption>First downloads per hour of "
-                            "exposure</figcaption></figure>")
-        elif line.startswith("|---"):
-            continue
-        elif line.startswith("| "):
-            cells = [c.strip() for c in line.strip("|").split("|")]
-            body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-        elif line.startswith("- "):
-            body.append(f"<li>{esc[2:]}</li>")
-        elif line.strip():
-            body.append(f"<p>{esc}</p>")
-    out, in_table, in_list = [], False, False
-    for el in body:
-        if el.startswith("<tr>") and not in_table:
-            out.append("<table>")
-            in_table = True
-        if not el.startswith("<tr>") and in_table:
-            out.append("</table>")
-            in_table = False
-        if el.startswith("<li>") and not in_list:
-            out.append("<ul>")
-            in_list = True
-        if not el.startswith("<li>") and in_list:
-            out.append("</ul>")
-            in_list = False
-        out.append(el)
-    out.append("</table>" if in_table else "</ul>" if in_list else "")
-    style = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
-             "table{border-collapse:collapse}td{border:1px solid #ccc;padding:.2rem .5rem}")
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Incident report</title>'
-            f"<style>{style}</style></head><body>{''.join(out)}</body></html>\n")
+
+def html_page(data: dict[str, Any]) -> str:
+    """The report as one HTML page, from a Jinja2 template with autoescaping: every value that
+    came from a log, a roster or a user (user agents, organisations, names, reasons, URLs) is
+    text, never markup. The chart is drawn here from numbers only."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                      autoescape=select_autoescape(["html", "html.j2"]))
+    template = env.get_template("report.html.j2")
+    return template.render(inc=data["incident"], t=data["timeline"], events=_EVENTS, affected=data["affected"],
+                           fields=data["fields"], risk=data["risk"], downloaders=data["downloaders"],
+                           holds=data["holds"], audit=data["audit"],
+                           chart=Markup(svg_chart(_hours(data)))) + "\n"  # the chart: numbers and "+Nh" labels only
