@@ -206,4 +206,4 @@ def test_demo(tmp_path: Path) -> None:
     press = invoke("scan", tmp_path / "demo/release/FY24_Q1_press_release.pdf", "--format", "json")
     assert press.exit_code == 1
     assert [(f["rule"], f["visibility"], f["entities"]) for f in json.loads(press.stdout)["findings"]] == [
-        ("SG208", "under_redaction", ["A_NUMBER", "PERSON_NAME"])]
+        ("SG211", "under_redaction", ["A_NUMBER", "PERSON_NAME"])]

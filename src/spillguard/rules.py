@@ -78,8 +78,13 @@ _RULES = [
          "Personal identifiers in text no reader is meant to see: tracked changes, hidden or "
          "camouflaged text, an earlier revision, text under a redaction box.", Severity.HIGH),
     Rule("SG209", "linked-identity-in-text",
-         "Text names a person (or an A-number) together with a birth date: a personal record, "
-         "one person is enough.", Severity.HIGH),
+         "Text in plain view names a person with an A-number, birth date or document number (or an "
+         "A-number with a birth date or document number): a personal record, one person is enough.",
+         Severity.HIGH),
+    Rule("SG211", "linked-identity-hidden",
+         "A linked identity (a name or A-number with an A-number, birth date or document number) in "
+         "a place no reader sees: metadata, comments, notes, headers of hidden parts, hidden text.",
+         Severity.CRITICAL),
     # SG5xx: metadata
     Rule("SG210", "leaked-records",
          "The file carries records of a known leak (its fingerprints match).", Severity.CRITICAL),

@@ -28,7 +28,9 @@ def test_text_strict_and_keep_visible(tmp_path: Path, roster: list[Person]) -> N
         "Example: [removed] (A# [removed]), a Guatemalan national, was moved to Stewart Detention Center.\n"
     assert strict.removed == {"PERSON_NAME in text": 1, "A_NUMBER in text": 1} and strict.ok
     [kept] = clean_path(source, tmp_path / "kept.txt", Options(mode="keep-visible"), Config())
-    assert (tmp_path / "kept.txt").read_text() == note and kept.ok  # medium: reviewed, not blocked
+    # kept as it is: one person named with an A-number in plain view is a personal record, it blocks
+    assert (tmp_path / "kept.txt").read_text() == note and not kept.ok
+    assert [f.rule for f in kept.rescan.findings] == ["SG209"]
 
 
 def test_picture_metadata_is_stripped(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ def test_what_was_hidden_cannot_be_extracted(tmp_path: Path, roster: list[Person
     secret = f"Detainee {p.name} A{p.a_number}"
     source = tmp_path / "memo.pdf"
     source.write_bytes(memo(place, secret))
-    assert any(f.rule == "SG208" for f in scan([source]).findings)
+    assert any(f.rule == "SG211" for f in scan([source]).findings)
     [result] = clean_path(source, tmp_path / "clean.pdf", Options(), Config())
     assert result.ok, result.rescan.findings if result.rescan else result.error
     out = tmp_path / "clean.pdf"

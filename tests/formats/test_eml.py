@@ -28,22 +28,22 @@ def message(people: list[Person], attach: bool) -> bytes:
 
 def test_body_and_headers_with_lines(tmp_path: Path, roster: list[Person]) -> None:
     report = scan_one(write(tmp_path, "note.eml", message(roster, attach=False)))
-    assert summary(report) == [("SG205", "visible", ("A_NUMBER", "FACILITY", "PERSON_NAME"), 1),
-                               ("SG205", "visible", ("EMAIL",), 2)]
+    assert summary(report) == [("SG205", "visible", ("EMAIL",), 2),
+                               ("SG209", "visible", ("A_NUMBER", "FACILITY", "PERSON_NAME"), 1)]
     headers, body = sorted(report.findings, key=lambda f: f.location.line or 0)
     assert (headers.location.line, headers.title) == (1, "E-mail addresses in plain view (e-mail headers)")
     # the body starts after 9 header lines and a blank line; the name is on its third line
     assert (body.location.line, body.location.column) == (12, 10)
     assert [(d.entity.value, d.line) for d in body.detections] == [
         ("PERSON_NAME", 12), ("A_NUMBER", 12), ("FACILITY", 12)]
-    assert report.decision == "pass"
+    assert report.decision == "block"  # one person named with an A-number is a personal record
 
 
 def test_an_attached_roster_is_a_roster(tmp_path: Path, roster: list[Person]) -> None:
     report = scan_one(write(tmp_path, "note.eml", message(roster, attach=True)))
     assert summary(report) == [("SG202", "visible", ALL, 40),
-                               ("SG205", "visible", ("A_NUMBER", "FACILITY", "PERSON_NAME"), 1),
-                               ("SG205", "visible", ("EMAIL",), 2)]
+                               ("SG205", "visible", ("EMAIL",), 2),
+                               ("SG209", "visible", ("A_NUMBER", "FACILITY", "PERSON_NAME"), 1)]
     where = sorted((f.location.file.split("/")[-1], str(f.location.part)) for f in report.findings)
     assert where == [("note.eml", "MIME part 1"), ("note.eml", "None"), ("transfers.csv", "None")]
     assert report.decision == "block"

@@ -35,10 +35,10 @@ def test_every_place_of_a_book(tmp_path: Path, roster: list[Person]) -> None:
     assert report.errors == []
     assert found(report, tmp_path) == [
         ("SG501", "metadata", "report.epub", "OEBPS/content.opf", ("PERSON_NAME",)),
-        ("SG208", "hidden_text", "report.epub!/OEBPS/c1.xhtml", None, NAME_A),
-        ("SG205", "visible", "report.epub!/OEBPS/c2.xhtml", None, NAME_A),
+        ("SG211", "hidden_text", "report.epub!/OEBPS/c1.xhtml", None, NAME_A),
+        ("SG209", "visible", "report.epub!/OEBPS/c2.xhtml", None, NAME_A),
         ("SG114", "embedded_object", "report.epub", "OEBPS/draft.xhtml", ()),
-        ("SG205", "embedded_object", "report.epub!/OEBPS/draft.xhtml", None, NAME_A),
+        ("SG211", "embedded_object", "report.epub!/OEBPS/draft.xhtml", None, NAME_A),
         ("SG114", "embedded_object", "report.epub", "OEBPS/roster.csv", ()),
         ("SG201", "embedded_object", "report.epub!/OEBPS/roster.csv", None, NAME_A),
     ]

@@ -33,11 +33,11 @@ def page(place: str, text: str) -> bytes:
             f"<body><h1>Detention statistics</h1>{body}</body></html>").encode()
 
 
-PLACES = [("visible", "SG205", "visible", None, None), ("comment", "SG205", "comment", "HTML comments", "SG113"),
-          ("display none", "SG208", "hidden_text", "hidden elements", "SG118"),
-          ("hidden attribute", "SG208", "hidden_text", "hidden elements", "SG118"),
-          ("hidden input", "SG208", "hidden_text", "hidden inputs", "SG118"),
-          ("data attribute", "SG208", "hidden_text", "data attributes", "SG118")]
+PLACES = [("visible", "SG209", "visible", None, None), ("comment", "SG211", "comment", "HTML comments", "SG113"),
+          ("display none", "SG211", "hidden_text", "hidden elements", "SG118"),
+          ("hidden attribute", "SG211", "hidden_text", "hidden elements", "SG118"),
+          ("hidden input", "SG211", "hidden_text", "hidden inputs", "SG118"),
+          ("data attribute", "SG211", "hidden_text", "data attributes", "SG118")]
 
 
 @pytest.mark.parametrize(("place", "rule", "visibility", "label", "low"), PLACES)
@@ -74,7 +74,7 @@ def test_json_records_nested_and_free_text(tmp_path: Path, roster: list[Person])
     report = scan_one(write(tmp_path, "data.json", json.dumps(doc).encode()))
     # the nested moves (facility, date) are row-level too, without names: low k-anonymity
     assert summary(report) == [("SG202", "visible", ("A_NUMBER", "NATIONALITY", "PERSON_NAME"), 20),
-                               ("SG205", "visible", NAME_A, 1), ("SG305", "visible", (), 20)]
+                               ("SG209", "visible", NAME_A, 1), ("SG305", "visible", (), 20)]
     ranges = sorted(f.location.range or "" for f in report.findings)
     assert ranges == ["", "$.detainees[*]", "$.detainees[*].moves[*]"]
 

@@ -15,8 +15,8 @@ def test_exif_people_text_and_gps(tmp_path: Path, roster: list[Person]) -> None:
     data = picture(artist="Wilmer Chávez Morales", description=f"Detainee {p.name}, A# {p.a_number}, at intake",
                    gps=(32.5701, -116.9728))
     report = scan_one(write(tmp_path, "photo.jpg", data))
-    assert summary(report) == [("SG501", "metadata", ("PERSON_NAME",), 1),
-                               ("SG502", "metadata", ("A_NUMBER", "PERSON_NAME"), None),
+    assert summary(report) == [("SG211", "metadata", ("A_NUMBER", "PERSON_NAME"), 1),  # a linked identity
+                               ("SG501", "metadata", ("PERSON_NAME",), 1),
                                ("SG504", "metadata", ("GPS_LOCATION",), None)]
     gps = next(f for f in report.findings if f.rule == "SG504")
     assert "32" not in gps.why and "116" not in gps.why  # the position itself is never printed
@@ -66,7 +66,7 @@ def test_xmp_creator_and_iptc_byline_and_caption(tmp_path: Path, roster: list[Pe
                          iptc_caption=f"Detainee {p.name}, A# {p.a_number}")
     report = scan_one(write(tmp_path, "photo.jpg", data))
     found = sorted((f.location.part, f.rule, tuple(sorted(e.value for e in f.entities))) for f in report.findings)
-    assert found == [("IPTC", "SG502", ("A_NUMBER", "PERSON_NAME")), ("XMP", "SG501", ("PERSON_NAME",))]
+    assert found == [("IPTC", "SG211", ("A_NUMBER", "PERSON_NAME")), ("XMP", "SG501", ("PERSON_NAME",))]
     clean = with_segments(picture(), xmp_creator="Field Office", iptc_caption="Intake area, east wing")
     assert scan_one(write(tmp_path, "clean.jpg", clean)).findings == []
 

@@ -46,10 +46,10 @@ def test_every_place_of_a_message(tmp_path: Path, roster: list[Person]) -> None:
     assert found(report, tmp_path) == [
         # sender, recipient and subject: the subject names a person, the recipient is a person with an address
         ("SG205", "visible", "transfer.msg", None, ("EMAIL", "PERSON_NAME"), 3),
-        ("SG502", "metadata", "transfer.msg", "transport headers", ("A_NUMBER", "PERSON_NAME"), None),
+        ("SG211", "metadata", "transfer.msg", "transport headers", ("A_NUMBER", "PERSON_NAME"), 1),
         # the hidden attachment (no mail client lists it) is no plain view: a roster in an embedded object
         ("SG201", "embedded_object", "transfer.msg!/image001.png", None, ("A_NUMBER", "PERSON_NAME"), 12),
-        ("SG205", "visible", "transfer.msg!/Fwd.msg", "body", ("A_NUMBER", "PERSON_NAME"), 1),
+        ("SG209", "visible", "transfer.msg!/Fwd.msg", "body", ("A_NUMBER", "PERSON_NAME"), 1),
     ]
     assert report.decision == "block"
 
@@ -60,7 +60,7 @@ def test_an_rtf_body_is_read_with_its_hidden_text(tmp_path: Path, roster: list[P
     report = scan_one(write(tmp_path, "note.msg", Message(subject="Statistics", sender="Records Unit", rtf=rtf)
                             .to_bytes()))
     assert found(report, tmp_path) == [
-        ("SG208", "hidden_text", "note.msg!/RTF body", None, ("A_NUMBER", "PERSON_NAME"), 1)]
+        ("SG211", "hidden_text", "note.msg!/RTF body", None, ("A_NUMBER", "PERSON_NAME"), 1)]
 
 
 def test_a_plain_message_passes(tmp_path: Path) -> None:

@@ -59,19 +59,19 @@ def memo(place: str, text: str) -> bytes:
 
 
 PLACES = [
-    ("box over text", "SG208", "under_redaction", "SG122"),
-    ("image-like dark box", "SG208", "under_redaction", "SG122"),
-    ("redact annotation", "SG208", "under_redaction", "SG122"),
-    ("black highlight", "SG208", "under_redaction", "SG122"),
-    ("filled square annotation", "SG208", "under_redaction", "SG122"),
-    ("white text", "SG208", "camouflaged", "SG107"),
-    ("black text on a black box", "SG208", "camouflaged", "SG107"),
-    ("invisible text", "SG208", "camouflaged", "SG107"),
-    ("white square annotation", "SG208", "under_redaction", "SG122"),
-    ("OCR layer under a blacked-out scan", "SG208", "under_redaction", "SG122"),
-    ("revision", "SG208", "earlier_revision", "SG120"),
-    ("annotation note", "SG205", "comment", "SG113"),
-    ("visible", "SG205", "visible", None),
+    ("box over text", "SG211", "under_redaction", "SG122"),
+    ("image-like dark box", "SG211", "under_redaction", "SG122"),
+    ("redact annotation", "SG211", "under_redaction", "SG122"),
+    ("black highlight", "SG211", "under_redaction", "SG122"),
+    ("filled square annotation", "SG211", "under_redaction", "SG122"),
+    ("white text", "SG211", "camouflaged", "SG107"),
+    ("black text on a black box", "SG211", "camouflaged", "SG107"),
+    ("invisible text", "SG211", "camouflaged", "SG107"),
+    ("white square annotation", "SG211", "under_redaction", "SG122"),
+    ("OCR layer under a blacked-out scan", "SG211", "under_redaction", "SG122"),
+    ("revision", "SG211", "earlier_revision", "SG120"),
+    ("annotation note", "SG211", "comment", "SG113"),
+    ("visible", "SG209", "visible", None),
 ]
 
 
@@ -126,7 +126,7 @@ def test_not_redactions(tmp_path: Path, roster: list[Person], layout: str) -> No
     else:
         p.text(72, 680, text).box(70, 600, 420, 16)
     report = scan_one(write(tmp_path, "memo.pdf", page.to_bytes()))
-    assert [(f.rule, f.visibility.value) for f in report.findings] == [("SG205", "visible")]
+    assert [(f.rule, f.visibility.value) for f in report.findings] == [("SG209", "visible")]
 
 
 def test_an_ocr_layer_over_blank_paper(tmp_path: Path, roster: list[Person]) -> None:
@@ -142,7 +142,7 @@ def test_an_ocr_layer_over_blank_paper(tmp_path: Path, roster: list[Person]) -> 
     hidden.page().text(72, 720, CLEAN).image(70, 672, 420, 16, *blank).invisible_text(72, 676, mention(roster[0]))
     report = scan_one(write(tmp_path, "hidden.pdf", hidden.to_bytes()))
     assert [(f.rule, f.visibility.value, tuple(sorted(e.value for e in f.entities))) for f in report.findings] \
-        == [("SG208", "camouflaged", NAME_A)]
+        == [("SG211", "camouflaged", NAME_A)]
     assert "invisible text over a blank part of its scan" in report.findings[0].title
 
 
@@ -184,7 +184,7 @@ def test_form_fields_and_bookmarks(tmp_path: Path, roster: list[Person], place: 
         d.bookmarks = ["Summary", mention(roster[0])]
     report = scan_one(write(tmp_path, "form.pdf", d.to_bytes()))
     assert [(f.rule, f.visibility.value, tuple(sorted(e.value for e in f.entities)), f.location.part)
-            for f in report.findings] == [("SG205", "visible", NAME_A, place)]
+            for f in report.findings] == [("SG209", "visible", NAME_A, place)]
     d.fields = {"office": "Field office"} if place == "form fields" else {}
     d.bookmarks = ["Summary"] if place == "bookmarks" else []
     assert scan_one(write(tmp_path, "clean.pdf", d.to_bytes())).findings == []
@@ -208,7 +208,7 @@ def test_a_rule_grazing_the_baseline_is_no_redaction(tmp_path: Path, roster: lis
     d = Pdf()
     d.page().text(72, 680, mention(roster[0])).box(70, 674, 420, 7)
     report = scan_one(write(tmp_path, "memo.pdf", d.to_bytes()))
-    assert [(f.rule, f.visibility.value) for f in report.findings] == [("SG205", "visible")]
+    assert [(f.rule, f.visibility.value) for f in report.findings] == [("SG209", "visible")]
 
 
 def scanned_pdf(text: str) -> bytes:
@@ -234,7 +234,7 @@ def test_a_scanned_page_is_read_by_ocr_when_tesseract_is_installed(tmp_path: Pat
     data = scanned_pdf(f"Detainee {p.name}, A# {p.a_number}, was transferred.")
     report = scan_one(write(tmp_path, "scan.pdf", data))
     assert [(f.rule, f.visibility.value, tuple(sorted(e.value for e in f.entities)), f.location.page)
-            for f in report.findings] == [("SG205", "visible", NAME_A, 1)]
+            for f in report.findings] == [("SG209", "visible", NAME_A, 1)]
     assert "read by OCR" in report.findings[0].title or "OCR" in report.findings[0].why
     off = scan_one(write(tmp_path, "scan2.pdf", data), limits=Limits(ocr_pages=0))
     assert [f.rule for f in off.findings] == ["SG123"]

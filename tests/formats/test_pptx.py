@@ -43,13 +43,13 @@ def deck_with(place: str, text: str) -> Deck:
 
 
 PLACES = [
-    ("notes", "SG205", "speaker_notes", "ppt/notesSlides/notesSlide1.xml", 1, "SG119"),
-    ("hidden shape", "SG208", "hidden_text", "ppt/slides/slide1.xml", 1, "SG118"),
-    ("off-slide", "SG208", "hidden_text", "ppt/slides/slide1.xml", 1, "SG118"),
-    ("alt text", "SG208", "hidden_text", "ppt/slides/slide1.xml", 1, "SG118"),
-    ("hidden slide", "SG208", "hidden_slide", "ppt/slides/slide2.xml", 2, "SG121"),
-    ("comment", "SG205", "comment", "ppt/comments/comment1.xml", 1, "SG113"),
-    ("slide", "SG205", "visible", "ppt/slides/slide1.xml", 1, None),
+    ("notes", "SG211", "speaker_notes", "ppt/notesSlides/notesSlide1.xml", 1, "SG119"),
+    ("hidden shape", "SG211", "hidden_text", "ppt/slides/slide1.xml", 1, "SG118"),
+    ("off-slide", "SG211", "hidden_text", "ppt/slides/slide1.xml", 1, "SG118"),
+    ("alt text", "SG211", "hidden_text", "ppt/slides/slide1.xml", 1, "SG118"),
+    ("hidden slide", "SG211", "hidden_slide", "ppt/slides/slide2.xml", 2, "SG121"),
+    ("comment", "SG211", "comment", "ppt/comments/comment1.xml", 1, "SG113"),
+    ("slide", "SG209", "visible", "ppt/slides/slide1.xml", 1, None),
 ]
 
 

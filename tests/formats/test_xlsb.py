@@ -56,7 +56,7 @@ def test_hidden_rows_columns_and_comments(tmp_path: Path, roster: list[Person]) 
         ("SG201", "hidden_row", CORE, 2),  # the A-numbers of these rows are in the hidden column too
         ("SG203", "visible", ("PERSON_NAME",), 10),
         ("SG204", "hidden_column", ("A_NUMBER",), 12),
-        ("SG205", "comment", CORE, 1),
+        ("SG211", "comment", CORE, 1),
         ("SG302", "visible", (), 10),
         ("SG501", "metadata", ("PERSON_NAME",), 1),  # the comment's author
         ("SG501", "metadata", ("PERSON_NAME",), 1),  # the creator

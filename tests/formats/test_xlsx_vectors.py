@@ -174,8 +174,8 @@ def test_comments_and_threaded_comments(tmp_path: Path) -> None:
     book.extras.threaded.append((0, "B3", "Records Officer", "Ask about Wei Zhang DOB 1990-04-02"))
     report = run(tmp_path, book)
     assert summary(report) == [
-        ("SG205", "comment", ("A_NUMBER", "PERSON_NAME"), 1),
-        ("SG209", "comment", ("DATE_OF_BIRTH", "PERSON_NAME"), 1),
+        ("SG211", "comment", ("A_NUMBER", "PERSON_NAME"), 1),  # a linked identity in a hidden place
+        ("SG211", "comment", ("DATE_OF_BIRTH", "PERSON_NAME"), 1),
     ]
     parts = sorted(f.location.part for f in report.findings)
     assert parts == ["xl/comments1.xml", "xl/threadedComments/threadedComment1.xml"]

@@ -26,7 +26,7 @@ def test_repeated_elements_are_records(tmp_path: Path, roster: list[Person]) -> 
 def test_a_comment_naming_a_person(tmp_path: Path, roster: list[Person]) -> None:
     p = roster[40]
     report = scan_one(write(tmp_path, "export.xml", export([], 0, f"exported for {p.name}, A# {p.a_number}")))
-    assert summary(report) == [("SG208", "hidden_text", ("A_NUMBER", "PERSON_NAME"), 1)]
+    assert summary(report) == [("SG211", "hidden_text", ("A_NUMBER", "PERSON_NAME"), 1)]
 
 
 def test_statistics_pass(tmp_path: Path) -> None:

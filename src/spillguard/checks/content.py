@@ -140,20 +140,25 @@ def table_finding(table: Table, prof: TableProfile) -> Finding | None:
 
 #: a name and one of these within this many characters of each other identify one person
 LINK_CHARS = 400
-#: what links to a name or an A-number to make a personal record in text: the birth date. (A name
-#: beside an A-number alone stays SG205 for now: see the README's severity notes.)
-LINKING = frozenset({Entity.DATE_OF_BIRTH})
+#: what links to a name to make a personal record in text: an A-number, a birth date or a document
+#: number — under the asylum confidentiality rule (8 CFR 208.6) one person so linked is a disclosure
+LINKING = frozenset({Entity.A_NUMBER, Entity.DATE_OF_BIRTH, Entity.SSN, Entity.PASSPORT, Entity.USCIS_RECEIPT,
+                     Entity.I94})
+#: and to an A-number: a birth date or another document number
+LINKING_A_NUMBER = LINKING - {Entity.A_NUMBER}
 
 
 def _linked(spans: list[Span]) -> str:
-    """Why the spans identify a person: a name or an A-number near a birth date (a death report, a
-    case summary); empty when nothing is linked."""
+    """Why the spans identify a person: a name near an A-number, a birth date or a document
+    number, or an A-number near a birth date or a document number (a death report, a case
+    summary, a sticky note); empty when nothing is linked."""
     names = [s for s in spans if s.entity is Entity.PERSON_NAME and not s.why.endswith(COUNT_ROW_WHY)]
     anumbers = [s for s in spans if s.entity is Entity.A_NUMBER]
-    for a in names + anumbers:
-        for b in spans:
-            if b.entity in LINKING and abs(b.start - a.start) <= LINK_CHARS:
-                return f"linked identity: {a.entity.value} with {b.entity.value}"
+    for group, linking in ((names, LINKING), (anumbers, LINKING_A_NUMBER)):
+        for a in group:
+            for b in spans:
+                if b.entity in linking and abs(b.start - a.start) <= LINK_CHARS:
+                    return f"linked identity: {a.entity.value} with {b.entity.value}"
     return ""
 
 
@@ -198,35 +203,42 @@ def text_finding(text: Text, doc: Doc, spans: list[Span], *, show_values: bool) 
     why = "; ".join(f"{e.value}: {next(s.why for s in spans if s.entity is e)} ({by_entity[e]}×)"
                     for e in entities)
     label = f" ({text.label})" if text.label else ""
-    if text.visibility is Visibility.METADATA:
-        if not entities:
-            return None
-        rule = "SG501" if entities == [Entity.PERSON_NAME] else "SG502"
-        return _finding(rule, f"Document properties{label} hold {words(entities)}", text,
-                        entities=entities, samples=samples[:3], why=why, **extra)
     if entities and set(entities) <= PLACE_ENTITIES:
         # a facility or a country named in prose points at no one: not a finding in plain view
-        entities = []
+        entities = [] if text.visibility is not Visibility.METADATA else entities
     if entities:
+        # one severity model for every place: what is found decides, not where
         records = max(by_entity[e] for e in entities)
         # names that label rows of counts (candidates in election results) make no list of people
         distinct = len({(s.entity, s.value) for s in spans if s.entity in DIRECT_IDENTIFIERS
                         and not s.why.endswith(COUNT_ROW_WHY)})
-        if distinct >= TEXT_LIST_IDENTIFIERS:
+        linked = _linked(spans)
+        listing = distinct >= TEXT_LIST_IDENTIFIERS
+        hidden = text.visibility.hidden
+        if linked and hidden:
+            # a linked identity in a place no reader sees (metadata, comments, notes, hidden text…)
+            what = "A list of people" if listing else f"A person's {words(entities)} together"
+            return _finding("SG211", f"{what} {_where(text)}{label}", text, entities=entities,
+                            samples=samples[:3], records=records, why=f"{linked}; {why}", **extra)
+        if listing:
             title = f"A list of people {_where(text)}{label}: {words(entities)}"
             return _finding("SG207", title, text, entities=entities, samples=samples[:3],
                             records=records, why=f"{distinct:,} distinct direct identifiers; {why}", **extra)
+        if linked:
+            title = f"A person's {words(entities)} together {_where(text)}{label}"
+            return _finding("SG209", title, text, entities=entities, samples=samples[:3], records=records,
+                            why=f"{linked}; {why}", **extra)
+        if text.visibility is Visibility.METADATA:
+            rule = "SG501" if entities == [Entity.PERSON_NAME] else "SG502"
+            return _finding(rule, f"Document properties{label} hold {words(entities)}", text,
+                            entities=entities, samples=samples[:3], why=why, **extra)
         title = f"{words(entities).capitalize()} {_where(text)}{label}"
         direct = [e for e in entities if e in DIRECT_IDENTIFIERS]
         rule = "SG208" if direct and text.visibility in UNSEEN_TEXT else "SG205"
-        linked = _linked(spans)
-        if rule == "SG205" and linked:
-            # one person named with an A-number, a birth date, an SSN...: a personal record
-            # (8 CFR 208.6 makes even one a reportable disclosure)
-            rule, why = "SG209", f"{linked}; {why}"
-            title = f"A person's {words(entities)} together {_where(text)}{label}"
         return _finding(rule, title, text, entities=entities, samples=samples[:3],
                         records=records, why=why, **extra)
+    if text.visibility is Visibility.METADATA:
+        return None
     if not text.visibility.hidden:
         return None
     rule = HIDDEN_PLACE_RULE.get(text.visibility, "SG101")
