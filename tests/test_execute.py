@@ -243,3 +243,29 @@ def test_a_file_past_its_time_budget_is_sg903_and_a_deaf_one_is_killed(tmp_path:
 def test_a_url_whose_file_system_is_not_installed_is_a_usage_error() -> None:
     result = CliRunner().invoke(app, ["scan", "nosuchfs://bucket/site/"])
     assert result.exit_code == 2 and "cannot read nosuchfs:// URLs here" in result.output
+
+
+def test_the_budget_starts_after_the_scanner_is_ready(tmp_path: Path, monkeypatch) -> None:
+    """Issue 22: a worker's start-up (imports, lexicons) counted against its first file's budget,
+    so a plain page was SG903 on a loaded machine. The scanner is built before the clock starts."""
+    import dataclasses
+    import importlib
+    import time
+
+    from spillguard.config import Limits
+    from spillguard.execute import task
+
+    scan_module = importlib.import_module("spillguard.scan")  # the module, not the scan() function
+    original = scan_module.Scanner.__init__
+
+    def slow_start(self, *args, **kwargs):  # a loaded machine: set-up takes longer than the budget
+        time.sleep(1.5)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(scan_module.Scanner, "__init__", slow_start)
+    monkeypatch.setattr(task, "_SCANNERS", {})
+    page = tmp_path / "page.txt"
+    page.write_text("Quarterly figures.\n", encoding="utf-8")
+    config = Config(limits=dataclasses.replace(Limits(), seconds_per_file=1))
+    result = task.scan_file(page.as_posix(), page.as_posix(), config)
+    assert result.errors == []

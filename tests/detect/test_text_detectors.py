@@ -133,6 +133,11 @@ REGRESSIONS = [
     # the A of "A#" after a name is no initial (an initial ending a name has its dot)
     ("Reviewed: Omar Haddad A# 206316960", [("PERSON_NAME", "Omar Haddad"), ("A_NUMBER", "206316960")]),
     ("Detainee Maria M. Lopez was moved", [("PERSON_NAME", "Maria M. Lopez")]),
+    # A-numbers written in groups with spaces (issue 18); three spaced groups without the A are no A-number
+    ("Detainee Maria Lopez, A 171 506 588, was moved",
+     [("PERSON_NAME", "Maria Lopez"), ("A_NUMBER", "A 171 506 588")]),
+    ("alien number 171 506 588", [("A_NUMBER", "171 506 588")]),
+    ("Votes 171 506 588 cast", []),
 ]
 
 

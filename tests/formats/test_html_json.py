@@ -111,3 +111,15 @@ def test_a_central_european_page_in_a_codec_libxml2_does_not_name(tmp_path: Path
     assert report.errors == []
     results = clean_path(tmp_path / "in", tmp_path / "out", Options(), Config())
     assert [r.ok for r in results] == [True]
+
+
+def test_camel_case_keys_are_headers(tmp_path: Path, roster: list[Person]) -> None:
+    """Case-system exports key their JSON in camelCase (issue 18): ``alienNumber`` is an A-number
+    header, ``fullName`` a name header, ``countryOfCitizenship`` a nationality header."""
+    import json
+
+    data = [{"fullName": p.name, "alienNumber": p.a_number, "countryOfCitizenship": p.country} for p in roster[:20]]
+    report = scan_one(write(tmp_path, "export.json", json.dumps(data).encode()))
+    [records] = [f for f in report.findings if f.rule == "SG202"]
+    assert sorted(e.value for e in records.entities) == ["A_NUMBER", "NATIONALITY", "PERSON_NAME"]
+    assert "'alienNumber' → A_NUMBER (header and values" in records.why

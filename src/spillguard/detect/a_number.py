@@ -33,12 +33,13 @@ class ANumber(Detector):
     _prefixed = r"(?i)^(?:a\s*(?:no\.?|#|-|\.)?\s*-?\s*|uscis\s*#?\s*:?\s*)(?:\d{7,9}|\d{3}[- ]\d{3}[- ]\d{3})$"
     _bare = r"^(?:\d{7,9}|\d{3}[- ]\d{3}[- ]\d{3})$"
     _text = re.compile(
-        r"(?<![\w-])(?:A(?:-|\s?#\s?|\s)?(?P<a>\d{3}-\d{3}-\d{3}|\d{7,9})"
+        r"(?<![\w-])(?:A(?:-|\s?#\s?|\s)?(?P<a>\d{3}-\d{3}-\d{3}|\d{3} \d{3} \d{3}|\d{7,9})"
         r"|(?i:uscis\s?#?\s?:?\s?)(?P<u>\d{3}-?\d{3}-?\d{3}))(?![\w-])"
     )
     _ctx = re.compile(
         r"(?i)(?:\bA[-\s]?(?:number|no\.?|#)|\balien(?:\s+registration)?(?:\s*(?:number|no\.?|#))?"
-        r"|n[uú]mero\s+(?:A|de\s+extranjero)\b)" + CONTEXT_GAP + r"(?P<d>\d{3}-\d{3}-\d{3}|\d{8,9})(?!\d)"
+        r"|n[uú]mero\s+(?:A|de\s+extranjero)\b)" + CONTEXT_GAP
+        + r"(?P<d>\d{3}-\d{3}-\d{3}|\d{3} \d{3} \d{3}|\d{8,9})(?!\d)"
     )
 
     #: without a header, a value must be written as A-numbers are (FIELD.md): nine digits, or

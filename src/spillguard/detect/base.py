@@ -35,6 +35,15 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
 
 
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def fold_header(header: str) -> str:
+    """``fold`` for a column header or a key, with camelCase and PascalCase split into words
+    (``alienNumber`` → ``alien number``, ``DOBDate`` → ``dob date``) as exports write them."""
+    return fold(_CAMEL.sub(" ", header))
+
+
 @cache
 def _accents() -> dict[str, str]:
     """Lowercase Latin letters with diacritics → their base letters (Latin-1, Extended-A/B,
@@ -107,7 +116,7 @@ class Detector:
     needs_letter: bool = False
 
     def header_hit(self, header: str) -> bool:
-        folded = fold(header)
+        folded = fold_header(header)
         if not folded or phrase_in(self.header_excludes, folded):
             return False
         return phrase_in(self.header_terms, folded)

@@ -11,7 +11,7 @@ from functools import cache
 import polars as pl
 
 from spillguard.detect import lexicon
-from spillguard.detect.base import Detector, Span, fold, fold_series, phrase_in
+from spillguard.detect.base import Detector, Span, fold_header, fold_series, phrase_in
 from spillguard.detect.doc import Doc, Word
 from spillguard.detect.gazetteer import NAME, PLACE_LIKE, Kind
 from spillguard.mask import mask_name
@@ -138,13 +138,13 @@ class PersonName(Detector):
     min_share_role = 0.25
 
     def share_needed(self, header: str, header_hit: bool) -> float:
-        if not header_hit and phrase_in(self.role_terms, fold(header)):
+        if not header_hit and phrase_in(self.role_terms, fold_header(header)):
             return self.min_share_role
         return super().share_needed(header, header_hit)
 
     def header_hit(self, header: str) -> bool:
         # "office_name", "Name of Facility", "polling place name": a name of a thing, not a person
-        folded = fold(header)
+        folded = fold_header(header)
         if any(f" {noun} name" in f" {folded}" or f"name of {noun}" in folded or f"name of the {noun}" in folded
                for noun in _THING_NOUNS):
             return False

@@ -49,6 +49,9 @@ def _marked(task: Task, marks: str, batch: list[tuple[int, str, str]], config: C
             ) -> list[tuple[int, FileResult]]:
     """Run ``task`` on each file of the batch with a start marker on disk, removed when the file is
     done: a marker left behind by a dead worker names the file it was scanning."""
+    from spillguard.execute.task import warm
+
+    warm(config)  # before the first marker: the watchdog's clock is the file's, not the start-up's
     out = []
     for index, name, location in batch:
         mark = Path(marks, str(index))
