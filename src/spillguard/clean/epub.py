@@ -19,7 +19,7 @@ from spillguard.clean.html import strip_hidden
 from spillguard.clean.model import Cleaned, Options
 from spillguard.config import Config
 from spillguard.formats.base import Source
-from spillguard.formats.epub import _PAGES, _encrypted, _rootfile
+from spillguard.formats.epub import PAGES, encrypted_parts, rootfile
 from spillguard.formats.ooxml import SafeZip
 
 _KEEP_META = {"title", "language", "identifier", "date", "modified"}
@@ -53,9 +53,9 @@ def _picture(name: str, data: bytes, opts: Options, config: Config, result: Clea
 def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
     result = Cleaned(path.as_posix())
     with SafeZip(Source(path.as_posix(), path=path), config.limits) as z:
-        if _encrypted(z):
+        if encrypted_parts(z):
             raise ValueError("the book's content is encrypted (DRM)")
-        opf = _rootfile(z)
+        opf = rootfile(z)
         if opf is None:
             raise ValueError("the book has no package document")
         package = etree.fromstring(z.read(opf), _PARSER)
@@ -71,7 +71,7 @@ def clean(path: Path, out: Path, opts: Options, config: Config) -> Cleaned:
             if not z.has(part):
                 continue
             data = z.read(part)
-            if mime in _PAGES and (ident in spine or "nav" in props.split()):
+            if mime in PAGES and (ident in spine or "nav" in props.split()):
                 keep[part] = _page(data, opts, config, result)
             elif mime.startswith(_KEEP_TYPES) or ident == toc:
                 keep[part] = data

@@ -18,20 +18,11 @@ from spillguard.clean import eml
 from spillguard.clean.model import Cleaned, Options
 from spillguard.config import Config
 from spillguard.formats import msg as reader
-
-
-def _visible_rtf(rtf: bytes) -> str:
-    from spillguard.formats import rtf as rtf_reader
-    from spillguard.model import Location, Visibility
-
-    parsed = rtf_reader._Reader(rtf, Location(file="body"))
-    parsed.run()
-    return "".join("".join(pieces) for (vis, part, _), pieces in parsed.texts.items()
-                   if vis is Visibility.VISIBLE and part == "body")
+from spillguard.formats import rtf as rtf_reader
 
 
 def _message(ole: olefile.OleFileIO, path: list[str], removed: Counter[str]) -> EmailMessage:
-    store = reader._Storage(ole, path)
+    store = reader.Storage(ole, path)
     out = EmailMessage(policy=SMTP)
     sender = store.text(0x0C1A) or ""
     address = store.text(0x5D01) or store.text(0x0C1F) or ""
@@ -51,14 +42,14 @@ def _message(ole: olefile.OleFileIO, path: list[str], removed: Counter[str]) -> 
     elif packed := store.raw(0x1009, reader.BINARY):
         import compressed_rtf
 
-        out.set_content(_visible_rtf(compressed_rtf.decompress(packed)))
+        out.set_content(rtf_reader.visible_text(compressed_rtf.decompress(packed)))
         removed["RTF body (its visible text kept)"] += 1
     else:
         out.set_content("")
     if store.text(0x007D):
         removed["transport headers"] += 1
     for attach in store.sub("__attach_version1.0_#"):
-        a = reader._Storage(ole, attach)
+        a = reader.Storage(ole, attach, store.entries)
         name = (a.text(0x3707) or a.text(0x3704) or "attachment").strip() or "attachment"
         if a.flag(0x7FFE, 8):
             removed["hidden attachments"] += 1

@@ -24,7 +24,7 @@ from spillguard.formats.pictures import pictures
 from spillguard.model import Content, Incomplete, Location, Notice, Text, Visibility
 
 MIME = "application/epub+zip"
-_PAGES = ("application/xhtml+xml", "text/html", "application/x-dtbook+xml")
+PAGES = ("application/xhtml+xml", "text/html", "application/x-dtbook+xml")
 _STRUCTURAL = ("text/css", "font/", "application/font", "application/vnd.ms-opentype", "application/x-font",
                "application/x-dtbncx+xml", "application/smil+xml", "application/javascript", "text/javascript")
 _PEOPLE = ("creator", "contributor", "publisher", "rights")
@@ -37,7 +37,7 @@ def is_book(z: SafeZip) -> bool:
     return z.has("mimetype") and z.head("mimetype", 64).strip() == MIME.encode()
 
 
-def _rootfile(z: SafeZip) -> str | None:
+def rootfile(z: SafeZip) -> str | None:
     if not z.has("META-INF/container.xml"):
         return None
     for el in z.xml("META-INF/container.xml").iter("{*}rootfile"):
@@ -47,7 +47,7 @@ def _rootfile(z: SafeZip) -> str | None:
     return None
 
 
-def _encrypted(z: SafeZip) -> set[str]:
+def encrypted_parts(z: SafeZip) -> set[str]:
     if not z.has("META-INF/encryption.xml"):
         return set()
     out = set()
@@ -63,7 +63,7 @@ def _encrypted(z: SafeZip) -> set[str]:
 def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
     loc = Location(file=source.name)
     handled = {"mimetype", "META-INF/container.xml", "META-INF/encryption.xml"}
-    opf = _rootfile(z)
+    opf = rootfile(z)
     manifest: dict[str, tuple[str, str, str]] = {}  # id → (part, media type, properties)
     spine: list[str] = []
     toc = ""
@@ -81,7 +81,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
     else:
         yield Incomplete("SG901", "the book's package document (META-INF/container.xml → OPF) is missing",
                          loc.with_(part="META-INF/container.xml"))
-    encrypted = _encrypted(z)
+    encrypted = encrypted_parts(z)
     in_spine = {manifest[i][0] for i in spine if i in manifest}
     images = []
     for ident, (part, mime, props) in manifest.items():
@@ -102,7 +102,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
             continue
         if mime.startswith(_STRUCTURAL):
             continue
-        if mime in _PAGES and part in in_spine:
+        if mime in PAGES and part in in_spine:
             yield from ctx.nested(Source(f"{source.name}!/{part}", data=z.read(part), depth=source.depth + 1))
             continue
         yield Notice("SG114", f"A part the book's reading order does not show: {part}", where,

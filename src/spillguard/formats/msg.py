@@ -39,15 +39,16 @@ def is_message(streams: set[str]) -> bool:
     return "__properties_version1.0" in streams and any(s.startswith("__substg1.0_") for s in streams)
 
 
-class _Storage:
+class Storage:
     """The properties of one storage (the message, a recipient, an attachment)."""
 
-    def __init__(self, ole: olefile.OleFileIO, path: list[str]) -> None:
+    def __init__(self, ole: olefile.OleFileIO, path: list[str], entries: list[list[str]] | None = None) -> None:
         self.ole, self.path = ole, path
+        self.entries = entries if entries is not None else ole.listdir(streams=True, storages=True)
         self.streams: dict[tuple[int, int], list[str]] = {}
         self.children: list[str] = []
         depth = len(path)
-        for entry in ole.listdir(streams=True, storages=True):
+        for entry in self.entries:
             if len(entry) != depth + 1 or entry[:depth] != path:
                 continue
             name = entry[-1]
@@ -99,7 +100,7 @@ def read_message(ole: olefile.OleFileIO, source: Source, ctx: Context, path: lis
                  loc: Location | None = None) -> Iterator[Content]:
     path = path or []
     loc = loc or Location(file=source.name)
-    msg = _Storage(ole, path)
+    msg = Storage(ole, path)
     lines: list[str] = []
     seen: set[str] = set()
     for pid, name in sorted(_PEOPLE.items(), key=lambda kv: ("From", "To", "Cc", "Bcc").index(kv[1])):
@@ -108,7 +109,7 @@ def read_message(ole: olefile.OleFileIO, source: Source, ctx: Context, path: lis
             seen.add(value)
             lines.append(f"{name}: {value.strip()}")
     for recipient in msg.sub("__recip_version1.0_#"):
-        r = _Storage(ole, recipient)
+        r = Storage(ole, recipient, msg.entries)
         parts = [v for pid in _RECIPIENT if (v := r.text(pid)) and v.strip()]
         if parts:
             lines.append("Recipient: " + " ".join(dict.fromkeys(p.strip() for p in parts)))
@@ -127,10 +128,10 @@ def read_message(ole: olefile.OleFileIO, source: Source, ctx: Context, path: lis
         yield Text(loc.with_(part="message properties"), Visibility.METADATA, "\n".join(other),
                    "other message properties")
     for k, attach in enumerate(msg.sub("__attach_version1.0_#"), 1):
-        yield from _attachment(_Storage(ole, attach), k, source, ctx, loc)
+        yield from _attachment(Storage(ole, attach, msg.entries), k, source, ctx, loc)
 
 
-def _body(msg: _Storage, source: Source, ctx: Context, loc: Location) -> Iterator[Content]:
+def _body(msg: Storage, source: Source, ctx: Context, loc: Location) -> Iterator[Content]:
     text = msg.text(_BODY)
     if text and text.strip():
         yield Text(loc.with_(part="body"), Visibility.VISIBLE, text, "e-mail body")
@@ -155,7 +156,7 @@ def _body(msg: _Storage, source: Source, ctx: Context, loc: Location) -> Iterato
         yield from ctx.nested(Source(f"{source.name}!/RTF body", data=rtf, depth=source.depth + 1))
 
 
-def _attachment(a: _Storage, k: int, source: Source, ctx: Context, loc: Location) -> Iterator[Content]:
+def _attachment(a: Storage, k: int, source: Source, ctx: Context, loc: Location) -> Iterator[Content]:
     name = (a.text(_ATTACH_NAME) or a.text(_ATTACH_SHORT) or f"attachment {k}").strip() or f"attachment {k}"
     where = loc.with_(part=f"attachment {name}")
     hidden = a.flag(_ATTACH_HIDDEN, 8)

@@ -86,7 +86,6 @@ class _Reader:
         self.info: dict[str, str] = {}
         self.authors: list[str] = []
         self.blobs: list[tuple[str, bytearray]] = []
-        self.unknown: set[str] = set()
 
     # -- output ------------------------------------------------------------------------------
     def _emit(self, st: _State, text: str) -> None:
@@ -255,7 +254,6 @@ class _Reader:
             st.dest, st.skip, st.data = name, True, False
         elif ignorable:
             st.dest, st.place = name, f"unknown:{name}"
-            self.unknown.add(name)
 
     def _control(self, st: _State, name: str, value: int | None, fallback: int) -> int:
         on = value != 0
@@ -361,6 +359,14 @@ def _payload(blob: bytes) -> bytes | None:
     """The file an OLE1 object carries: an OLE compound file, a zip package or a PDF inside it."""
     found = [i for i in (blob.find(m) for m in _MAGIC) if i >= 0]
     return blob[min(found):] if found else None
+
+
+def visible_text(data: bytes) -> str:
+    """The body text of an RTF document that a reader sees (no hidden text, revisions, notes)."""
+    reader = _Reader(data, Location(file="rtf"))
+    reader.run()
+    return "".join("".join(pieces) for (vis, part, _), pieces in reader.texts.items()
+                   if vis is Visibility.VISIBLE and part == "body")
 
 
 def sniff(head: bytes) -> bool:
