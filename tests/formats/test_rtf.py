@@ -129,3 +129,14 @@ def test_clean_writes_a_docx_without_the_hidden_places(tmp_path: Path, roster: l
     assert result.rescan is not None
     # the hidden places are gone; what the page header shows is still reported, as the page shows it
     assert not [f for f in result.rescan.findings if f.visibility.hidden and f.entities]
+
+
+def test_a_document_cut_short_says_so(tmp_path: Path, roster: list[Person]) -> None:
+    """What a truncated RTF held is read, and the file fails closed saying it ends inside open groups."""
+    data = document(roster)
+    cut = data[: data.index(b"{\\*\\atnid")] + b"{\\header {\\b Stat"
+    report = scan_one(write(tmp_path, "cut.rtf", cut))
+    [error] = report.errors
+    assert error.rule == "SG901" and "open groups (truncated?)" in error.reason
+    assert {f.visibility.value for f in report.findings if f.entities} >= {"tracked_change", "hidden_text"}
+    assert report.decision == "block"

@@ -86,6 +86,7 @@ class _Reader:
         self.info: dict[str, str] = {}
         self.authors: list[str] = []
         self.blobs: list[tuple[str, bytearray]] = []
+        self.unclosed = 0  # groups still open at the end of the file
 
     # -- output ------------------------------------------------------------------------------
     def _emit(self, st: _State, text: str) -> None:
@@ -208,6 +209,7 @@ class _Reader:
             if st.data or (st.skip and st.dest != "colortbl"):
                 continue
             fallback = self._control(st, name, value, fallback)
+        self.unclosed = len(stack)
 
     def _hex(self, st: _State, chunk: bytes) -> None:
         if not self.blobs:
@@ -381,3 +383,6 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
     except RecursionError:
         raise CorruptFile("the RTF document's groups cannot be followed") from None
     yield from reader.contents(source, ctx)
+    if reader.unclosed > 1:  # the document's own group closes last; more open ones: cut short
+        yield Incomplete("SG901", f"the RTF document ends inside {reader.unclosed:,} open groups (truncated?): "
+                         "what came before was read", Location(file=source.name))
