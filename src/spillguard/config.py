@@ -30,6 +30,10 @@ class Limits:
     #: pages without a text layer read by OCR per PDF, when ``tesseract`` is installed (0: never)
     ocr_pages: int = 50
     ocr_seconds_per_page: int = 60
+    #: pictures (in documents, or image files) read by OCR per top-level file (0: never), and the
+    #: pixels a picture needs to be read (a logo or an icon holds no roster)
+    ocr_pictures: int = 20
+    ocr_picture_pixels: int = 150_000
     #: wall-clock budget for one top-level file (0: none). Hard in worker processes (a worker
     #: past it is killed), best effort in the calling process (Python code is interrupted)
     seconds_per_file: int = 600

@@ -36,6 +36,28 @@ class Visibility(StrEnum):
     EARLIER_REVISION = "earlier_revision"
     HIDDEN_SLIDE = "hidden_slide"
     UNDER_REDACTION = "under_redaction"
+    #: a part of a package no dedicated reader knows, read as text by the catch-all
+    OTHER_PART = "other_part"
+    #: a worksheet's print header or footer (on paper, not on screen)
+    PRINT_HEADER_FOOTER = "print_header_footer"
+    #: a hyperlink's target or tooltip (not shown unless hovered or followed)
+    HYPERLINK = "hyperlink"
+    #: a text literal inside a formula (the cell shows the result)
+    FORMULA = "formula"
+    #: a shared string no cell uses any more (what a deleted sheet or cell leaves behind)
+    UNUSED_STRING = "unused_string"
+    #: a Word field code (the page shows its result) or mail-merge settings
+    FIELD_CODE = "field_code"
+    #: a slide layout or master text no slide shows (unused layouts, placeholder prompts)
+    SLIDE_TEMPLATE = "slide_template"
+    #: under a shape or picture laid over it
+    COVERED = "covered"
+    #: in a PDF layer (optional content) switched off
+    LAYER_OFF = "layer_off"
+    #: outside the page's crop box or clip path
+    OUTSIDE_PAGE = "outside_page"
+    #: in a form field marked hidden
+    HIDDEN_FIELD = "hidden_field"
 
     @property
     def hidden(self) -> bool:
@@ -195,6 +217,14 @@ class Incomplete:
     location: Location
 
 
+def add_coverage(into: dict[str, dict[str, int]], other: dict[str, dict[str, int]]) -> None:
+    """Sum per-reader part counts (``Report.coverage``) into ``into``."""
+    for reader, counts in other.items():
+        mine = into.setdefault(reader, {})
+        for key, n in counts.items():
+            mine[key] = mine.get(key, 0) + n
+
+
 Content = Table | Text | Notice | Incomplete
 ContentStream = Iterator[Content]
 
@@ -286,6 +316,8 @@ class Report:
     baselined: int = 0
     #: one summary per table (spillguard.checks.disclosure.TableSummary), for release diffs
     tables: list[Any] = field(default_factory=list)
+    #: parts of containers by reader: {"xlsx": {"read": n, "structural": n, "catch_all": n}}
+    coverage: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def blocked(self) -> bool:

@@ -56,6 +56,18 @@ _RULES = [
     Rule("SG123", "no-text-layer",
          "Pages without a text layer (scans) could not be read for text.", Severity.INFO),
     Rule("SG124", "empty-file", "The file is empty (0 bytes): nothing to leak (was SG907).", Severity.INFO),
+    Rule("SG125", "other-part-text",
+         "A part no dedicated reader knows holds text (read by the catch-all).", Severity.LOW),
+    Rule("SG126", "print-header-footer", "A worksheet's print header or footer holds text.", Severity.INFO),
+    Rule("SG127", "unused-shared-strings",
+         "The shared-string table keeps strings no cell uses (left by deleted cells or sheets).", Severity.LOW),
+    Rule("SG128", "covered-content", "A shape or picture laid over content hides it.", Severity.LOW),
+    Rule("SG129", "layer-off", "A PDF layer (optional content) switched off holds text.", Severity.LOW),
+    Rule("SG130", "outside-page", "Text lies outside the page's crop box or clip path.", Severity.LOW),
+    Rule("SG131", "hidden-form-field", "A form field marked hidden holds a value.", Severity.LOW),
+    Rule("SG132", "picture-not-read",
+         "A picture large enough to hold text could not be read by OCR (no tesseract, or over the "
+         "time budget).", Severity.INFO),
     # SG2xx: personal data by entity type
     Rule("SG201", "personal-records-hidden",
          "Per-person records (a direct identifier plus other personal data) in a hidden place.",
@@ -181,7 +193,19 @@ HIDDEN_PLACE_RULE: dict[Visibility, str] = {
     Visibility.EARLIER_REVISION: "SG120",
     Visibility.HIDDEN_SLIDE: "SG121",
     Visibility.UNDER_REDACTION: "SG122",
+    Visibility.OTHER_PART: "SG125",
+    Visibility.PRINT_HEADER_FOOTER: "SG126",
+    Visibility.UNUSED_STRING: "SG127",
+    Visibility.COVERED: "SG128",
+    Visibility.LAYER_OFF: "SG129",
+    Visibility.OUTSIDE_PAGE: "SG130",
+    Visibility.HIDDEN_FIELD: "SG131",
 }
+
+#: Places whose text is everywhere and harmless without personal data (links, formulas, field
+#: codes, layout prompts): they become findings only when they hold personal data.
+QUIET_PLACES = frozenset({Visibility.HYPERLINK, Visibility.FORMULA, Visibility.FIELD_CODE,
+                          Visibility.SLIDE_TEMPLATE})
 
 #: Words a person understands for each hidden place (used in titles and the web app later).
 PLACE_WORDS: dict[Visibility, str] = {
@@ -207,12 +231,26 @@ PLACE_WORDS: dict[Visibility, str] = {
     Visibility.EARLIER_REVISION: "in an earlier revision",
     Visibility.HIDDEN_SLIDE: "on a hidden slide",
     Visibility.UNDER_REDACTION: "under a redaction box",
+    Visibility.OTHER_PART: "in a part no reader knows",
+    Visibility.PRINT_HEADER_FOOTER: "in a print header or footer",
+    Visibility.HYPERLINK: "in a hyperlink's target or tooltip",
+    Visibility.FORMULA: "in a formula",
+    Visibility.UNUSED_STRING: "in shared strings no cell uses",
+    Visibility.FIELD_CODE: "in field codes or mail-merge settings",
+    Visibility.SLIDE_TEMPLATE: "in a slide layout or master no slide shows",
+    Visibility.COVERED: "under a shape or picture laid over it",
+    Visibility.LAYER_OFF: "in a PDF layer switched off",
+    Visibility.OUTSIDE_PAGE: "outside the visible page",
+    Visibility.HIDDEN_FIELD: "in a hidden form field",
 }
 
 
 #: Places whose text the author did not mean to publish: personal data there is SG208 (high).
 UNSEEN_TEXT = frozenset({Visibility.TRACKED_CHANGE, Visibility.HIDDEN_TEXT, Visibility.CAMOUFLAGED,
-                         Visibility.EARLIER_REVISION, Visibility.HIDDEN_SLIDE, Visibility.UNDER_REDACTION})
+                         Visibility.EARLIER_REVISION, Visibility.HIDDEN_SLIDE, Visibility.UNDER_REDACTION,
+                         Visibility.OTHER_PART, Visibility.UNUSED_STRING, Visibility.COVERED,
+                         Visibility.LAYER_OFF, Visibility.OUTSIDE_PAGE, Visibility.HIDDEN_FIELD,
+                         Visibility.FIELD_CODE, Visibility.SLIDE_TEMPLATE, Visibility.HYPERLINK})
 
 
 def is_fatal(code: str) -> bool:

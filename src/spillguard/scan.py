@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import hashlib
+import itertools
 import logging
 import os
 import time
@@ -118,6 +119,27 @@ def _incomplete_from(exc: BaseException, part: str | None = None) -> tuple[str, 
     return "SG909", f"spillguard failed while reading the file ({name}); please report it", part
 
 
+#: a table this small is also read as text when its columns give no entity
+SMALL_TABLE_ROWS = 50
+SMALL_TABLE_CELLS = 500
+#: text findings of a linked identity
+LINKED_RULES = frozenset({"SG209", "SG211"})
+
+
+def _small_table(table: Table):
+    """The whole of a table of one small batch (a polars frame), its batches put back; else None."""
+    batches = iter(table.batches)
+    first = next(batches, None)
+    if first is None:
+        table.batches = iter(())
+        return None
+    second = next(batches, None)
+    table.batches = itertools.chain([first], [] if second is None else [second], batches)
+    if second is not None or first.height > SMALL_TABLE_ROWS or first.height * max(first.width, 1) > SMALL_TABLE_CELLS:
+        return None
+    return first
+
+
 def _digest(parts: list[str]) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "replace"), digest_size=16).hexdigest()
 
@@ -176,6 +198,7 @@ class Scanner:
     def _judge_table(self, table: Table) -> list[Finding]:
         declared = intent.for_file(self.config.intents, table.location.file)
         observer = TableObserver(table, self._disclosure(declared))
+        small = _small_table(table)
         table.batches = observer.tee(iter(table.batches))
         prof = profile(table, show_values=self.config.show_values, min_confidence=self.config.min_confidence)
         if prof.rows == 0 and any(h.strip() for h in table.headers):
@@ -184,6 +207,17 @@ class Scanner:
             cells = "\t".join(h.strip() for h in table.headers if h.strip())
             return self._judge(Text(table.location, table.visibility, cells, label="one row"))
         main = table_finding(table, prof)
+        if small is not None and not prof.entities:
+            # a few cells the column profile cannot type (a name and an A-number in one cell, a
+            # header that says nothing): read as text in the table's place, so that they are judged
+            cells = "\n".join("\t".join(v for v in row if v) for row in small.iter_rows() if any(row))
+            if table.headers:
+                cells = "\t".join(h for h in table.headers if h.strip()) + "\n" + cells
+            as_text = self._judge(Text(table.location, table.visibility, cells, label="cells"))
+            # in plain view only a linked identity counts: a visible column the profile did not
+            # type (licence numbers shaped like A-numbers) is no list of people
+            if as_text and as_text[0].entities and (table.visibility.hidden or as_text[0].rule in LINKED_RULES):
+                main = as_text[0]
         observed = observer.finish(prof)
         for f in observed.findings:  # under a declared threshold, a small cell breaks a promise
             promised = declared is not None and (
@@ -306,6 +340,8 @@ class Scanner:
         from spillguard.execute.task import FileResult
 
         saved, self.report = self.report, Report(fail_on=self.config.fail_on)
+        self.ctx.coverage = {}
+        self.ctx.ocr_pictures = 0
         try:
             try:
                 self.scan_source(Source(name=name, path=path))
@@ -317,7 +353,7 @@ class Scanner:
                 size = path.stat().st_size
             r = self.report
             return FileResult(name=name, findings=r.findings, errors=r.errors, tables=r.tables,
-                              suppressed=r.suppressed, allowed=r.allowed, bytes=size)
+                              suppressed=r.suppressed, allowed=r.allowed, bytes=size, coverage=self.ctx.coverage)
         finally:
             self.report = saved
 

@@ -214,10 +214,14 @@ def workbook_with_part(tmp_path: Path, name: str, data: bytes) -> Path:
     return out
 
 
-def test_padding_parts_are_nothing_but_unknown_data_is_not_inspected(tmp_path: Path) -> None:
+def test_padding_parts_are_nothing_but_unknown_data_is_read_or_not_inspected(tmp_path: Path) -> None:
     padded = workbook_with_part(tmp_path, "[trash]/0000.dat", b"\x00" * 180 + b"\xff" * 7)
     assert [f.rule for f in scan([padded]).findings if f.rule.startswith("SG9")] == []
+    # text in an unknown part is read by the catch-all (issue 18); binary stays not inspected
     data = workbook_with_part(tmp_path, "[trash]/0001.dat", b"Gomez, Maria A210000001")
+    assert [(f.rule, f.visibility.value) for f in scan([data]).findings if f.location.part == "[trash]/0001.dat"] == [
+        ("SG211", "other_part")]
+    data = workbook_with_part(tmp_path, "[trash]/0002.dat", bytes(range(256)))
     assert [f.rule for f in scan([data]).findings if f.rule.startswith("SG9")] == ["SG906"]
 
 

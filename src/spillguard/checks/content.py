@@ -23,7 +23,7 @@ from spillguard.model import (
     Text,
     Visibility,
 )
-from spillguard.rules import HIDDEN_PLACE_RULE, PLACE_WORDS, RULES, UNSEEN_TEXT
+from spillguard.rules import HIDDEN_PLACE_RULE, PLACE_WORDS, QUIET_PLACES, RULES, UNSEEN_TEXT
 
 #: a hidden table this big is a data table, not a stray cell (ICO: "hundreds of rows")
 DATA_TABLE_ROWS = 100
@@ -237,7 +237,7 @@ def text_finding(text: Text, doc: Doc, spans: list[Span], *, show_values: bool) 
         rule = "SG208" if direct and text.visibility in UNSEEN_TEXT else "SG205"
         return _finding(rule, title, text, entities=entities, samples=samples[:3],
                         records=records, why=why, **extra)
-    if text.visibility is Visibility.METADATA:
+    if text.visibility is Visibility.METADATA or text.visibility in QUIET_PLACES:
         return None
     if not text.visibility.hidden:
         return None

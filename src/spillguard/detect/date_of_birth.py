@@ -45,6 +45,18 @@ def parse_dates(values: pl.Series) -> pl.Series:
     return out
 
 
+#: Excel's day zero (serials count from it; 1900's false leap day is before any birth date)
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def serial_dates(values: pl.Series) -> pl.Series:
+    """Excel date serials (``32874``, ``32874.0``: days since 1899-12-30) → pl.Date, else null.
+    Only where a header says the column holds dates: a bare number is no date."""
+    v = values.cast(pl.Utf8).str.strip_chars()
+    days = v.str.extract(r"^(\d{3,5})(?:\.0*)?$", 1).cast(pl.Int64, strict=False)
+    return pl.select(pl.lit(_EXCEL_EPOCH, dtype=pl.Date) + pl.duration(days=days)).to_series().alias(values.name)
+
+
 _MONTH = r"[A-Za-z\u00e9\u00fb]{3,10}\.?"
 #: dates as prose writes them: ISO, numeric, "3 March 1990", "March 3, 1990", "3 de marzo de 1990"
 _TEXT_DATE = (r"\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"
@@ -67,12 +79,16 @@ class DateOfBirth(Detector):
                        "lugar de nacimiento", "birth place", "birthplace")
     _ctx = re.compile(
         r"(?i)\b(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|fecha\s+de\s+nacimiento"
-        r"|f\.?\s?nac\.?|nacid[oa]\s+el|n[ée]e?\s+le|date\s+de\s+naissance)\s*[:\-]?\s*(?:on\s+|el\s+)?"
+        r"|f\.?\s?nac\.?|nacid[oa]\s+el|n[ée]e?\s+le|date\s+de\s+naissance)"
+        # a key's closing bracket or quote, then ':', '=' or '-' (``[DOB] = '…'``, ``"dob": "…"``)
+        r"[\]\)\"'`]?\s*(?:[:=\-]|\bis\b)?\s*[\"'`]?\s*(?:on\s+|el\s+)?"
         rf"({_TEXT_DATE})"
     )
 
     def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
         d = parse_dates(values)
+        if header_hit:  # a birth header over numbers: Excel date serials with no style to say so
+            d = d.fill_null(serial_dates(values))
         today = date.today()
         return d.is_not_null() & (d <= today) & (d.dt.year() >= today.year - 110)
 

@@ -64,6 +64,7 @@ def encode(result: FileResult) -> dict[str, Any]:
                       "entities": [e.value for e in f.entities]} for f in result.findings],
         "tables": [{**dataclasses.asdict(t), "file": _rename(t.file, name, NAME)} for t in result.tables],
         "suppressed": result.suppressed, "allowed": result.allowed, "bytes": result.bytes,
+        "coverage": result.coverage,
     }
 
 
@@ -83,7 +84,8 @@ def decode(data: dict[str, Any], name: str) -> FileResult:
                         for d in f["detections"]]))
     tables = [TableSummary(**{**t, "file": _rename(t["file"], NAME, name)}) for t in data["tables"]]
     return FileResult(name=name, findings=findings, errors=[], tables=tables, suppressed=data["suppressed"],
-                      allowed=data["allowed"], bytes=data["bytes"], cached=True)
+                      allowed=data["allowed"], bytes=data["bytes"], cached=True,
+                      coverage=data.get("coverage", {}))
 
 
 class ScanCache:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spillguard.model import Finding, InspectionError, Location, Report
+from spillguard.model import Finding, InspectionError, Location, Report, add_coverage
 from spillguard.rules import not_inspected
 
 if TYPE_CHECKING:
@@ -40,6 +40,8 @@ class FileResult:
     bytes: int = 0
     #: served from the scan cache rather than scanned
     cached: bool = False
+    #: parts of containers by reader (see ``Report.coverage``)
+    coverage: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def add_to(self, report: Report) -> None:
         report.findings.extend(self.findings)
@@ -47,6 +49,7 @@ class FileResult:
         report.tables.extend(self.tables)
         report.suppressed += self.suppressed
         report.allowed += self.allowed
+        add_coverage(report.coverage, self.coverage)
         report.stats.files += 1
         report.stats.bytes += self.bytes
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -56,6 +56,16 @@ class Context:
     limits: Limits
     #: scan a nested file (archive member, embedded object) with the whole registry
     nested: Callable[[Source], Iterator[Content]]
+    #: parts of containers read, by reader: dedicated ("read"), known to hold nothing
+    #: ("structural") and read as text by the catch-all ("catch_all"), for the report
+    coverage: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: pictures read by OCR so far in the top-level file (bounded by ``limits.ocr_pictures``)
+    ocr_pictures: int = 0
+
+    def covered(self, reader: str, **counts: int) -> None:
+        mine = self.coverage.setdefault(reader, {})
+        for key, n in counts.items():
+            mine[key] = mine.get(key, 0) + n
 
 
 def delimited_blocks(fh: BinaryIO, size: int, delimiter: bytes) -> Iterator[bytes]:

@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -38,7 +39,7 @@ _STRUCTURAL = re.compile(
     r"word/(styles|stylesWithEffects|settings|webSettings|fontTable|numbering|commentsExtended|"
     r"commentsIds|commentsExtensible)\.xml|word/theme/.*|word/media/.*|word/glossary/(styles|"
     r"stylesWithEffects|settings|webSettings|fontTable|numbering)\.xml|word/printerSettings/.*|"
-    r"customXml/itemProps\d*\.xml|docMetadata/LabelInfo\.xml|word/fonts/.*)$"
+    r"customXml/itemProps\d*\.xml|docMetadata/LabelInfo\.xml|word/fonts/.*|word/ink/.*)$"
 )
 _UNREADABLE = {
     "word/activeX/": "an ActiveX control (binary)",
@@ -234,7 +235,9 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
     styles = _Styles(z)
     yield from ooxml_props.properties(z, loc)
     handled.update(p for p in z.names if p.startswith("docProps/"))
-    yield from _story_contents(_walk(z.xml(MAIN_PART), styles), loc.with_(part=MAIN_PART), None)
+    main = z.xml(MAIN_PART)
+    yield from _story_contents(_walk(main, styles), loc.with_(part=MAIN_PART), None)
+    yield from _fields_and_links(z, MAIN_PART, main, loc)
     stories = [(kind, target) for kind, target in z.rels(MAIN_PART).values()
                if kind in ("header", "footer", "footnotes", "endnotes", "glossaryDocument")]
     for kind, part in sorted(set(stories)):
@@ -242,11 +245,15 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
             continue
         handled.add(part)
         vis_label = {"glossaryDocument": "building blocks"}.get(kind, kind)
-        story = _walk(z.xml(part), styles)
+        root = z.xml(part)
+        story = _walk(root, styles)
         for content in _story_contents(story, loc.with_(part=part), vis_label):
             if kind == "glossaryDocument" and content.visibility is Visibility.VISIBLE:
                 content.visibility = Visibility.HIDDEN_TEXT  # building blocks are not in the page
             yield content
+        yield from _fields_and_links(z, part, root, loc)
+    if z.has("word/settings.xml"):
+        yield from _mail_merge(z, "word/settings.xml", loc)
     if z.has("word/comments.xml"):
         handled.add("word/comments.xml")
         yield from _comments(z, "word/comments.xml", loc, styles)
@@ -266,10 +273,66 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
     yield from ooxml_package.macros(z, "word/vbaProject.bin", loc, handled, "document")
     handled.update(ooxml_package.matching(z, r"word/vbaData\.xml"))
     yield from pictures(z.names, z.read, source, ctx, loc, ("word/media/",), z.head)
-    yield from ooxml_package.leftovers(z, loc, handled, _STRUCTURAL, _UNREADABLE)
+    yield from ooxml_package.diagrams(z, "word/", loc, handled)
+    yield from ooxml_package.leftovers(z, source, ctx, loc, handled, _STRUCTURAL, _UNREADABLE, NAME)
 
 
 _W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _fields_and_links(z: SafeZip, part: str, root: etree._Element, loc: Location) -> Iterator[Content]:
+    """Field codes (the page shows their result: ``MERGEFIELD``, ``HYPERLINK "…"``, ``INCLUDETEXT``)
+    and hyperlink targets and tooltips, which no reader of the page sees."""
+    codes: list[str] = []
+    current: list[str] = []
+    for el in root.iter(f"{_W}instrText", f"{_W}fldChar", f"{_W}fldSimple"):
+        tag = local(el.tag)
+        if tag == "instrText":
+            current.append(el.text or "")
+        elif tag == "fldSimple":
+            codes.append(el.get(f"{_W}instr", ""))
+        elif el.get(f"{_W}fldCharType") in ("separate", "end") and current:
+            codes.append("".join(current))
+            current = []
+    if current:
+        codes.append("".join(current))
+    codes = [c.strip() for c in dict.fromkeys(codes) if c.strip()]
+    if codes:
+        yield Text(loc.with_(part=part), Visibility.FIELD_CODE, "\n".join(codes),
+                   label=f"{len(codes)} field code{'s' if len(codes) != 1 else ''}")
+    rels = z.rels(part)
+    links: list[str] = []
+    for link in root.iter(f"{_W}hyperlink"):
+        target = rels.get(link.get(_R_ID, ""), ("", ""))[1]
+        for value in (target, link.get(f"{_W}anchor", ""), link.get(f"{_W}tooltip", "")):
+            value = unquote(value).strip()
+            if value and value not in links:
+                links.append(value)
+    if links:
+        yield Text(loc.with_(part=part), Visibility.HYPERLINK, "\n".join(links),
+                   label=f"{len(links)} hyperlink target{'s' if len(links) != 1 else ''}")
+
+
+def _mail_merge(z: SafeZip, part: str, loc: Location) -> Iterator[Content]:
+    """A mail merge's data source, connection string and query (``w:mailMerge`` in the settings):
+    they name the roster the letters were merged from, and sometimes hold its rows' keys."""
+    merge = next(z.xml(part).iter(f"{_W}mailMerge"), None)
+    if merge is None:
+        return
+    rels = z.rels(part)
+    lines: list[str] = []
+    for el in merge.iter():
+        value = el.get(f"{_W}val")
+        if local(el.tag) in ("dataSource", "headerSource", "src"):
+            value = rels.get(el.get(_R_ID, ""), ("", ""))[1] or value
+        if value and value.strip() and local(el.tag) not in ("mainDocumentType", "dataType", "type",
+                                                             "activeRecord", "destination", "column",
+                                                             "lid", "colDelim", "checkErrors"):
+            lines.append(f"{local(el.tag)}: {unquote(value).strip()}")
+    if lines:
+        yield Text(loc.with_(part=part), Visibility.FIELD_CODE, "\n".join(dict.fromkeys(lines)),
+                   label="mail-merge settings")
 
 
 def _comments(z: SafeZip, part: str, loc: Location, styles: _Styles) -> Iterator[Content]:

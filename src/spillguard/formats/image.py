@@ -132,7 +132,9 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
             yield from _exif(im, loc)
             yield from _iptc(im, loc)
             yield from _xmp(im, loc)
+            yield from _text_chunks(im, loc)
             yield from _thumbnail(im, loc)
+            yield from _ocr(im, source, ctx)
     except Image.DecompressionBombError:
         raise ResourceLimit("the image has more pixels than is safe to decode (decompression bomb?)") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
@@ -234,6 +236,50 @@ def _xmp(im: Image.Image, loc: Location) -> Iterator[Content]:
                 texts.append(f"{label}: {el.text.strip()}")
     if texts:
         yield Text(loc.with_(part="XMP"), Visibility.METADATA, "\n".join(texts), "XMP")
+
+
+#: text chunk keys that only name the software or hold what another reader takes (XMP, EXIF)
+_CHUNK_SKIP = {"XML:com.adobe.xmp", "Raw profile type exif", "Raw profile type APP1", "Software",
+               "icc_profile", "exif", "xmp", "dpi", "gamma", "transparency", "aspect", "interlace"}
+
+
+def _text_chunks(im: Image.Image, loc: Location) -> Iterator[Content]:
+    """PNG text chunks (tEXt, zTXt, iTXt: a title, author, description, comment of any key)
+    and the comment of a JPEG (COM) or a GIF: text that travels with the picture, unseen."""
+    chunks = dict(getattr(im, "text", {}) or {}) if im.format == "PNG" else {}
+    comment = im.info.get("comment")
+    if comment:
+        chunks["Comment"] = comment
+    lines = [f"{k}: {_text(v)}" for k, v in chunks.items() if k not in _CHUNK_SKIP and _text(v)]
+    if lines:
+        yield Text(loc.with_(part="text chunks"), Visibility.METADATA, "\n".join(lines), "picture text")
+
+
+def _ocr(im: Image.Image, source: Source, ctx: Context) -> Iterator[Content]:
+    """The text a picture shows (a screenshot of a roster, a photographed list), read by
+    tesseract when the picture is large enough to hold text, within the file's OCR budget."""
+    from spillguard.formats import pdf_ocr
+
+    width, height = im.size
+    if ctx.limits.ocr_pictures <= 0 or width * height < ctx.limits.ocr_picture_pixels or min(width, height) < 32:
+        return
+    loc = Location(file=source.name, part="picture")
+    if not pdf_ocr.available():
+        yield Notice("SG132", "A picture large enough to hold text was not read: OCR is not installed", loc,
+                     Visibility.VISIBLE, "install tesseract (Debian package tesseract-ocr) to read pictures")
+        return
+    if ctx.ocr_pictures >= ctx.limits.ocr_pictures:
+        yield Notice("SG132", f"A picture was not read by OCR: {ctx.limits.ocr_pictures} already were "
+                     "(ocr_pictures)", loc, Visibility.VISIBLE, "raise ocr_pictures to read every picture")
+        return
+    ctx.ocr_pictures += 1
+    gray = im.convert("L")
+    text = pdf_ocr.read_image(gray, ctx.limits.ocr_seconds_per_page)
+    if text is None:
+        yield Notice("SG132", "A picture could not be read by OCR (tesseract failed or ran out of time)", loc,
+                     Visibility.VISIBLE, f"OCR is bounded by {ctx.limits.ocr_seconds_per_page} s per picture")
+    elif text.strip():
+        yield Text(loc, Visibility.VISIBLE, text, "picture, read by OCR")
 
 
 def _thumbnail(im: Image.Image, loc: Location) -> Iterator[Content]:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from spillguard.errors import EncryptedFile
+from spillguard.formats import catch_all
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import author_table, record_table
 from spillguard.formats.odf_styles import Styles
@@ -98,10 +99,12 @@ def read_package(z: SafeZip, source: Source, ctx: Context, kind: str) -> Iterato
             handled.update(parts)
             yield Notice("SG115", "The document carries macros", loc.with_(part=folder.rstrip("/")),
                          Visibility.EMBEDDED_OBJECT, "macro code can hold data and paths; publish without macros")
-    for part in z.names:
-        if part in handled or part.endswith("/") or _STRUCTURAL.match(part):
-            continue
-        yield Incomplete("SG906", f"unknown part was not inspected: {part}", loc.with_(part=part))
+    rest = [p for p in z.names if p not in handled and not p.endswith("/")]
+    known = [p for p in rest if _STRUCTURAL.match(p)]
+    ctx.covered(NAME, read=len(handled & set(z.names)), structural=len(known))
+    for part in rest:
+        if not _STRUCTURAL.match(part):
+            yield from catch_all.read_part(part, lambda p=part: z.read(p), source, ctx, loc, NAME)
 
 
 def _refuse_encrypted(z: SafeZip) -> None:

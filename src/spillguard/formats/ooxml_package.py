@@ -7,10 +7,10 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator
 
-from spillguard.errors import PartNotInspected
+from spillguard.formats import catch_all
 from spillguard.formats.base import Context, Source
 from spillguard.formats.ooxml import SafeZip
-from spillguard.model import Content, Incomplete, Location, Notice, Visibility
+from spillguard.model import Content, Incomplete, Location, Notice, Text, Visibility
 
 
 def matching(z: SafeZip, pattern: str) -> set[str]:
@@ -44,6 +44,20 @@ def scan_embedded(source: Source, ctx: Context, where: Location, part: str,
         yield content
 
 
+def diagrams(z: SafeZip, folder: str, loc: Location, handled: set[str]) -> Iterator[Content]:
+    """SmartArt (``<folder>diagrams/``): the data part holds the text the diagram shows; the
+    drawing part is a rendered copy of it, and layout, colours and style hold none."""
+    parts = sorted(p for p in z.names if p.startswith(f"{folder}diagrams/") and not p.endswith("/"))
+    for part in parts:
+        handled.add(part)
+        if not re.fullmatch(rf"{re.escape(folder)}diagrams/data\d*\.xml", part):
+            continue
+        lines = ["".join(t.text or "" for t in p.iter("{*}t")) for p in z.xml(part).iter(
+            "{http://schemas.openxmlformats.org/drawingml/2006/main}p")]
+        if any(line.strip() for line in lines):
+            yield Text(loc.with_(part=part, line=1), Visibility.VISIBLE, "\n".join(lines), "SmartArt diagram")
+
+
 def macros(z: SafeZip, part: str, loc: Location, handled: set[str], what: str) -> Iterator[Content]:
     if z.has(part):
         handled.add(part)
@@ -51,17 +65,21 @@ def macros(z: SafeZip, part: str, loc: Location, handled: set[str], what: str) -
                      Visibility.EMBEDDED_OBJECT, "macro code can hold data and paths; publish without macros")
 
 
-def leftovers(z: SafeZip, loc: Location, handled: set[str], structural: re.Pattern[str],
-              unreadable: dict[str, str]) -> Iterator[Content]:
-    """Every part neither read nor known to hold no data is reported as not inspected (SG906)."""
-    for part in z.names:
-        if part in handled or part.endswith("/") or structural.match(part):
-            continue
-        if _padding(z, part):
+def leftovers(z: SafeZip, source: Source, ctx: Context, loc: Location, handled: set[str],
+              structural: re.Pattern[str], unreadable: dict[str, str], reader: str,
+              places: dict[str, Visibility] | None = None) -> Iterator[Content]:
+    """Every part neither read nor known to hold no data goes to the catch-all (text, XML or a
+    file of a known format); a binary part of no known format is not inspected (SG906). The
+    parts are counted by how they were read, for the report's coverage."""
+    rest = [p for p in z.names if p not in handled and not p.endswith("/")]
+    plain = [p for p in rest if structural.match(p)]
+    ctx.covered(reader, read=len(handled & set(z.names)), structural=len(plain))
+    for part in rest:
+        if structural.match(part) or _padding(z, part):
             continue  # an empty part, or one of only zero/0xFF/space bytes ("[trash]/0000.dat"): nothing
         what = next((v for k, v in unreadable.items() if part.startswith(k)), None)
-        reason = f"{what} was not inspected: {part}" if what else f"unknown part was not inspected: {part}"
-        yield Incomplete(PartNotInspected.rule, reason, loc.with_(part=part))
+        vis = next((v for k, v in (places or {}).items() if part.startswith(k)), Visibility.OTHER_PART)
+        yield from catch_all.read_part(part, lambda p=part: z.read(p), source, ctx, loc, reader, what, vis)
 
 
 #: bytes of padding: what a deleted part leaves behind in a package written by an old Office

@@ -157,6 +157,7 @@ def _dark(color: object) -> bool:
 
 def _pages(document: pdfium.PdfDocument, structure: pikepdf.Pdf, loc: Location, ctx: Context) -> Iterator[Content]:
     scanned: list[int] = []
+    layered = _layers_off(structure)
     for index in range(len(document)):
         number = index + 1
         try:
@@ -167,7 +168,7 @@ def _pages(document: pdfium.PdfDocument, structure: pikepdf.Pdf, loc: Location, 
             continue
         try:
             covers = _annotation_covers(structure.pages[index]) if index < len(structure.pages) else []
-            text = classify(page, covers)
+            text = classify(page, covers, layered)
         finally:
             page.close()
         where = loc.with_(page=number, line=1)
@@ -181,6 +182,11 @@ def _pages(document: pdfium.PdfDocument, structure: pikepdf.Pdf, loc: Location, 
         if text.camouflaged.strip():
             yield Text(where, Visibility.CAMOUFLAGED, _lines_of(text.camouflaged),
                        f"page {number}, {' and '.join(text.camouflage)}")
+        if text.layer_off.strip():
+            yield Text(where, Visibility.LAYER_OFF, _lines_of(text.layer_off), f"page {number}, a layer switched off")
+        if text.outside.strip():
+            yield Text(where, Visibility.OUTSIDE_PAGE, _lines_of(text.outside),
+                       f"page {number}, outside the crop box or clipped away")
     if scanned and ctx.limits.ocr_pages > 0 and pdf_ocr.available():
         unread: list[int] = []
         for k, number in enumerate(scanned):
@@ -270,6 +276,7 @@ def _annotations(pdf: pikepdf.Pdf, loc: Location) -> Iterator[Content]:
 
 def _forms_and_outline(pdf: pikepdf.Pdf, loc: Location) -> Iterator[Content]:
     fields: list[str] = []
+    hidden: list[str] = []
     form = pdf.Root.get("/AcroForm")
     if form is not None:
         stack = list(form.get("/Fields", []) or [])
@@ -283,10 +290,13 @@ def _forms_and_outline(pdf: pikepdf.Pdf, loc: Location) -> Iterator[Content]:
             except (pikepdf.PdfError, AttributeError):
                 continue
             if value is not None and str(value).strip() and not str(value).startswith("/"):
-                fields.append(f"{name}: {value}")
+                (hidden if _hidden_field(field) else fields).append(f"{name}: {value}")
             stack.extend(field.get("/Kids", []) or [])
     if fields:
         yield Text(loc.with_(part="form fields", line=1), Visibility.VISIBLE, "\n".join(fields), "form fields")
+    if hidden:
+        yield Text(loc.with_(part="form fields", line=1), Visibility.HIDDEN_FIELD, "\n".join(hidden),
+                   "hidden form fields")
     titles: list[str] = []
     try:
         with pdf.open_outline() as outline:
@@ -299,6 +309,25 @@ def _forms_and_outline(pdf: pikepdf.Pdf, loc: Location) -> Iterator[Content]:
         pass
     if any(t.strip() for t in titles):
         yield Text(loc.with_(part="bookmarks", line=1), Visibility.VISIBLE, "\n".join(titles), "bookmarks")
+
+
+def _hidden_field(field: pikepdf.Object) -> bool:
+    """A field whose widget(s) carry the annotation flag Hidden (bit 2) or NoView (bit 6)."""
+    widgets = [field, *[k for k in (field.get("/Kids", []) or []) if k.get("/T") is None]]
+    try:
+        flags = [int(w.get("/F", 0)) for w in widgets if w.get("/Subtype") == "/Widget" or w is field]
+    except (TypeError, ValueError, pikepdf.PdfError):
+        return False
+    return bool(flags) and all(f & (2 | 32) for f in flags)
+
+
+def _layers_off(pdf: pikepdf.Pdf) -> bool:
+    """Whether the document's default view switches an optional-content group (a layer) off."""
+    try:
+        config = pdf.Root.get("/OCProperties", {}).get("/D", {})
+        return bool(config.get("/OFF")) or str(config.get("/BaseState", "")) == "/OFF"
+    except (AttributeError, pikepdf.PdfError):
+        return False
 
 
 def _attachments(pdf: pikepdf.Pdf, source: Source, ctx: Context, loc: Location) -> Iterator[Content]:

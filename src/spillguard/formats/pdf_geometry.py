@@ -46,6 +46,9 @@ OCR_NOISE = 3
 SCAN = "blacked-out scan"
 #: text render mode that paints nothing (PDF 32000-1, 9.3.6)
 INVISIBLE = 3
+#: font size (points) under which text cannot be read on the page
+TINY = 1.0
+TINY_WAY = "text too small to read (under 1 pt)"
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top
 
@@ -70,6 +73,10 @@ class PageText:
     covers: list[str]
     chars: int
     camouflage: list[str] = field(default_factory=list)  # how camouflaged text hides
+    #: text the page paints nowhere because its layer is off, and text outside the crop box or
+    #: clipped away
+    layer_off: str = ""
+    outside: str = ""
 
 
 def _addr(handle: object) -> int:
@@ -95,9 +102,10 @@ def _filled(obj: object) -> bool:
     return mode.value != 0
 
 
-def page_objects(page: pdfium.PdfPage) -> tuple[dict[int, int], dict[int, int], list[Cover]]:
+def page_objects(page: pdfium.PdfPage, clipped: set[int] | None = None
+                 ) -> tuple[dict[int, int], dict[int, int], list[Cover]]:
     """Text objects' painting order and render mode by handle, and every opaque fill that
-    could hide text."""
+    could hide text; with ``clipped``, the text objects painted through a clip path."""
     text_order: dict[int, int] = {}
     modes: dict[int, int] = {}
     covers: list[Cover] = []
@@ -108,6 +116,8 @@ def page_objects(page: pdfium.PdfPage) -> tuple[dict[int, int], dict[int, int], 
         if kind == raw.FPDF_PAGEOBJ_TEXT:
             text_order[_addr(obj)] = i
             modes[_addr(obj)] = raw.FPDFTextObj_GetTextRenderMode(obj)
+            if clipped is not None and _addr(raw.FPDFPageObj_GetClipPath(obj)):
+                clipped.add(_addr(obj))
         elif kind == raw.FPDF_PAGEOBJ_FORM:  # text inside a form XObject is painted with the form
             _form_text(obj, i, text_order, modes, 0)
         elif kind == raw.FPDF_PAGEOBJ_PATH and _filled(obj):
@@ -229,8 +239,16 @@ def _ocr_layer(level: float | None, scan: Cover, run: list[str]) -> tuple[str, C
     return "visible", ""
 
 
-def classify(page: pdfium.PdfPage, annotation_covers: list[Box]) -> PageText:
-    text_order, modes, covers = page_objects(page)
+def _outside(box: Box, crop: Box) -> bool:
+    return box[2] <= crop[0] or box[0] >= crop[2] or box[3] <= crop[1] or box[1] >= crop[3]
+
+
+def classify(page: pdfium.PdfPage, annotation_covers: list[Box], layered: bool = False) -> PageText:
+    """``layered``: the document switches a layer off, so every run is checked on the rendered
+    page (PDFium renders the default view, layers off left out)."""
+    clipped: set[int] = set()
+    text_order, modes, covers = page_objects(page, clipped)
+    crop = tuple(page.get_cropbox())
     top = 1 << 30
     covers += [Cover(top, box, True, "redaction annotation") for box in annotation_covers]
     rendered = _Rendered(page)
@@ -269,7 +287,16 @@ def classify(page: pdfium.PdfPage, annotation_covers: list[Box]) -> PageText:
                 way = "white text" if min(colour) >= WHITE else "text in the colour of the box under it"
             elif colour is not None and min(colour) >= WHITE and not any(c.dark for c in under):
                 way = "white text"
-            nominee.append(("camouflaged", way, box, handle) if way else None)
+            elif 0 < raw.FPDFText_GetFontSize(textpage.raw, i) < TINY:
+                way = TINY_WAY
+            if way:
+                nominee.append(("camouflaged", way, box, handle))
+            elif _outside(box, crop):
+                nominee.append(("outside", "outside the crop box", box, handle))
+            elif layered or handle in clipped:
+                nominee.append(("unpainted", "layer" if layered else "clip", box, handle))
+            else:
+                nominee.append(None)
         where = ["visible"] * n
         used: set[str] = set()
         ways: set[str] = set()
@@ -289,6 +316,12 @@ def classify(page: pdfium.PdfPage, annotation_covers: list[Box]) -> PageText:
             annotation = isinstance(why, Cover) and why.order == top
             if isinstance(why, Cover) and why.what == SCAN:
                 kind, why = _ocr_layer(rendered.level(_union(boxes)), why, chars[i:j])
+            elif kind == "outside" or why == TINY_WAY:
+                pass  # no viewer shows what lies beyond the crop box; nobody reads text under 1 pt
+            elif kind == "unpainted":
+                # painted nowhere: a layer switched off (or clipped away); else it shows
+                kind = ("layer_off" if why == "layer" else "outside") if rendered.shows_nothing(_union(boxes)) \
+                    else "visible"
             elif not (annotation or rendered.shows_nothing(_union(boxes))):
                 kind = "visible"
             if kind != "visible":
@@ -305,6 +338,10 @@ def classify(page: pdfium.PdfPage, annotation_covers: list[Box]) -> PageText:
         covered = [ch if w == "covered" or not ch.strip() else " " for ch, w in zip(chars, where, strict=True)]
         camouflaged = [ch if w == "camouflaged" or not ch.strip() else " " for ch, w in zip(chars, where, strict=True)]
         _uncover_stray_punctuation(visible, covered)
-        return PageText("".join(visible), "".join(covered), "".join(camouflaged), sorted(used), n, sorted(ways))
+        layer_off = [ch if w == "layer_off" or not ch.strip() else " " for ch, w in zip(chars, where, strict=True)]
+        outside = [ch if w == "outside" or not ch.strip() else " " for ch, w in zip(chars, where, strict=True)]
+        ways -= {"layer", "clip", "outside the crop box"}
+        return PageText("".join(visible), "".join(covered), "".join(camouflaged), sorted(used), n, sorted(ways),
+                        "".join(layer_off), "".join(outside))
     finally:
         textpage.close()

@@ -25,6 +25,11 @@ def read_page(document: pdfium.PdfDocument, index: int, seconds: int) -> str | N
         image = page.render(scale=DPI / 72, grayscale=True).to_pil()
     finally:
         page.close()
+    return read_image(image, seconds)
+
+
+def read_image(image, seconds: int) -> str | None:
+    """The text tesseract reads in a Pillow image, or None when it failed or ran out of time."""
     png = io.BytesIO()
     image.save(png, "PNG")
     try:

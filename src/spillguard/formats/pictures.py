@@ -10,7 +10,8 @@ from spillguard.formats.base import Context, Source
 from spillguard.model import Content, Incomplete, Location, Notice, Visibility
 
 #: formats that carry EXIF, IPTC or XMP metadata (others are pixels only)
-_WITH_METADATA = (".jpg", ".jpeg", ".jpe", ".tif", ".tiff", ".png", ".webp", ".heic", ".heif")
+#: (or that OCR can read: GIF and BMP screenshots)
+_WITH_METADATA = (".jpg", ".jpeg", ".jpe", ".tif", ".tiff", ".png", ".webp", ".heic", ".heif", ".gif", ".bmp")
 
 
 def pictures(names: Iterable[str], read: Callable[[str], bytes], source: Source, ctx: Context, loc: Location,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -30,11 +31,10 @@ _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _STRUCTURAL = re.compile(
     r"^(\[Content_Types\]\.xml|_rels/\.rels|.*_rels/.*\.rels|docProps/(thumbnail\.\w+)?|"
     r"ppt/(presProps|viewProps|tableStyles|revisionInfo)\.xml|ppt/theme/.*|ppt/media/.*|"
-    r"ppt/slideLayouts/.*|ppt/slideMasters/.*|ppt/notesMasters/.*|ppt/handoutMasters/.*|"
-    r"ppt/tags/.*|ppt/printerSettings/.*|ppt/fonts/.*|ppt/changesInfos/.*|"
+    r"ppt/(slideLayouts|slideMasters|notesMasters|handoutMasters)/_rels/.*|"
+    r"ppt/tags/.*|ppt/ink/.*|ppt/drawings/vmlDrawing\d*\.vml|ppt/printerSettings/.*|ppt/fonts/.*|ppt/changesInfos/.*|"
     r"customXml/itemProps\d*\.xml|docMetadata/LabelInfo\.xml)$"
 )
-# Masters and layouts hold the template's placeholder text; pictures' EXIF waits for the image format.
 _UNREADABLE = {
     "ppt/activeX/": "an ActiveX control (binary)",
     "customUI/": "a custom ribbon definition",
@@ -183,11 +183,63 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
         text = " ".join(t.strip() for t in z.xml(part).itertext() if t.strip())
         if text:
             yield Text(loc.with_(part=part), Visibility.METADATA, text, posixpath.basename(part))
+    yield from _templates(z, pres, loc, handled)
+    for part in [*pres.slides, *sorted(ooxml_package.matching(z, r"ppt/slides/slide\d+\.xml") - set(pres.slides))]:
+        yield from _links(z, part, loc)
     yield from ooxml_charts.read(z, "ppt/", loc, handled)
     yield from ooxml_package.embeddings(z, source, ctx, loc, handled, "ppt/embeddings/", "presentation")
     yield from ooxml_package.macros(z, "ppt/vbaProject.bin", loc, handled, "presentation")
     yield from pictures(z.names, z.read, source, ctx, loc, ("ppt/media/",), z.head)
-    yield from ooxml_package.leftovers(z, loc, handled, _STRUCTURAL, _UNREADABLE)
+    yield from ooxml_package.diagrams(z, "ppt/", loc, handled)
+    yield from ooxml_package.leftovers(z, source, ctx, loc, handled, _STRUCTURAL, _UNREADABLE, NAME)
+
+
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _templates(z: SafeZip, pres: Presentation, loc: Location, handled: set[str]) -> Iterator[Content]:
+    """Slide masters and layouts. Their own shapes' text shows on every slide built on a layout in
+    use (a banner, a footer line); placeholder prompts and every text of a layout or master no
+    slide uses are published with the file but shown nowhere."""
+    used: set[str] = set()
+    for slide in pres.slides:
+        used.update(t for k, t in z.rels(slide).values() if k == "slideLayout")
+    for layout in list(used):
+        used.update(t for k, t in z.rels(layout).values() if k == "slideMaster")
+    parts = ooxml_package.matching(z, r"ppt/(slideLayouts/slideLayout|slideMasters/slideMaster|"
+                                      r"notesMasters/notesMaster|handoutMasters/handoutMaster)\d+\.xml")
+    for part in sorted(parts):
+        handled.add(part)
+        shown: list[str] = []
+        unseen: list[str] = []
+        for shape in z.xml(part).iter(f"{_P}sp"):
+            body = next(shape.iter(f"{_P}txBody"), None)
+            if body is None:
+                continue
+            placeholder = next(shape.iter(f"{_P}ph"), None) is not None
+            (unseen if placeholder or part not in used else shown).extend(_paragraphs(body))
+        kind = "slide master" if "Master" in part else "slide layout"
+        if any(x.strip() for x in shown):
+            yield Text(loc.with_(part=part, line=1), Visibility.VISIBLE, "\n".join(shown), f"{kind} in use")
+        if any(x.strip() for x in unseen):
+            yield Text(loc.with_(part=part, line=1), Visibility.SLIDE_TEMPLATE, "\n".join(unseen),
+                       f"{kind}{'' if part in used else ' no slide uses'}")
+        yield from _links(z, part, loc)
+
+
+def _links(z: SafeZip, part: str, loc: Location) -> Iterator[Content]:
+    """Hyperlink targets and tooltips of a slide's (or layout's) shapes and text runs."""
+    rels = z.rels(part)
+    links: list[str] = []
+    for link in z.xml(part).iter(f"{_A}hlinkClick", f"{_A}hlinkHover"):
+        kind, target = rels.get(link.get(_R_ID, ""), ("", ""))
+        for value in (target if kind == "hyperlink" else "", link.get("tooltip", "")):
+            value = unquote(value).strip()
+            if value and value not in links:
+                links.append(value)
+    if links:
+        yield Text(loc.with_(part=part), Visibility.HYPERLINK, "\n".join(links),
+                   label=f"{len(links)} hyperlink target{'s' if len(links) != 1 else ''}")
 
 
 def _notes_part(z: SafeZip, part: str, number: int, loc: Location) -> Iterator[Content]:

@@ -27,6 +27,7 @@ MAIN_PART = "xl/workbook.bin"
 
 _STATES = {0: Visibility.VISIBLE, 1: Visibility.HIDDEN_SHEET, 2: Visibility.VERY_HIDDEN_SHEET}
 
+NAME = "xlsb"
 _STRUCTURAL = re.compile(
     r"^(\[Content_Types\]\.xml|_rels/\.rels|.*_rels/.*\.rels|docProps/(thumbnail\.\w+)?|"
     r"xl/(styles|calcChain|sharedStrings|metadata|volatileDependencies)\.bin|xl/theme/.*|"
@@ -89,7 +90,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
         visible = {e.name for e in sheets if e.state == 0}
         yield from xlsx_parts.chart_caches(z, part, loc, visible)
     yield from workbook_extras(z, source, ctx, loc, handled, r"customXml/item\d*\.xml")
-    yield from ooxml_package.leftovers(z, loc, handled, _STRUCTURAL, _UNREADABLE)
+    yield from ooxml_package.leftovers(z, source, ctx, loc, handled, _STRUCTURAL, _UNREADABLE, NAME)
 
 
 def _comments(z: SafeZip, part: str, loc: Location) -> Iterator[Content]:

@@ -49,6 +49,10 @@ _UNREADABLE = {
 }
 
 
+#: places of parts the catch-all reads whose visibility is known
+_PLACES = {"xl/revisions/": Visibility.EARLIER_REVISION, "xl/usernames.xml": Visibility.METADATA}
+
+
 def is_workbook(names: set[str]) -> bool:
     return MAIN_PART in names
 
@@ -89,6 +93,8 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
     yield from xlsx_parts.defined_names(wb.root, loc)
 
     cal = open_workbook(source)
+    shared = next((t for k, t in z.rels(MAIN_PART).values() if k == "sharedStrings"), "xl/sharedStrings.xml")
+    used: set[int] | None = set() if z.has(shared) else None
     try:
         camo = camouflaged_styles(z, wb.styles)
         for name, part, vis in wb.sheets:
@@ -98,7 +104,9 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
             sheet_loc = loc.with_(part=part, sheet=name)
             if "chartsheet" in part:
                 continue
-            layout = prepass(z, part, camo)
+            layout = prepass(z, part, camo, shared=used is not None)
+            if used is not None:
+                used |= layout.shared_used
             check_extent(layout, ctx.limits.sheet_cells, name, part)
             try:
                 sheet = cal.get_sheet_by_name(name)
@@ -108,9 +116,13 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
             if layout.validation_lists:
                 yield Text(sheet_loc.with_(range=None), Visibility.DATA_VALIDATION,
                            "\n".join(layout.validation_lists), label="validation lists")
+            yield from xlsx_parts.sheet_extras(z, part, layout, sheet_loc)
             yield from _sheet_parts(z, part, sheet_loc, handled)
     finally:
         cal.close()
+    if used is not None:
+        handled.add(shared)
+        yield from xlsx_parts.unused_strings(z, shared, used, loc)
 
     definitions = ooxml_package.matching(z, r"xl/pivotCache/pivotCacheDefinition\d*\.xml")
     for definition in sorted(set(wb.pivot_definitions) | definitions):
@@ -125,7 +137,8 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
         yield from xlsx_parts.external_link(z, part, loc)
     yield from workbook_extras(z, source, ctx, loc, handled,
                                r"customXml/item\d*\.xml|xl/connections\.xml|xl/richData/.*\.xml")
-    yield from ooxml_package.leftovers(z, loc, handled, _STRUCTURAL, _UNREADABLE)
+    yield from ooxml_package.diagrams(z, "xl/", loc, handled)
+    yield from ooxml_package.leftovers(z, source, ctx, loc, handled, _STRUCTURAL, _UNREADABLE, NAME, _PLACES)
 
 
 def workbook_extras(z: SafeZip, source: Source, ctx: Context, loc: Location, handled: set[str],

@@ -37,6 +37,18 @@ _REF_LETTERS = {n: re.compile(rb'<c\b[^>]*?\br="([A-Z]{%d})\d' % n) for n in (2,
 _ROW_NUM = re.compile(rb'\br="(\d+)"')
 _COL = re.compile(rb"<col\b[^>]*>")
 _ATTR = re.compile(rb'\b(\w+)="([^"]*)"')
+#: a row of zero height or a column of zero width shows nothing, hidden or not
+_ZERO_ROW = re.compile(rb'<row\b[^>]*?\bht="0(?:\.0*)?"[^>]*>')
+_HEADER_FOOTER = re.compile(rb"<(?:\w+:)?((?:odd|even|first)(?:Header|Footer))>([^<]*)</")
+_HYPERLINK = re.compile(rb"<(?:\w+:)?hyperlink\b[^>]*>")
+#: a formula holding a string literal (a quote, escaped or not, in the XML text)
+_FORMULA_LITERAL = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<]*?(?:\"|&quot;)[^<]*)</(?:\w+:)?f>")
+_QUOTED = re.compile(r'"((?:[^"]|"")+)"')
+#: a cell holding a shared string: its index in the shared-string table
+_SHARED_INDEX = re.compile(rb't="s"[^>]*>(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)?'
+                           rb"<(?:\w+:)?v>(\d+)<")
+#: literals of formulas kept per sheet at most (they repeat down a column)
+MAX_LITERALS = 10_000
 _FORMULA1 = re.compile(rb"<(?:\w+:)?formula1>([^<]*)</(?:\w+:)?formula1>")
 _DV_LIST = re.compile(rb'<(?:\w+:)?dataValidation\b[^>]*\btype="list"')
 
@@ -64,6 +76,14 @@ class SheetLayout:
     #: the last used row (1-based) and column (0-based) the sheet's cells reach, when known
     last_row: int = 0
     last_col: int = 0
+    #: print headers and footers: (which, text with Excel's &-codes)
+    headers_footers: dict[tuple[str, str], None] = field(default_factory=dict)
+    #: attributes of each hyperlink element (ref, r:id, location, tooltip, display)
+    hyperlinks: list[dict[str, str]] = field(default_factory=list)
+    #: string literals inside formulas (the cell shows the result, not these)
+    formula_literals: dict[str, None] = field(default_factory=dict)
+    #: indices of the shared strings the sheet's cells use
+    shared_used: set[int] = field(default_factory=set)
 
 
 def check_extent(layout: SheetLayout, limit: int, name: str, part: str) -> None:
@@ -93,6 +113,20 @@ def camouflaged_styles(z: SafeZip, styles_part: str | None) -> set[int]:
         rgb = (color.get("rgb") or "").upper()
         return rgb.endswith("FFFFFF") or color.get("theme") == "0" or color.get("indexed") in ("1", "9")
 
+    def key(color) -> str | None:
+        """A colour as one comparable value: its RGB, or its theme or palette slot."""
+        if color is None:
+            return None
+        rgb = (color.get("rgb") or "").upper()
+        if rgb:
+            return rgb[-6:]
+        if color.get("theme") is not None:
+            return f"theme{color.get('theme')}{color.get('tint', '')}"
+        if color.get("indexed") is not None:
+            return {"8": "000000", "64": None, "9": "FFFFFF", "1": "FFFFFF"}.get(
+                color.get("indexed"), f"indexed{color.get('indexed')}")
+        return None
+
     fonts = []
     for font in children("fonts"):
         color = next((c for c in font if local(c.tag) == "color"), None)
@@ -101,25 +135,39 @@ def camouflaged_styles(z: SafeZip, styles_part: str | None) -> set[int]:
             tiny = size is not None and float(size) < 3
         except ValueError:
             tiny = False
-        fonts.append((white(color), tiny))
+        fonts.append((white(color), tiny, key(color)))
     fills = []
     for fill in children("fills"):
         pattern = next((c for c in fill if local(c.tag) == "patternFill"), None)
         kind = pattern.get("patternType", "none") if pattern is not None else "none"
         fg = next((c for c in pattern if local(c.tag) == "fgColor"), None) if pattern is not None else None
-        fills.append(kind in ("none", "gray125") or (kind == "solid" and white(fg)))
+        fills.append((kind in ("none", "gray125") or (kind == "solid" and white(fg)),
+                      key(fg) if kind == "solid" else None))
     formats = {int(n.get("numFmtId", "-1")): n.get("formatCode", "") for n in children("numFmts")}
     camo: set[int] = set()
     for i, xf in enumerate(children("cellXfs")):
-        font = fonts[int(xf.get("fontId", "0"))] if int(xf.get("fontId", "0")) < len(fonts) else (False, False)
-        fill_white = fills[int(xf.get("fillId", "0"))] if int(xf.get("fillId", "0")) < len(fills) else True
+        font_id, fill_id = int(xf.get("fontId", "0")), int(xf.get("fillId", "0"))
+        font = fonts[font_id] if font_id < len(fonts) else (False, False, None)
+        fill_white, fill_key = fills[fill_id] if fill_id < len(fills) else (True, None)
         code = formats.get(int(xf.get("numFmtId", "0")), "")
-        if re.fullmatch(r";{2,3}", code.replace('"', "")) or font[1] or (font[0] and fill_white):
+        same = font[2] is not None and font[2] == fill_key  # font colour equal to the fill
+        if re.fullmatch(r";{2,3}", code.replace('"', "")) or font[1] or (font[0] and fill_white) or same:
             camo.add(i)
     return camo
 
 
-def prepass(z: SafeZip, part: str, camo_styles: set[int]) -> SheetLayout:
+def _unescape(value: bytes) -> str:
+    """An XML attribute or text value as text (the five predefined entities and numeric ones)."""
+    text = value.decode("utf-8", "replace")
+    if "&" not in text:
+        return text
+    import html
+
+    return html.unescape(text)
+
+
+def prepass(z: SafeZip, part: str, camo_styles: set[int], shared: bool = False) -> SheetLayout:
+    """One pass over a sheet's XML bytes; with ``shared``, the shared strings its cells use."""
     layout = SheetLayout()
     camo_re = None
     if camo_styles:
@@ -142,9 +190,20 @@ def prepass(z: SafeZip, part: str, camo_styles: set[int]) -> SheetLayout:
             num = _ROW_NUM.search(m.group(0))
             if num:
                 layout.hidden_rows[int(num.group(1))] = b"outlineLevel=" in m.group(0)
+        if b'ht="0' in chunk:
+            for m in _ZERO_ROW.finditer(chunk):
+                num = _ROW_NUM.search(m.group(0))
+                if num:
+                    layout.hidden_rows.setdefault(int(num.group(1)), False)
+        if b"<hyperlink" in chunk or b":hyperlink" in chunk:
+            for m in _HYPERLINK.finditer(chunk):
+                attrs = {k.decode(): _unescape(v) for k, v in _ATTR.findall(m.group(0))}
+                layout.hyperlinks.append(attrs)
         for m in _COL.finditer(chunk):
             attrs = dict(_ATTR.findall(m.group(0)))
-            if attrs.get(b"hidden") in (b"1", b"true"):
+            width = attrs.get(b"width")
+            zero = width is not None and re.fullmatch(rb"0(?:\.0*)?", width) is not None
+            if attrs.get(b"hidden") in (b"1", b"true") or zero:
                 lo, hi = int(attrs.get(b"min", b"1")), int(attrs.get(b"max", b"1"))
                 layout.hidden_cols.update(range(lo - 1, min(hi, 16384)))
         if b"<autoFilter" in chunk:
@@ -156,6 +215,18 @@ def prepass(z: SafeZip, part: str, camo_styles: set[int]) -> SheetLayout:
                 if cell:
                     layout.camo_cells.add(cell)
         window = tail + chunk
+        if shared and b't="s"' in window:
+            layout.shared_used.update(int(i) for i in set(_SHARED_INDEX.findall(window)))
+        if (b"<f>" in window or b"<f " in window or b":f>" in window) and len(layout.formula_literals) < MAX_LITERALS:
+            for m in _FORMULA_LITERAL.finditer(window):
+                for lit in _QUOTED.findall(_unescape(m.group(1))):
+                    if any(c.isalnum() for c in lit):
+                        layout.formula_literals[lit.replace('""', '"')] = None
+        if b"Header>" in window or b"Footer>" in window:
+            for m in _HEADER_FOOTER.finditer(window):
+                text = _unescape(m.group(2))
+                if text.strip():
+                    layout.headers_footers[(m.group(1).decode(), text)] = None
         if _DV_LIST.search(window):
             for m in _FORMULA1.finditer(window):
                 value = m.group(1).decode("utf-8", "replace").replace("&quot;", '"').replace("&amp;", "&")
@@ -172,6 +243,26 @@ def _looks_like_header(row: list[object], width_hint: int) -> bool:
     if len(filled) < max(2, width_hint // 2):
         return False
     return all(isinstance(v, str) and not re.fullmatch(r"[\d\s.,%$-]+", v) for v in filled)
+
+
+def _filled(row: list[object]) -> int:
+    return sum(1 for v in row if v != "" and v is not None)
+
+
+def _header_row(head: list[tuple[int, list[object]]], widest: int, hidden: dict[int, bool]) -> int | None:
+    """The index in ``head`` of the table's header row. The first row that looks like one, unless
+    a summary block sits above the table: then a later, wider header-like row whose next row
+    holds numbers or dates (data under a header, not more text) is the table's header."""
+    candidates = [k for k, (num, r) in enumerate(head) if num not in hidden and _looks_like_header(r, widest)]
+    if not candidates:
+        return None
+    first = candidates[0]
+
+    def typed_below(k: int) -> bool:
+        return k + 1 < len(head) and any(v not in ("", None) and not isinstance(v, str) for v in head[k + 1][1])
+
+    wider = [k for k in candidates[1:] if _filled(head[k][1]) > _filled(head[first][1]) and typed_below(k)]
+    return max(wider, key=lambda k: (_filled(head[k][1]), -k)) if wider else first
 
 
 @dataclass(slots=True)
@@ -214,8 +305,7 @@ class SheetGrid:
         hidden_cols = {c - start_col0 for c in self.layout.hidden_cols if 0 <= c - start_col0 < width}
         last_col = max(max((j for j, v in enumerate(r) if v != ""), default=0) for _, r in head)
         widest = max(sum(1 for v in r if v != "") for _, r in head)
-        header_at = next((k for k, (num, r) in enumerate(head)
-                          if num not in self.layout.hidden_rows and _looks_like_header(r, widest)), None)
+        header_at = _header_row(head, widest, self.layout.hidden_rows)
         headers = [""] * width
         if header_at is not None:
             headers = [str(v) if v != "" else "" for v in head[header_at][1]]

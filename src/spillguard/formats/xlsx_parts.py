@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 import polars as pl
 
@@ -188,3 +189,71 @@ def xml_text(z: SafeZip, part: str, loc: Location, vis: Visibility, label: str) 
 
 __all__ = ["chart_caches", "col_index", "comments", "defined_names", "drawing_text", "external_link",
            "persons", "threaded_comments", "xml_text"]
+
+
+_HF_CODE = re.compile(r'&&|&"[^"]*"|&K[0-9A-Fa-f]{6}|&K\d\d[+-]\d{3}|&\d+|&[LCR]|&[PNDTFAZGBIUEXYSOH]')
+
+
+def header_footer_text(code: str) -> str:
+    """Excel's header/footer string without its &-codes (``&L``, ``&"Arial,Bold"``, ``&12``, ``&P``);
+    each section (left, centre, right) on a line of its own."""
+    def repl(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if token == "&&":
+            return "&"
+        return "\n" if token in ("&L", "&C", "&R") else " "
+    return "\n".join(line.strip() for line in _HF_CODE.sub(repl, code).splitlines() if line.strip())
+
+
+def sheet_extras(z: SafeZip, part: str, layout, loc: Location) -> Iterator[Content]:
+    """What a worksheet holds beside its cells: print headers and footers, hyperlink targets and
+    tooltips, and text literals inside formulas."""
+    lines = [f"{which}: {header_footer_text(code)}" for which, code in layout.headers_footers]
+    lines = [line for line in dict.fromkeys(lines) if line.split(": ", 1)[1]]
+    if lines:
+        yield Text(loc.with_(range=None), Visibility.PRINT_HEADER_FOOTER, "\n".join(lines),
+                   label="print header and footer")
+    if layout.hyperlinks:
+        rels = z.rels(part)
+        links: list[str] = []
+        for link in layout.hyperlinks:
+            rid = next((v for k, v in link.items() if k.endswith("id") and k != "display"), None)
+            target = rels.get(rid, ("", ""))[1] if rid else ""
+            for value in (target, link.get("location", ""), link.get("tooltip", "")):
+                value = unquote(value).strip()
+                if value and value not in links:
+                    links.append(value)
+        if links:
+            refs = [lk.get("ref", "") for lk in layout.hyperlinks]
+            where = loc.with_(range=", ".join(refs[:6]) + (" …" if len(refs) > 6 else ""))
+            yield Text(where, Visibility.HYPERLINK, "\n".join(links), label=f"{len(links)} hyperlink targets")
+    if layout.formula_literals:
+        yield Text(loc.with_(range=None), Visibility.FORMULA, "\n".join(layout.formula_literals),
+                   label="text inside formulas")
+
+
+def unused_strings(z: SafeZip, part: str, used: set[int], loc: Location) -> Iterator[Content]:
+    """Shared strings no cell of any sheet uses: what deleted cells and sheets leave behind,
+    published with the workbook though no sheet shows them. Streamed: the table can be large."""
+    from lxml import etree
+
+    from spillguard.formats.ooxml import check_xml_prolog, xml_error
+
+    check_xml_prolog(z.head(part), part)
+    left: list[str] = []
+    index = 0
+    try:
+        with z.zf.open(part) as f:
+            for _, si in etree.iterparse(f, tag="{*}si", resolve_entities=False, no_network=True,
+                                         load_dtd=False, huge_tree=True):
+                if index not in used:
+                    text = "".join(t.text or "" for t in si.iter("{*}t") if local(t.getparent().tag) != "rPh")
+                    if text.strip():
+                        left.append(text.strip())
+                index += 1
+                si.clear()
+    except etree.XMLSyntaxError as exc:
+        raise xml_error(exc, part) from None
+    if left:
+        yield Text(loc.with_(part=part), Visibility.UNUSED_STRING, "\n".join(left),
+                   label=f"{len(left):,} shared strings no cell uses")

@@ -23,6 +23,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "suppressed": report.suppressed,
         "allowed": report.allowed,
         "baselined": report.baselined,
+        "coverage": report.coverage,
         "stats": {"files": report.stats.files, "bytes": report.stats.bytes,
                   "seconds": report.stats.seconds, "cached": report.stats.cached},
     }

@@ -21,6 +21,15 @@ class Page:
     annots: list[tuple[str, tuple[float, float, float, float], Color | None, str]] = field(default_factory=list)
     #: grey images by resource name: (width, height, pixels)
     images: dict[str, tuple[int, int, bytes]] = field(default_factory=dict)
+    #: the crop box (left, bottom, right, top), when the visible page is smaller than the media box
+    crop: tuple[float, float, float, float] | None = None
+
+    def in_layer(self, layer: str, x: float, y: float, text: str, size: float = 11) -> Page:
+        """Text marked as belonging to the optional-content group ``layer`` (see Pdf.layers)."""
+        self.ops.append(f"/OC /{layer} BDC")
+        self.text(x, y, text, size=size)
+        self.ops.append("EMC")
+        return self
 
     def op(self, operators: str) -> Page:
         """Raw content-stream operators (clip paths, render modes…)."""
@@ -67,7 +76,11 @@ class Pdf:
         self.attachments: dict[str, bytes] = {}
         #: form text fields (name → value) and bookmark titles
         self.fields: dict[str, str] = {}
+        #: form fields flagged hidden (annotation flag 2)
+        self.hidden_fields: dict[str, str] = {}
         self.bookmarks: list[str] = []
+        #: optional-content groups (layers) by name: shown (True) or switched off (False)
+        self.layers: dict[str, bool] = {}
 
     def page(self) -> Page:
         self.pages.append(Page())
@@ -77,6 +90,13 @@ class Pdf:
         pdf = pikepdf.new()
         font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
                                   BaseFont=pikepdf.Name.Helvetica, Encoding=pikepdf.Name.WinAnsiEncoding)
+        groups = {name: pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.OCG, Name=pikepdf.String(name)))
+                  for name in self.layers}
+        if groups:
+            pdf.Root.OCProperties = pikepdf.Dictionary(
+                OCGs=pikepdf.Array(list(groups.values())),
+                D=pikepdf.Dictionary(Order=pikepdf.Array(list(groups.values())),
+                                     OFF=pikepdf.Array([groups[n] for n, on in self.layers.items() if not on])))
         for spec in self.pages:
             page = pdf.add_blank_page(page_size=(612, 792))
             page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
@@ -87,6 +107,10 @@ class Pdf:
                                                 BitsPerComponent=8)
                     for name, (w, h, pixels) in spec.images.items()})
             page.obj.Contents = pdf.make_stream("\n".join(spec.ops).encode())
+            if spec.crop is not None:
+                page.obj.CropBox = pikepdf.Array(list(spec.crop))
+            if self.layers:
+                page.obj.Resources.Properties = pikepdf.Dictionary({f"/{n}": ocg for n, ocg in groups.items()})
             annots = []
             for kind, rect, color, contents in spec.annots:
                 annot = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name(f"/{kind}"),
@@ -104,10 +128,13 @@ class Pdf:
             pdf.docinfo[f"/{key}"] = value
         for name, data in self.attachments.items():
             pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, data, filename=name)
-        if self.fields:
+        if self.fields or self.hidden_fields:
             fields = [pdf.make_indirect(pikepdf.Dictionary(FT=pikepdf.Name.Tx, T=pikepdf.String(name),
                                                            V=pikepdf.String(value)))
                       for name, value in self.fields.items()]
+            fields += [pdf.make_indirect(pikepdf.Dictionary(FT=pikepdf.Name.Tx, T=pikepdf.String(name),
+                                                            V=pikepdf.String(value), F=2))
+                       for name, value in self.hidden_fields.items()]
             pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array(fields))
         if self.bookmarks:
             with pdf.open_outline() as outline:
