@@ -72,6 +72,8 @@ class Result:
     text_chars: int = 0
     documents: int = 0
     tables: int = 0
+    #: PERSON_NAME in the naming-traditions slice, by tradition
+    slices: dict[str, Score] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +81,7 @@ class Result:
             "text": {e.value: s.to_json() for e, s in self.text.items()},
             "cells": {e.value: s.to_json() for e, s in self.cells.items()},
             "text_chars_per_second": round(self.text_chars / self.text_seconds) if self.text_seconds else None,
+            "naming_traditions": {k: s.to_json() for k, s in self.slices.items()},
         }
 
 
@@ -155,10 +158,24 @@ def evaluate(data: Corpus | None = None, recogniser: Recogniser | None = None,
     if tables:
         for table in data.tables:
             score_table(table, result)
+    _slices(recogniser, result)
     order = {e: i for i, e in enumerate(ENTITIES)}
     result.text = dict(sorted(result.text.items(), key=lambda kv: order.get(kv[0], 99)))
     result.cells = dict(sorted(result.cells.items(), key=lambda kv: order.get(kv[0], 99)))
     return result
+
+
+def _slices(recogniser: Recogniser, result: Result) -> None:
+    """PERSON_NAME recall and precision on single names and name orders of five traditions."""
+    from spillguard.synth.corpus import traditions
+
+    for doc in traditions():
+        part = Result()
+        score_text(doc, recogniser(doc.text), part, [Entity.PERSON_NAME])
+        score = part.text.get(Entity.PERSON_NAME)
+        if score is not None:
+            mine = result.slices.setdefault(doc.kind.split(":", 1)[1], Score())
+            mine.tp, mine.fp, mine.fn = mine.tp + score.tp, mine.fp + score.fp, mine.fn + score.fn
 
 
 def render(result: Result, console: Console, errors: int = 0) -> None:
@@ -174,6 +191,14 @@ def render(result: Result, console: Console, errors: int = 0) -> None:
         for entity, s in scores.items():
             table.add_row(entity.value, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}",
                           f"{s.tp:,}", f"{s.fp:,}", f"{s.fn:,}")
+        console.print(table)
+    if result.slices:
+        table = Table(title="PERSON_NAME by naming tradition (single names, name orders)", title_justify="left")
+        for col in ("tradition", "precision", "recall", "F1", "TP", "FP", "FN"):
+            table.add_column(col, justify="left" if col == "tradition" else "right")
+        for kind, s in result.slices.items():
+            table.add_row(kind, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{s.tp:,}", f"{s.fp:,}",
+                          f"{s.fn:,}")
         console.print(table)
     speed = result.text_chars / result.text_seconds / 1e6 if result.text_seconds else 0.0
     console.print(f"{result.documents:,} documents ({result.text_chars:,} characters, {speed:.2f} M chars/s), "

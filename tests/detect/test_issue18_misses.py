@@ -53,3 +53,44 @@ def test_serial_numbers_without_a_birth_header_are_not_birth_dates(tmp_path: Pat
     book.sheet("Stats", [["Facility", "Case count"]] + [[p.facility, _serial(p.birth)] for p in roster[:30]])
     report = scan_one(write(tmp_path, "stats.xlsx", book.to_bytes()))
     assert [f for f in report.findings if "DATE_OF_BIRTH" in {e.value for e in f.entities}] == []
+
+
+def _names(text: str) -> list[str]:
+    from spillguard.detect.doc import Doc
+    from spillguard.detect.text import find_spans
+    from spillguard.model import Entity
+
+    return [s.value for s in find_spans(Doc(text), 0.5, None) if s.entity is Entity.PERSON_NAME]
+
+
+def test_single_names_after_a_person_cue_and_surname_first_forms() -> None:
+    assert _names("Detainee Tsegay was moved to Otay Mesa.") == ["Tsegay"]
+    assert _names("The detainee, Gulalai, was transferred.") == ["Gulalai"]
+    assert _names("Detainee Zhou, Xinyi was transferred.") == ["Zhou, Xinyi"]
+    assert _names("ZHOU Xinyi requested an interpreter.") == ["ZHOU Xinyi"]
+    assert _names("Detainee Yonas Tekle Haile was interviewed.") == ["Yonas Tekle Haile"]
+    # a single capitalised word after a cue is a name only when the lexicons know it as one
+    assert _names("The detainee Transfer requests rose.") == []
+    assert _names("The respondent Mexico filed nothing.") == []
+    assert _names("Tsegay was moved.") == []  # a single name with no cue is not enough
+
+
+def test_a_demonym_on_a_record_line_is_a_nationality() -> None:
+    from spillguard.detect.doc import Doc
+    from spillguard.detect.text import find_spans
+
+    spans = find_spans(Doc("Maria Gomez A-123-456-789 Adelanto ICE Processing Center Guatemalan"), 0.5, None)
+    assert [s.entity.value for s in spans] == ["PERSON_NAME", "A_NUMBER", "FACILITY", "NATIONALITY"]
+    assert [s.entity.value for s in find_spans(Doc("Guatemalan coffee exports rose."), 0.5, None)] == []
+
+
+def test_a_facility_under_a_redaction_box_is_named_and_keeps_the_redaction_severity(tmp_path: Path) -> None:
+    from spillguard.synth.pdf import Pdf
+
+    pdf = Pdf()
+    page = pdf.page().text(72, 720, "Detention statistics FY24")
+    page.text(72, 600, "Adelanto ICE Processing Center").box(70, 595, 260, 18)
+    report = scan_one(write(tmp_path, "stats.pdf", pdf.to_bytes()))
+    assert [(f.rule, f.severity.label, f.visibility.value, [e.value for e in f.entities]) for f in report.findings] == [
+        ("SG122", "high", "under_redaction", ["FACILITY"])]
+

@@ -16,14 +16,14 @@ from spillguard.errors import UsageError
 
 spacy = pytest.importorskip("spacy", reason="spaCy is in the test extra; without it the plug-in is untested")
 
-TEXT = "We met Quetzal Ixcoy, a Guatemalan woman, near Lake Atitlan."
+TEXT = "We met Quetzal Ajxup, a Guatemalan woman, near Lake Atitlan."
 
 
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": "PERSON", "pattern": "Quetzal Ixcoy"},
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Quetzal Ajxup"},
                         {"label": "PERSON", "pattern": "Lake Atitlan"},  # a model's mistake
                         {"label": "NORP", "pattern": "Guatemalan"},
                         {"label": "LOC", "pattern": "Atitlan"}])
@@ -40,7 +40,7 @@ def test_spacy_person_results_are_added(pipeline: Path) -> None:
     extra = ner.load(f"spacy:{pipeline}")
     spans = find_spans(Doc(TEXT), extra=extra)
     assert [(s.entity.value, s.value, s.why, s.confidence) for s in spans] == [
-        ("PERSON_NAME", "Quetzal Ixcoy", "spaCy PERSON", 0.8),
+        ("PERSON_NAME", "Quetzal Ajxup", "spaCy PERSON", 0.8),
         ("NATIONALITY", "Guatemalan", "demonym describing a person", 0.75),
     ]
 

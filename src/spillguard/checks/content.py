@@ -203,8 +203,12 @@ def text_finding(text: Text, doc: Doc, spans: list[Span], *, show_values: bool) 
     why = "; ".join(f"{e.value}: {next(s.why for s in spans if s.entity is e)} ({by_entity[e]}×)"
                     for e in entities)
     label = f" ({text.label})" if text.label else ""
+    places: list[Entity] = []
     if entities and set(entities) <= PLACE_ENTITIES:
-        # a facility or a country named in prose points at no one: not a finding in plain view
+        # a facility or a country named in prose points at no one: not a finding in plain view;
+        # in a hidden place (under a redaction box, in an earlier revision) it is named with the
+        # place's own finding, whose severity stands
+        places = entities if text.visibility.hidden else []
         entities = [] if text.visibility is not Visibility.METADATA else entities
     if entities:
         # one severity model for every place: what is found decides, not where
@@ -243,4 +247,7 @@ def text_finding(text: Text, doc: Doc, spans: list[Span], *, show_values: bool) 
         return None
     rule = HIDDEN_PLACE_RULE.get(text.visibility, "SG101")
     title = f"Text {_where(text)}{label}: {sum(not c.isspace() for c in text.text):,} characters"
+    if places:
+        return _finding(rule, title + f" naming {words(places)}", text, entities=places, samples=samples[:3],
+                        why=f"{why}; no one identified in it", **extra)
     return _finding(rule, title, text, why="no personal data recognised; review before publishing")

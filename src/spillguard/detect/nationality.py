@@ -48,6 +48,15 @@ class Nationality(Detector):
     #: "ciudadano hondureño", "una mujer guatemalteca"
     _noun_before = re.compile(r"\b(?:ciudadan[oa]s?|nacional(?:es)?|mujer|hombre|joven|nino|nina|madre|padre|"
                               r"migrante|persona|senor|senora)\s+$")
+    #: an A-number on the same line: the line is a person's record ("Maria Gomez A-123-456-789 Guatemalan")
+    _a_number = re.compile(r"(?<![\w-])A[-\s#]?\d{3}[-\s]?\d{3}[-\s]?\d{2,3}(?!\d)")
+
+    @staticmethod
+    def _line(doc: Doc, p: tuple[int, int, object]) -> str:
+        start = doc.text.rfind("\n", 0, p[0]) + 1
+        end = doc.text.find("\n", p[1])
+        return doc.text[start:end if end >= 0 else len(doc.text)]
+
     #: "a Guatemalan national", "Honduran citizen", "Salvadoran woman"
     _after_strong = re.compile(r"^\s+(?:national|citizen)\b")
     _after_person = re.compile(r"^\s+(?:man|woman|men|women|boy|girl|child|mother|father|family|asylum seekers?|"
@@ -65,3 +74,5 @@ class Nationality(Detector):
                 yield Span(self.entity, p[0], p[1], value, "demonym + 'national'", 0.9)
             elif p[2] & Kind.DEMONYM and self._after_person.match(after) and doc.text[p[0]].isupper():
                 yield Span(self.entity, p[0], p[1], value, "demonym describing a person", 0.75)
+            elif p[2] & Kind.DEMONYM and doc.text[p[0]].isupper() and self._a_number.search(self._line(doc, p)):
+                yield Span(self.entity, p[0], p[1], value, "demonym on a record line with an A-number", 0.8)

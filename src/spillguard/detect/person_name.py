@@ -344,6 +344,19 @@ def _context(doc: Doc, words: list[Word], first: int) -> int:
     return out
 
 
+def _cue_right_before(doc: Doc, words: list[Word], first: int) -> bool:
+    """A person cue the word before the name, or two before with only an article between
+    ("detainee Tsegay", "the detainee, Gulalai")."""
+    for k in (first - 1, first - 2):
+        if k < 0:
+            return False
+        if words[k].kinds & Kind.CUE:
+            return bool(re.fullmatch(r",?[ \t]+|[ \t]+(?:the|la|el)[ \t]+", doc.text[words[k].end:words[first].start],
+                                     re.IGNORECASE)) or (k == first - 1 and bool(
+                re.fullmatch(r",[ \t]*", doc.text[words[k].end:words[first].start])))
+    return False
+
+
 def _sentence_start(doc: Doc, w: Word) -> bool:
     return not doc.text[:w.start].strip() or doc.text[:w.start].rstrip()[-1] in ".!?:;\n\"“(-•*#>"
 
@@ -368,7 +381,12 @@ def _score(doc: Doc, words: list[Word], first: int, last: int, *, inverted: bool
     honorific = bool(before & Kind.HONORIFIC)
     if not names or len(names) > 6:
         return None
-    if len(names) == 1 and not (honorific or inverted):
+    # one name alone ("detainee Tsegay", "the respondent, Gulalai,"): many people carry a
+    # single name (Afghanistan, the Horn of Africa, Indonesia); a person cue right before it and
+    # a lexicon name, never a common word or a place, make it one
+    single = len(names) == 1 and not (honorific or inverted)
+    if single and not (_cue_right_before(doc, words, first) and names[0].kinds & NAME
+                       and not names[0].kinds & (_WEAK | PLACE_LIKE | Kind.DEMONYM)):
         return None
     if before & Kind.OFFICIAL and not honorific:
         return None  # "Secretary Ana Ruiz", "Judge Lee": officials acting in office

@@ -378,6 +378,60 @@ def _aggregate(g: _Gen) -> LabelledTable:
                          [Entity.NATIONALITY, None, None, None])
 
 
+# -- naming traditions (issue 18): single names and the orders names are written in ---------------
+
+#: per tradition: given names, family names (or father's names), and whether the family name is
+#: written first. Some names in each list are held out of the lexicons on purpose (marked in
+#: ``HELD_OUT``): the slice measures what context alone recovers, not only what a list knows.
+TRADITIONS: dict[str, tuple[list[str], list[str], bool]] = {
+    "horn_of_africa": (["Yonas", "Tsegay", "Senait", "Filmon", "Meron", "Abdi", "Hodan", "Ghirmay", "Kesete"],
+                       ["Tekle", "Haile", "Gebremedhin", "Kidane", "Berhe", "Warsame", "Woldeab"], False),
+    "afghan": (["Gulalai", "Zarghuna", "Mirwais", "Rahmatullah", "Shabnam", "Ajmal", "Nazanin", "Tamana"],
+               ["Noorzai", "Popalzai", "Stanikzai", "Rahimi", "Wardak", "Sultani", "Mangal", "Hotak"], False),
+    "chinese": (["Xinyi", "Xiaoming", "Jianguo", "Meiling", "Yuxuan", "Zihan", "Shuang", "Mingxuan"],
+                ["Zhou", "Wang", "Li", "Zhang", "Chen", "Liu", "Huang", "Xu"], True),
+    "haitian": (["Wisler", "Fritznel", "Guerline", "Mackenson", "Widline", "Roodly", "Dieunel"],
+                ["Jean-Baptiste", "Pierre-Louis", "Exantus", "Dorvil", "Saint-Fleur", "Metellus", "Lafrance"], False),
+    "mayan": (["Ixchel", "Itzel", "Nikte", "Balam", "Ixmukane", "Tz'unun"],
+              ["Tzul Pop", "Xicará", "Chiquín Coc", "Caal", "Ixcoy Tum", "Quiej", "Batz"], False),
+}
+HELD_OUT = frozenset({"Ghirmay", "Kesete", "Woldeab", "Nazanin", "Tamana", "Hotak", "Mingxuan", "Dieunel",
+                      "Lafrance", "Tz'unun"})
+
+
+def traditions(seed: int = 2026, per_tradition: int = 40) -> list[LabelledText]:
+    """Case notes naming people as their traditions do: one name alone after a person cue
+    (Afghans and Eritreans often carry a single name in US records), given name with father's
+    and grandfather's names, Chinese surname first (``Zhou Xinyi``, ``ZHOU, Xinyi``)."""
+    rng = random.Random(seed + 18)
+    out: list[LabelledText] = []
+    for group, (given, family, surname_first) in TRADITIONS.items():
+        for k in range(per_tradition):
+            g, f, f2 = rng.choice(given), rng.choice(family), rng.choice(family)
+            t = LabelledText(f"tradition:{group}")
+            form = k % 4
+            if form == 0:  # a single name after a cue
+                t.add(rng.choice(["Detainee ", "The detainee, ", "Respondent ", "The applicant "]))
+                endings = [" was transferred on Monday.", ", was seen by medical staff.", " asked for a hearing."]
+                t.add(g, Entity.PERSON_NAME).add(rng.choice(endings))
+            elif form == 1 and surname_first:
+                t.add("Detainee ").add(rng.choice([f"{f} {g}", f"{f.upper()}, {g}", f"{f}, {g}"]), Entity.PERSON_NAME)
+                t.add(" was interviewed in Mandarin.")
+            elif form == 1:  # given name, father's name, grandfather's name
+                t.add("Detainee ").add(f"{g} {f} {f2}" if f != f2 else f"{g} {f}", Entity.PERSON_NAME)
+                t.add(" was interviewed with an interpreter.")
+            elif form == 2:
+                name = f"{f} {g}" if surname_first else f"{g} {f}"
+                t.add("Case note: ").add(name, Entity.PERSON_NAME).add(" (A-")
+                t.add(f"{rng.randrange(200, 240)}-{rng.randrange(100, 999)}-{rng.randrange(100, 999)}", None)
+                t.add(") requested a bond hearing.")
+            else:  # mid-sentence, no cue
+                name = f"{f} {g}" if surname_first else f"{g} {f}"
+                t.add("On Tuesday ").add(name, Entity.PERSON_NAME).add(" met volunteers from the legal clinic.")
+            out.append(t)
+    return out
+
+
 def corpus(seed: int = 2026, texts: int = 450, tables: int = 40, rows: int = 200) -> Corpus:
     """The labelled corpus: ``texts`` documents from the templates in turn, ``tables`` rosters
     (with and without headers, English and Spanish) and aggregate tables."""
