@@ -192,6 +192,9 @@ class Text:
     visibility: Visibility
     text: str
     label: str | None = None
+    #: the whole text the run was cut from, aligned with it character for character (a covered
+    #: run's page): detectors read it for cue words, only spans inside the run itself count
+    context: str | None = None
 
 
 @dataclass(slots=True)

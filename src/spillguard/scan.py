@@ -140,6 +140,13 @@ def _small_table(table: Table):
     return first
 
 
+def _mostly_in(run: str, context: str, start: int, end: int) -> bool:
+    """Most of a span's characters belong to the run (a box that misses a name's last letter
+    still hides the name; a label beside the box is not hidden)."""
+    chars = [k for k in range(start, end) if not context[k].isspace()]
+    return bool(chars) and 2 * sum(run[k] == context[k] for k in chars) > len(chars)
+
+
 def _digest(parts: list[str]) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "replace"), digest_size=16).hexdigest()
 
@@ -249,8 +256,11 @@ class Scanner:
         if isinstance(content, Table):
             return self._judge_table(content)
         if isinstance(content, Text):
-            doc = Doc(content.text)
+            aligned = content.context is not None and len(content.context) == len(content.text)
+            doc = Doc(content.context if aligned else content.text)
             spans = find_spans(doc, self.config.min_confidence, self.ner)
+            if aligned:  # the context's own words are read elsewhere: only what the run hides counts
+                spans = [s for s in spans if _mostly_in(content.text, doc.text, s.start, s.end)]
             found = text_finding(content, doc, spans, show_values=show)
             if found is None:
                 return []

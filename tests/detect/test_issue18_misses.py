@@ -94,3 +94,30 @@ def test_a_facility_under_a_redaction_box_is_named_and_keeps_the_redaction_sever
     assert [(f.rule, f.severity.label, f.visibility.value, [e.value for e in f.entities]) for f in report.findings] == [
         ("SG122", "high", "under_redaction", ["FACILITY"])]
 
+
+
+def test_two_people_with_one_name_are_two_records(tmp_path: Path, roster: list[Person]) -> None:
+    """A name is no key: the same name on two rows is two people unless the birth date says it
+    is one; rows with a stronger key (A-number) are counted by it."""
+    twins = [["Name", "Country of citizenship", "Facility"]]
+    twins += [[p.name, p.country, p.facility] for p in roster[:30]]
+    twins += [[roster[0].name, "Honduras", "Adelanto"], [roster[1].name, "Mexico", "Otay Mesa"]]
+    book = Book()
+    book.sheet("Data", twins)
+    report = scan_one(write(tmp_path, "names.xlsx", book.to_bytes()))
+    assert [r for *_, r in summary(report)] == [32]
+
+    born = [["Name", "Date of Birth", "Facility"]]
+    born += [[p.name, p.birth, p.facility] for p in roster[:30]]
+    born += [[roster[0].name, roster[0].birth, "Adelanto"],  # the same person again
+             [roster[1].name, date(1960, 1, 2), "Otay Mesa"]]  # another person of that name
+    book = Book()
+    book.sheet("Data", born)
+    report = scan_one(write(tmp_path, "born.xlsx", book.to_bytes()))
+    assert [r for *_, r in summary(report)] == [31]
+
+    keyed = [["Name", "A-Number"]] + [[p.name, p.a_number_as(0)] for p in roster[:30]]
+    keyed += [[roster[0].name, roster[0].a_number_as(0)]]
+    book = Book()
+    book.sheet("Data", keyed)
+    assert [r for *_, r in summary(scan_one(write(tmp_path, "keyed.xlsx", book.to_bytes())))] == [30]

@@ -53,3 +53,32 @@ def test_not_an_email_is_plain_text(tmp_path: Path) -> None:
     # one header-like line is not a message
     report = scan_one(write(tmp_path, "notes.txt", b"Subject: notes\nNothing personal here.\n"))
     assert report.findings == [] and report.errors == []
+
+
+def test_headers_no_client_shows_and_mime_preamble_are_read(tmp_path: Path, roster: list[Person]) -> None:
+    """Issue 18, item 1, for MIME: an X- header and the text before the first part (which no
+    mail client shows) are read, each in its own place; the usual MIME note is not a finding."""
+    p, q = roster[0], roster[1]
+    msg = EmailMessage()
+    msg["From"] = "Statistics Unit <stats@agency.example.gov>"
+    msg["To"] = "Web Team <web@agency.example.gov>"
+    msg["Subject"] = "Quarterly tables"
+    msg["X-Case-Reference"] = f"{p.name} A# {p.a_number}"
+    msg.set_content("Tables attached.\n")
+    msg.add_attachment(b"Facility,Detainees\nAdelanto,120\n", maintype="text", subtype="csv", filename="t.csv")
+    msg.preamble = f"Export for {q.name}, A# {q.a_number}, born {q.birth:%B %d, %Y}\n"
+    report = scan_one(write(tmp_path, "note.eml", msg.as_bytes()))
+    assert sorted((f.rule, f.visibility.value, f.location.part) for f in report.findings
+                  if f.severity >= 3) == [("SG211", "metadata", "other headers"),
+                                          ("SG211", "other_part", "MIME preamble of part 0")]
+    assert report.coverage["eml"] == {"read": 2, "catch_all": 1}
+
+    quiet = EmailMessage()
+    quiet["From"], quiet["To"], quiet["Subject"] = "a@agency.example.gov", "b@agency.example.gov", "Tables"
+    quiet["X-Mailer"] = "Microsoft Outlook 16.0"
+    quiet.set_content("Tables attached.\n")
+    quiet.add_attachment(b"Facility,Detainees\nAdelanto,120\n", maintype="text", subtype="csv", filename="t.csv")
+    quiet.preamble = "This is a multi-part message in MIME format.\n"
+    report = scan_one(write(tmp_path, "quiet.eml", quiet.as_bytes()))
+    assert [f.rule for f in report.findings if f.visibility.value != "visible"] == []
+    assert "catch_all" not in report.coverage["eml"]

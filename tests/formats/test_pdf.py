@@ -238,3 +238,58 @@ def test_a_scanned_page_is_read_by_ocr_when_tesseract_is_installed(tmp_path: Pat
     assert "read by OCR" in report.findings[0].title or "OCR" in report.findings[0].why
     off = scan_one(write(tmp_path, "scan2.pdf", data), limits=Limits(ocr_pages=0))
     assert [f.rule for f in off.findings] == ["SG123"]
+
+
+def test_a_country_under_a_box_is_read_beside_its_visible_label(tmp_path: Path, roster: list[Person]) -> None:
+    """Issue 18: the label ("Country of citizenship:") is in plain view, the value under a box.
+    The covered run alone has no context; read beside the page's words it is a nationality,
+    and the label itself, which everybody sees, is not reported as covered."""
+    d = Pdf()
+    d.page().text(72, 720, "Case summary").text(72, 680, "Country of citizenship:").text(230, 680, "Guatemala") \
+        .box(228, 676, 80, 16)
+    report = scan_one(write(tmp_path, "summary.pdf", d.to_bytes()))
+    assert [(f.rule, f.visibility.value, tuple(e.value for e in f.entities)) for f in report.findings] \
+        == [("SG122", "under_redaction", ("NATIONALITY",))]
+    assert report.findings[0].title.endswith("9 characters naming nationalities")
+    plain = Pdf()
+    plain.page().text(72, 720, "Case summary").text(72, 680, "Country of citizenship:").text(230, 680, "Guatemala")
+    assert scan_one(write(tmp_path, "plain.pdf", plain.to_bytes())).findings == []
+
+
+def _append_orphan(data: bytes, body: bytes) -> bytes:
+    """An incremental update that adds one stream object nothing references."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        size, root = int(pdf.trailer.Size), pdf.Root.objgen
+    prev = int(data[data.rindex(b"startxref") + 9:].split()[0])
+    offset = len(data)
+    obj = b"%d 0 obj\n<< /Length %d >>\nstream\n" % (size, len(body)) + body + b"\nendstream\nendobj\n"
+    xref = offset + len(obj)
+    tail = (b"xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %d %d R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
+            % (size, offset, size + 1, root[0], root[1], prev, xref))
+    return data + obj + tail
+
+
+def test_pdf_objects_no_reader_reaches_go_to_the_catch_all(tmp_path: Path, roster: list[Person]) -> None:
+    """Issue 18, item 1: an object referenced by nothing, and one reached only through a catalog
+    key no reader knows, are read; the page's own drawing instructions are not read twice."""
+    rows = "\n".join(f"{p.name};{p.a_number_as(0)};{p.birth:%m/%d/%Y}" for p in roster[:12])
+    orphan = _append_orphan(memo("visible", CLEAN), rows.encode())
+    report = scan_one(write(tmp_path, "orphan.pdf", orphan))
+    assert [(f.rule, f.visibility.value, f.location.part, tuple(sorted(e.value for e in f.entities)))
+            for f in report.findings] == [("SG211", "other_part", "object 5 0 (referenced by nothing)",
+                                           ("A_NUMBER", "PERSON_NAME"))]
+    assert report.coverage["pdf"]["catch_all"] == 1
+
+    with pikepdf.open(io.BytesIO(memo("visible", CLEAN))) as pdf:
+        pdf.Root.ZZExport = pikepdf.Dictionary(Rows=pikepdf.Array(
+            [pikepdf.String(f"{p.name} {p.a_number_as(0)}") for p in roster[:2]]))
+        out = io.BytesIO()
+        pdf.save(out)
+    report = scan_one(write(tmp_path, "private.pdf", out.getvalue()))
+    assert [(f.rule, f.visibility.value, f.location.part) for f in report.findings] == [
+        ("SG211", "other_part", "catalog /ZZExport")]
+
+    drawn = _append_orphan(memo("visible", CLEAN), b"BT\n/F1 11 Tf\n72 680 Td\n(Old words) Tj\nET")
+    report = scan_one(write(tmp_path, "drawn.pdf", drawn))
+    assert (report.findings, report.decision) == ([], "pass")
+    assert "catch_all" not in report.coverage["pdf"] and report.coverage["pdf"]["structural"] >= 1

@@ -309,3 +309,27 @@ def test_smartart_text_is_read_where_the_slide_shows_it(tmp_path: Path, roster: 
         "ppt/diagrams/data1.xml": data.encode(), "ppt/diagrams/colors1.xml": b"<x/>"})))
     assert found(report, "visible") == [("SG209", "high", ("A_NUMBER", "PERSON_NAME"))]
     assert "catch_all" not in report.coverage["pptx"]
+
+
+def test_a_box_laid_over_worksheet_cells_covers_them(tmp_path: Path, roster: list[Person]) -> None:
+    """A filled shape drawn over cells is what a reader sees; the cells under it are covered,
+    not in plain view. A shape with no fill hides nothing; a cell it only grazes is not hidden."""
+    def book_with(fill: dict) -> bytes:
+        book = Book()
+        ws = book.sheet("By facility", AGG)
+        for i, p in enumerate(roster[:4]):
+            ws.write(7 + i, 0, p.name)
+            ws.write(7 + i, 1, p.a_number_as(0))
+        # A8:B11 (rows 8-11) under a box 2 columns × 4 rows from A8, plus a sliver of C
+        ws.insert_textbox("A8", "", {"width": 64 * 2 + 10, "height": 20 * 4, "fill": fill})
+        return book.to_bytes()
+
+    covered = scan_one(write(tmp_path, "covered.xlsx", book_with({"color": "black"})))
+    assert found(covered, "covered") == [("SG201", "critical", ("A_NUMBER", "PERSON_NAME"))]
+    [f] = [f for f in covered.findings if f.visibility.value == "covered"]
+    assert f.location.range == "A8, B8, A9, B9, A10, B10 …" and f.records == 4
+    assert not [f for f in covered.findings if f.visibility.value == "visible" and f.severity >= 3]
+
+    clear = scan_one(write(tmp_path, "clear.xlsx", book_with({"none": True})))
+    assert found(clear, "covered") == []
+    assert [(f.rule, f.visibility.value) for f in clear.findings if f.severity >= 3] == [("SG209", "visible")]

@@ -130,6 +130,7 @@ def profile(table: Table, *, show_values: bool = False, min_confidence: float = 
     hashes: list[pl.Series] = []
     prose: list[ProseColumn] = []
     classified = False
+    offset = 0
     for batch in table.batches:
         if batch.height == 0:
             continue
@@ -160,7 +161,8 @@ def profile(table: Table, *, show_values: bool = False, min_confidence: float = 
                 for value in raw.filter(matched).head(SAMPLES_PER_COLUMN - len(col.samples)):
                     col.samples.append(value if show_values else col.detector.mask(value))
             matched_by[col.index] = (filled, matched)
-        key = _person_keys(result.columns, matched_by, batch.height)
+        key = _person_keys(result.columns, matched_by, batch.height, offset)
+        offset += batch.height
         if key is not None:
             hashes.append(key.drop_nulls().hash())
     # Confirm on every row: a column whose share fell below the bar is dropped.
@@ -206,12 +208,16 @@ def _bar(col: ColumnProfile) -> float:
 
 
 def _person_keys(columns: list[ColumnProfile], matched_by: dict[int, tuple[pl.Series, pl.Series]],
-                 height: int) -> pl.Series | None:
+                 height: int, offset: int = 0) -> pl.Series | None:
     """Per row, the strongest identifier present: A-number before SSN ... before name.
 
     Weaker identifiers are normalised only for the rows the stronger ones left empty, so a
-    roster with an A-number on every row never pays for normalising names.
+    roster with an A-number on every row never pays for normalising names. A name is no key
+    of its own — two people share a name — so a row keyed by its name only is one person with
+    its birth date (the same name and birth date on two rows are one person), and without one
+    it is one person per row (``offset`` numbers the rows across batches).
     """
+    dob = next((c for c in columns if c.entity is Entity.DATE_OF_BIRTH), None)
     ranked = sorted((c for c in columns if c.entity in IDENTIFIER_PRIORITY),
                     key=lambda c: IDENTIFIER_PRIORITY.index(c.entity))
     key: pl.Series | None = None
@@ -222,6 +228,14 @@ def _person_keys(columns: list[ColumnProfile], matched_by: dict[int, tuple[pl.Se
             continue
         idx = need.arg_true()
         norm = (pl.lit(f"{col.entity.value}:") + col.detector.normalize(filled.gather(idx)))
+        if col.entity is Entity.PERSON_NAME:
+            if dob is not None:
+                born, born_ok = matched_by[dob.index]
+                other = pl.when(born_ok.gather(idx)).then(born.gather(idx).str.replace_all(r"\s+", ""))
+            else:
+                other = pl.lit(None, dtype=pl.Utf8)
+            row = pl.lit("row ") + (pl.Series(idx) + offset).cast(pl.Utf8)
+            norm = norm + pl.lit("|") + pl.coalesce(other, row)
         values = pl.select(norm).to_series()
         if key is None:
             key = pl.Series("key", [None] * height, dtype=pl.Utf8)

@@ -60,6 +60,10 @@ def plain_text(data: bytes) -> str | None:
 _TEXT_FORMATS = frozenset({"text", "csv", "json"})
 
 
+#: bytes of padding
+_PADDING = frozenset(b"\x00\xff \t\r\n")
+
+
 def _is_xml(data: bytes) -> bool:
     return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
 
@@ -73,6 +77,9 @@ def read_part(part: str, data: Callable[[], bytes], source: Source, ctx: Context
 
     where = loc.with_(part=part)
     body = data()
+    if set(body) <= _PADDING:  # empty, or only zero/0xFF/space bytes: what a deleted part leaves behind
+        ctx.covered(reader, structural=1)
+        return
     label = f"{what}: {part}" if what else f"part {part}"
     if _is_xml(body):
         ctx.covered(reader, catch_all=1)
@@ -97,3 +104,28 @@ def read_part(part: str, data: Callable[[], bytes], source: Source, ctx: Context
         return
     reason = f"{what} was not inspected: {part}" if what else f"unknown part was not inspected: {part}"
     yield Incomplete(PartNotInspected.rule, reason, where)
+
+
+#: streams of any OLE compound file that hold no text: the class id, OLE link and object info,
+#: property sets (read by ``ole.properties`` where they name people), and VBA projects (SG115)
+OLE_STRUCTURAL = re.compile(r"\x01CompObj|\x01Ole|\x02OlePres\d{3}|\x03ObjInfo|\x03EPRINT|\x05.*|"
+                            r"_VBA_PROJECT.*|Macros(/.*)?|VBA/.*|PROJECT(wm)?|\x03AppName")
+
+
+def ole_leftovers(data: bytes, streams: set[str], consumed: Callable[[str], bool], source: Source, ctx: Context,
+                  loc: Location, reader: str, unreadable: dict[str, str] | None = None) -> Iterator[Content]:
+    """Every stream of an OLE compound file that the format's reader neither consumed nor knows
+    to hold no text goes to the catch-all, as a zip package's parts do; counted for coverage."""
+    import olefile
+
+    rest = sorted(s for s in streams if not consumed(s))
+    ctx.covered(reader, read=len(streams) - len(rest), structural=sum(bool(OLE_STRUCTURAL.fullmatch(s)) for s in rest))
+    for stream in rest:
+        if OLE_STRUCTURAL.fullmatch(stream):
+            continue
+        what = next((v for k, v in (unreadable or {}).items() if stream == k or stream.startswith(f"{k}/")), None)
+
+        def body(path: str = stream) -> bytes:
+            with olefile.OleFileIO(data) as ole:
+                return ole.openstream(path).read()
+        yield from read_part(stream, body, source, ctx, loc, reader, what)

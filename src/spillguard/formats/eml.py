@@ -26,6 +26,12 @@ _TYPICAL = {b"from", b"to", b"cc", b"subject", b"date", b"message-id", b"mime-ve
 PEOPLE_HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Sender", "Delivered-To", "Subject")
 
 
+_STRUCTURAL_HEADER = re.compile(r"(?i)content-|mime-version$|date$|message-id$|in-reply-to$|references$|"
+                                r"dkim-signature$|arc-|authentication-results$|received-spf$|x-ms-exchange-.*id$")
+#: the note mail programs put in a preamble for readers without MIME
+_MIME_NOTE = re.compile(r"(?is)this is a multi-?part message in mime format\.?")
+
+
 def sniff(head: bytes) -> bool:
     block = head.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
     if not block or not _FIELD.match(block):
@@ -46,11 +52,25 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
     header_lines = [f"{name}: {value}" for name in PEOPLE_HEADERS for value in message.get_all(name, [])]
     if header_lines:
         yield Text(loc.with_(line=1), Visibility.VISIBLE, "\n".join(header_lines), "e-mail headers")
+    # the other headers (transport, X-…) no mail client shows: what the msg reader calls
+    # transport headers; MIME structure and dates hold no words of their own
+    other = [f"{name}: {value}" for name, value in message.items()
+             if name.title() not in PEOPLE_HEADERS and not _STRUCTURAL_HEADER.match(name)]
+    if other:
+        yield Text(loc.with_(part="other headers"), Visibility.METADATA, "\n".join(other),
+                   "transport and other headers")
     body_line = data.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].count(b"\n") + 3
     single = not message.is_multipart()
     for index, part in enumerate(message.walk()):
         if part.is_multipart():
+            # text before the first and after the last part: no mail client shows it
+            for what, text in (("preamble", part.preamble), ("epilogue", part.epilogue)):
+                if text and text.strip() and not _MIME_NOTE.fullmatch(text.strip()):
+                    ctx.covered(NAME, catch_all=1)
+                    yield Text(loc.with_(part=f"MIME {what} of part {index}"), Visibility.OTHER_PART, text,
+                               f"MIME {what}")
             continue
+        ctx.covered(NAME, read=1)
         yield from _part(part, index, source, ctx, loc.with_(line=body_line) if single else
                          loc.with_(part=f"MIME part {index}"))
 

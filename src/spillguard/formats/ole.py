@@ -11,13 +11,14 @@ not supported (SG905, naming the package to install), so the file fails closed.
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Iterator
 
 import olefile
 
 from spillguard.errors import CorruptFile, EncryptedFile, UnsupportedFormat
-from spillguard.formats import convert, msg, xls
+from spillguard.formats import catch_all, convert, msg, xls
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import record_table
 from spillguard.model import Content, Incomplete, Location, Text, Visibility
@@ -27,6 +28,12 @@ MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: summary-information fields that name a person, and free-text ones
 _PEOPLE = ("author", "last_saved_by", "manager")
 _TEXTS = ("title", "subject", "keywords", "comments", "company", "category")
+
+
+#: streams the conversion reads: the text, tables and pictures of the document, its embedded
+#: objects (``ObjectPool``) and property sets
+_WORD = re.compile(r"WordDocument|[01]Table|Data|ObjectPool(/.*)?|\x05(Summary|DocumentSummary)Information")
+_POWERPOINT = re.compile(r"PowerPoint Document|Current User|Pictures|\x05(Summary|DocumentSummary)Information")
 
 
 def sniff(head: bytes) -> bool:
@@ -65,6 +72,10 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
         yield Incomplete(exc.rule, exc.reason, loc.with_(part=kind))
         return
     yield from _converted(converted, target, source, ctx)
+    # what LibreOffice's conversion carries over; any other stream is read by the catch-all
+    converted_streams = _WORD if target == "docx" else _POWERPOINT
+    yield from catch_all.ole_leftovers(data, streams, converted_streams.fullmatch, source, ctx, loc,
+                                       "doc" if target == "docx" else "ppt")
 
 
 def _message(data: bytes, source: Source, ctx: Context) -> Iterator[Content]:

@@ -21,7 +21,7 @@ import polars as pl
 import pypdfium2 as pdfium
 
 from spillguard.errors import CorruptFile, EncryptedFile, ResourceLimit
-from spillguard.formats import pdf_ocr
+from spillguard.formats import pdf_objects, pdf_ocr
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import author_table
 from spillguard.formats.pdf_geometry import classify
@@ -77,6 +77,7 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
         yield from _annotations(structure, loc)
         yield from _forms_and_outline(structure, loc)
         yield from _attachments(structure, source, ctx, loc)
+        yield from pdf_objects.leftovers(structure, source, ctx, loc)
     yield from _revisions(data, latest, loc)
 
 
@@ -176,17 +177,15 @@ def _pages(document: pdfium.PdfDocument, structure: pikepdf.Pdf, loc: Location, 
             scanned.append(number)
         if text.visible.strip():
             yield Text(where, Visibility.VISIBLE, _lines_of(text.visible), f"page {number}")
-        if text.covered.strip():
-            yield Text(where, Visibility.UNDER_REDACTION, _lines_of(text.covered),
-                       f"page {number}, under {' and '.join(text.covers)}")
-        if text.camouflaged.strip():
-            yield Text(where, Visibility.CAMOUFLAGED, _lines_of(text.camouflaged),
-                       f"page {number}, {' and '.join(text.camouflage)}")
-        if text.layer_off.strip():
-            yield Text(where, Visibility.LAYER_OFF, _lines_of(text.layer_off), f"page {number}, a layer switched off")
-        if text.outside.strip():
-            yield Text(where, Visibility.OUTSIDE_PAGE, _lines_of(text.outside),
-                       f"page {number}, outside the crop box or clipped away")
+        # a hidden run is read beside the page's own words ("Nationality: [box]"): the labels
+        # around it are context for the detectors, only what is hidden makes the finding
+        full = _breaks(text.full)
+        for run, vis, label in ((text.covered, Visibility.UNDER_REDACTION, f"under {' and '.join(text.covers)}"),
+                                (text.camouflaged, Visibility.CAMOUFLAGED, " and ".join(text.camouflage)),
+                                (text.layer_off, Visibility.LAYER_OFF, "a layer switched off"),
+                                (text.outside, Visibility.OUTSIDE_PAGE, "outside the crop box or clipped away")):
+            if run.strip():
+                yield Text(where, vis, _breaks(run), f"page {number}, {label}", context=full)
     if scanned and ctx.limits.ocr_pages > 0 and pdf_ocr.available():
         unread: list[int] = []
         for k, number in enumerate(scanned):
@@ -204,6 +203,11 @@ def _pages(document: pdfium.PdfDocument, structure: pikepdf.Pdf, loc: Location, 
         yield Notice("SG123", f"{len(scanned)} page{'s' if len(scanned) != 1 else ''} without a text layer",
                      loc, Visibility.VISIBLE, f"pages {shown} hold no text to inspect (scans?); OCR them or "
                      "review them by eye")
+
+
+def _breaks(text: str) -> str:
+    """PDFium's CR LF line ends as LF, nothing else changed (the classes stay aligned)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _lines_of(text: str) -> str:

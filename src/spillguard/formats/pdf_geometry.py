@@ -77,6 +77,8 @@ class PageText:
     #: clipped away
     layer_off: str = ""
     outside: str = ""
+    #: the page's whole text, aligned with the classes: the labels beside a hidden run
+    full: str = ""
 
 
 def _addr(handle: object) -> int:
@@ -342,6 +344,6 @@ def classify(page: pdfium.PdfPage, annotation_covers: list[Box], layered: bool =
         outside = [ch if w == "outside" or not ch.strip() else " " for ch, w in zip(chars, where, strict=True)]
         ways -= {"layer", "clip", "outside the crop box"}
         return PageText("".join(visible), "".join(covered), "".join(camouflaged), sorted(used), n, sorted(ways),
-                        "".join(layer_off), "".join(outside))
+                        "".join(layer_off), "".join(outside), "".join(chars))
     finally:
         textpage.close()

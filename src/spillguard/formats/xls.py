@@ -20,11 +20,11 @@ import olefile
 import xlrd
 
 from spillguard.errors import CorruptFile, EncryptedFile
-from spillguard.formats import ole_objects, xls_shapes
+from spillguard.formats import catch_all, ole_objects, xls_shapes
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import author_table, col_letter
 from spillguard.formats.xlsx_grid import SheetGrid, SheetLayout
-from spillguard.model import Content, Incomplete, Location, Notice, Text, Visibility
+from spillguard.model import Content, Location, Notice, Text, Visibility
 
 NAME = "xls"
 log = logging.getLogger(__name__)
@@ -37,8 +37,8 @@ _UNREAD = {
     "User Names": "the user list of a shared workbook",
     "ObjectPool": "embedded objects",
 }
-_KNOWN = {"Workbook", "Book", "\x05SummaryInformation", "\x05DocumentSummaryInformation", "\x01CompObj",
-          "_VBA_PROJECT_CUR", "Ctls", "XCB", "\x01Ole", "MsoDataStore"}
+#: streams read elsewhere: properties (ole.properties), ActiveX controls' and toolbar settings
+_KNOWN = {"\x05SummaryInformation", "\x05DocumentSummaryInformation", "Ctls", "XCB"}
 _WHITE = (255, 255, 255)
 #: the storage of one embedded OLE object ("MBD027BEBB1")
 _OBJECT = re.compile(r"^MBD[0-9A-F]{8}$")
@@ -166,10 +166,9 @@ def read_workbook(data: bytes, source: Source, ctx: Context, streams: set[str]) 
         if _OBJECT.match(top) and rest:
             objects.setdefault(top, {})[rest] = partial(_stream, data, stream)
     yield from ole_objects.read_objects(objects, source, ctx, loc)
-    for top in sorted({s.split("/", 1)[0] for s in streams} - set(objects)):
-        what = _UNREAD.get(top) or (None if top in _KNOWN or top.startswith("\x05") else "an unknown part")
-        if what:
-            yield Incomplete("SG906", f"{what} was not inspected: {top}", loc.with_(part=top))
+    read = {"Workbook", "Book", *_KNOWN}
+    yield from catch_all.ole_leftovers(
+        data, streams, lambda s: s in read or s.split("/", 1)[0] in objects, source, ctx, loc, NAME, _UNREAD)
     if any(s.startswith("_VBA_PROJECT_CUR") for s in streams):
         yield Notice("SG115", "The workbook carries a macro (VBA) project", loc.with_(part="_VBA_PROJECT_CUR"),
                      Visibility.EMBEDDED_OBJECT, "macro code can hold data and paths; publish without macros")

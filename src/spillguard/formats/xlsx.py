@@ -105,6 +105,7 @@ def read_package(z: SafeZip, source: Source, ctx: Context) -> Iterator[Content]:
             if "chartsheet" in part:
                 continue
             layout = prepass(z, part, camo, shared=used is not None)
+            layout.covers = xlsx_parts.covering_shapes(z, part)
             if used is not None:
                 used |= layout.shared_used
             check_extent(layout, ctx.limits.sheet_cells, name, part)

@@ -71,6 +71,8 @@ class SheetLayout:
     hidden_rows: dict[int, bool] = field(default_factory=dict)
     hidden_cols: set[int] = field(default_factory=set)  # 0-based absolute
     camo_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col0)
+    #: rectangles of cells an opaque shape or picture lies over: (row1, col0, row2, col0), inclusive
+    covers: list[tuple[int, int, int, int]] = field(default_factory=list)
     has_filter: bool = False
     validation_lists: list[str] = field(default_factory=list)
     #: the last used row (1-based) and column (0-based) the sheet's cells reach, when known
@@ -286,6 +288,7 @@ class SheetGrid:
         self.batch_rows = batch_rows
         self.sides: dict[Visibility, _Side] = {}
         self.camo_refs: list[str] = []
+        self.covered_refs: list[str] = []
 
     def contents(self) -> Iterator[Content]:
         if self.sheet.start is None or self.sheet.height == 0:
@@ -338,6 +341,8 @@ class SheetGrid:
                     kinds += [Visibility.HIDDEN_COLUMN] if j in hidden_cols else []
                 elif j in hidden_cols:
                     kinds = [Visibility.HIDDEN_COLUMN]
+                elif self._covered(num, self.sheet.start[1] + j):
+                    kinds = [Visibility.COVERED]
                 for kind in kinds:
                     by_place.setdefault(kind, []).append(str(v))
             for kind, values in by_place.items():
@@ -350,7 +355,8 @@ class SheetGrid:
 
     def _main_batches(self, head, rows, width, hidden_cols, start_col0) -> Iterator[pl.DataFrame]:
         hidden = self.vis.hidden  # a hidden sheet is one place: no partition inside it
-        fast = hidden or (not hidden_cols and not self.layout.camo_cells and self.beyond_col >= width)
+        fast = hidden or (not hidden_cols and not self.layout.camo_cells and not self.layout.covers
+                          and self.beyond_col >= width)
         hidden_rows = {} if hidden else self.layout.hidden_rows
         batch: list[list[object]] = []
         last_filled = head[0][0] if head else 0
@@ -400,6 +406,9 @@ class SheetGrid:
                 self.camo_refs.append(f"{col_letter(start_col0 + j)}{num}")
             elif j in hidden_cols:
                 kind = Visibility.HIDDEN_COLUMN
+            elif self._covered(num, start_col0 + j):
+                kind = Visibility.COVERED
+                self.covered_refs.append(f"{col_letter(start_col0 + j)}{num}")
             elif j >= self.beyond_col:
                 kind = Visibility.BEYOND_USED_RANGE
             else:
@@ -414,6 +423,9 @@ class SheetGrid:
                 self._side(base, num, keep)
             return None
         return keep if keep.count("") != len(keep) else None
+
+    def _covered(self, num: int, col0: int) -> bool:
+        return any(r1 <= num <= r2 and c1 <= col0 <= c2 for r1, c1, r2, c2 in self.layout.covers)
 
     def _side(self, kind: Visibility, num: int, row: list[object]) -> None:
         side = self.sides.setdefault(kind, _Side())
@@ -430,8 +442,9 @@ class SheetGrid:
         for kind, side in self.sides.items():
             if kind is Visibility.HIDDEN_COLUMN:
                 rng = col_ranges(sorted(start_col0 + j for j in hidden_cols))
-            elif kind is Visibility.CAMOUFLAGED:
-                rng = ", ".join(self.camo_refs[:6]) + (" …" if len(self.camo_refs) > 6 else "")
+            elif kind in (Visibility.CAMOUFLAGED, Visibility.COVERED):
+                refs = self.camo_refs if kind is Visibility.CAMOUFLAGED else self.covered_refs
+                rng = ", ".join(refs[:6]) + (" …" if len(refs) > 6 else "")
             else:
                 rng = row_ranges(side.numbers)
             frames = [frame(side.rows[i:i + self.batch_rows], width)

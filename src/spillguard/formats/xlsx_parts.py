@@ -177,6 +177,66 @@ def drawing_text(z: SafeZip, part: str, loc: Location) -> Iterator[Content]:
         yield Text(loc.with_(part=part), Visibility.HIDDEN_TEXT, "\n".join(hidden), label="hidden shapes")
 
 
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+#: fills that paint a shape's area; ``noFill`` leaves what lies under it visible
+_FILLS = ("solidFill", "gradFill", "pattFill", "blipFill")
+#: EMU of half a default column (64 px) and half a default row (20 px): an anchor's offset
+#: past it hides most of the cell it starts or ends in
+_HALF_COL, _HALF_ROW = 304_800, 95_250
+
+
+def _opaque(shape) -> bool:
+    """A picture, or a shape whose own properties or theme style fill its area."""
+    if shape.tag.endswith("}pic"):
+        return True
+    props = next((c for c in shape if isinstance(c.tag, str) and c.tag.endswith("}spPr")), None)
+    if props is not None:
+        if props.find(f"{_A}noFill") is not None:
+            return False
+        if any(props.find(f"{_A}{f}") is not None for f in _FILLS):
+            return True
+    fill_ref = shape.find("{*}style/{*}fillRef")
+    return fill_ref is not None and fill_ref.get("idx", "0") != "0"
+
+
+def _anchor_cells(anchor) -> tuple[int, int, int, int] | None:
+    """The cells a two-cell anchor hides: (first row, first col, last row, last col), rows
+    1-based, columns 0-based; a cell the shape only grazes (under half of it) is not hidden."""
+    def point(tag: str) -> tuple[int, int, int, int] | None:
+        el = anchor.find(f"{{*}}{tag}")
+        try:
+            return tuple(int(el.findtext(f"{{*}}{k}") or 0) for k in ("row", "rowOff", "col", "colOff"))  # type: ignore[return-value]
+        except (AttributeError, ValueError):
+            return None
+    start, end = point("from"), point("to")
+    if start is None or end is None:
+        return None
+    r1 = start[0] + (start[1] > _HALF_ROW)
+    c1 = start[2] + (start[3] > _HALF_COL)
+    r2 = end[0] - (end[1] < _HALF_ROW)
+    c2 = end[2] - (end[3] < _HALF_COL)
+    if r2 < r1 or c2 < c1:
+        return None
+    return r1 + 1, c1, r2 + 1, c2
+
+
+def covering_shapes(z: SafeZip, sheet_part: str) -> list[tuple[int, int, int, int]]:
+    """Rectangles of cells that an opaque shape or picture drawn on the sheet lies over: a
+    reader of the sheet sees the shape, not the cells (what a hasty "redaction" with a box does)."""
+    covers: list[tuple[int, int, int, int]] = []
+    for kind, target in z.rels(sheet_part).values():
+        if kind != "drawing" or not z.has(target):
+            continue
+        for anchor in z.xml(target).iter("{*}twoCellAnchor"):
+            shapes = [c for c in anchor if isinstance(c.tag, str) and c.tag.endswith(("}sp", "}pic"))]
+            hidden = any(p.get("hidden") in ("1", "true") for s in shapes for p in s.iter("{*}cNvPr"))
+            if shapes and not hidden and any(_opaque(s) for s in shapes):
+                cells = _anchor_cells(anchor)
+                if cells is not None:
+                    covers.append(cells)
+    return covers
+
+
 def xml_text(z: SafeZip, part: str, loc: Location, vis: Visibility, label: str) -> Iterator[Content]:
     """All text and attribute values of a part (custom XML, connections, rich values)."""
     root = z.xml(part)
@@ -187,7 +247,7 @@ def xml_text(z: SafeZip, part: str, loc: Location, vis: Visibility, label: str) 
         yield Text(loc.with_(part=part), vis, "\n".join(bits), label=label)
 
 
-__all__ = ["chart_caches", "col_index", "comments", "defined_names", "drawing_text", "external_link",
+__all__ = ["chart_caches", "col_index", "comments", "covering_shapes", "defined_names", "drawing_text", "external_link",
            "persons", "threaded_comments", "xml_text"]
 
 
