@@ -188,7 +188,13 @@ def test_demo(tmp_path: Path) -> None:
     data = json.loads(report.stdout)
     assert (data["affected"], len(data["downloaders"]), data["risk"]["level"]) == (6252, 7, "HIGH")
     assert sum(data["holds"].values()) == 6252 and data["holds"]["unassessed"] == 0
-    assert len(list((tmp_path / "demo/incident/notices").glob("*.txt"))) == 6252
+    # every person gets a notice in their language, or is on the interpreter worklist: never English
+    # in silence (the roster: underscore headers, ISO date-times with zones, languages as names and codes)
+    worklist = (tmp_path / "demo/incident/interpreter-worklist.csv").read_text(encoding="utf-8").splitlines()[1:]
+    notices = list((tmp_path / "demo/incident/notices").glob("*.txt"))
+    assert len(notices) + len(worklist) == 6252 and {p.stem.rsplit("-", 1)[1] for p in notices} == {"es"}
+    assert {line.split(",")[1] for line in worklist} == {"ht", "pt", "zh", "ru", "ar", "hi", "fr"}
+    assert data["holds"]["removed_before_exposure"] > 0 and data["holds"]["removed_after_notice"] > 0
     assert "6,252 personal records in a pivot table's cache" in result.stdout
     assert "no longer in the workbook" in result.stdout
     assert (tmp_path / "demo/published/FY23_Q4_detentionStats.xlsx").is_file()

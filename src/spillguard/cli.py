@@ -509,32 +509,65 @@ MapOpt = Annotated[list[str] | None, typer.Option("--map", help="field=Column fo
                                                                  "attorney_address, removal_date).")]
 
 
-def _mapping(items: list[str] | None) -> dict[str, str]:
+def _mapping(items: list[str] | None, option: str = "--map") -> dict[str, str]:
     out = {}
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep:
-            raise _usage(f"--map {item}: expected field=Column")
+            raise _usage(f"{option} {item}: expected " + ("field=Column" if option == "--map" else "VALUE=CATEGORY"))
         out[key.strip()] = value.strip()
     return out
 
 
 @incident_app.command("roster")
 def incident_roster(
-    roster: Annotated[Path, typer.Argument(help="The case-system export (CSV).", show_default=False)],
+    roster: Annotated[Path, typer.Argument(help="The case-system export (CSV, TSV, semicolon CSV in UTF-8, "
+                                                "UTF-16 or Windows-1252, or a workbook).", show_default=False)],
     file: Annotated[Path | None, typer.Option("--file", help="The leaked file again, for name + birth date "
                                                            "matching of people without an A-number.")] = None,
-    map_: MapOpt = None, db: DbOpt = None, incident: IncidentOpt = None, config: ConfigOpt = None,
+    map_: MapOpt = None,
+    status: Annotated[list[str] | None, typer.Option(
+        "--status", help="VALUE=CATEGORY for a custody value the vocabulary lacks (in_custody, released, "
+                         "removed, lifted); repeatable.")] = None,
+    timezone: Annotated[str, typer.Option("--timezone", help="The zone of times the roster gives without one "
+                                                             "(IANA name).")] = "UTC",
+    notice_date: Annotated[str | None, typer.Option("--notice-date", help="When notices go out (ISO date or "
+                                                                          "date-time); today by default.")] = None,
+    db: DbOpt = None, incident: IncidentOpt = None, config: ConfigOpt = None,
 ) -> None:
-    """Match the affected people to the case system: exact on A-number, careful on name + birth date."""
-    from spillguard.respond.roster import match_roster
+    """Match the affected people to the case system: exact on A-number, careful on name + birth date.
+    Prints what it understood first; refuses (exit 1, store unchanged) what it could not."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from spillguard.respond.roster import RosterRefused, match_roster, understand
+    from spillguard.respond.roster_read import parse_when
 
     if not roster.is_file():
         raise _usage(f"no such file: {roster}")
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _usage(f"--timezone {timezone}: not a time zone name (e.g. America/New_York)") from None
+    notice = parse_when(notice_date, zone) if notice_date else None
+    if notice_date and notice is None:
+        raise _usage(f"--notice-date {notice_date}: not a date")
+    if notice is not None and len(notice_date.strip()) <= 10:  # a day: notices go out by its end
+        notice = notice.replace(hour=23, minute=59)
     cfg = _config_or_exit(config, None, None, None, False)
     store = _store(db)
     try:
-        result = match_roster(store, incident, roster, _mapping(map_), file, cfg)
+        understood = understand(roster, _mapping(map_), _mapping(status, "--status"), zone)
+    except RosterRefused as exc:
+        print("\n".join(exc.understood.lines()))
+        Console(stderr=True).print(f"[bold red]spillguard: refused:[/] {exc} — nothing was written",
+                                   highlight=False)
+        raise typer.Exit(1) from None
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    print("\n".join(understood.lines()))
+    try:
+        result = match_roster(store, incident, understood, {}, file, cfg, notice=notice or dt.datetime.now(dt.UTC))
     except UsageError as exc:
         raise _usage(str(exc)) from None
     print(f"{result.matched:,} affected people matched ({result.by_name:,} by name + birth date) in "
@@ -669,6 +702,9 @@ def incident_notices(
         raise _usage(str(exc)) from None
     langs = ", ".join(f"{n} in {lang}" for lang, n in sorted(w.notices.items())) or "none"
     print(f"notices: {langs}; attorneys: {w.attorneys}; claw-back letters: {w.clawbacks} → {output}")
+    if w.worklist:
+        print(f"{w.worklist:,} people need a notice in a language without a template: "
+              f"{output / 'interpreter-worklist.csv'} (for an interpreter; no English sent in their place)")
 
 
 class ReportFormat(StrEnum):

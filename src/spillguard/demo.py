@@ -124,22 +124,28 @@ URL = "https://www.example.gov/detention-statistics/FY24_Q1_detentionStats.xlsx"
 LATIN = {"Mexico", "Guatemala", "Honduras", "El Salvador", "Venezuela", "Colombia"}
 
 
+#: how a case system writes each language: names, ISO 639 codes, an English and a native name
+_LANGUAGE_AS = {"es": "Spanish", "ht": "Haitian Creole", "pt": "por", "zh": "Mandarin", "ru": "RUSSIAN", "ar": "ar",
+                "hi": "Hindi", "fr": "French"}
+
+
 def build_roster(path: Path) -> None:
-    """The case system's export for the same people: language, custody, attorney, removal date."""
+    """The case system's export for the same people, as such systems write it: upper-case
+    underscore headers, ISO date-times with zones, languages as names or ISO 639 codes."""
     import csv
 
     roster = list(people(RECORDS, seed=SEED))
     attorneys = [(f"Attorney {chr(65 + i)} Legal Aid", f"counsel{i}@legalaid.example.org") for i in range(12)]
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["A-Number", "Name", "Date of Birth", "Preferred Language", "Custody Status", "Facility",
-                    "Attorney", "Attorney Email", "Removal Date"])
+        w.writerow(["A_NUMBER", "FULL_NAME", "DATE_OF_BIRTH", "PREFERRED_LANGUAGE", "CUSTODY_STATUS", "FACILITY",
+                    "ATTORNEY_NAME", "ATTORNEY_EMAIL", "REMOVAL_DATE"])
         for i, p in enumerate(roster):
-            removal = "2022-11-01" if i % 60 == 0 else "2022-11-30" if i % 97 == 0 else \
-                "2022-12-05" if i % 53 == 0 else ""
-            custody = "Released on bond" if i % 9 == 0 else "In custody"
+            removal = "2022-11-01T10:30:00-04:00" if i % 60 == 0 else "2022-11-30T16:00:00-05:00" if i % 97 == 0 \
+                else "2022-12-05T08:15:00-05:00" if i % 53 == 0 else ""
+            custody = "REMOVED" if removal else "RELEASED ON BOND" if i % 9 == 0 else "IN CUSTODY"
             lawyer = attorneys[i % 12] if i % 3 else ("", "")
-            w.writerow([f"A{p.a_number}", p.name, p.birth.isoformat(), "Spanish" if p.country in LATIN else "English",
+            w.writerow([f"A{p.a_number}", p.name, p.birth.isoformat(), _LANGUAGE_AS.get(p.language, "English"),
                         custody, p.facility, lawyer[0], lawyer[1], removal])
 
 
@@ -224,9 +230,10 @@ def run_incident(folder: Path, leaked: Path, console: Console) -> str:
                   f"facilities); matched to the case system: {matched.matched:,}")
     console.print(f"downloaders in the {data['timeline']['exposure_hours']} h window: [bold]{len(found)}[/] ({kinds})")
     console.print(f"removal holds: {holds}")
-    console.print(f"documents: {sum(docs.notices.values()):,} notices ("
-                  + ", ".join(f"{n:,} in {lang}" for lang, n in sorted(docs.notices.items()))
-                  + f"), {docs.attorneys} attorney letters, {docs.clawbacks} claw-back letters → {folder / 'incident'}")
+    console.print(f"documents: {sum(docs.notices.values()):,} notices, {docs.attorneys} attorney letters, "
+                  f"{docs.clawbacks} claw-back letters → {folder / 'incident'}")
+    console.print("notices by language: " + ", ".join(f"{lang} {n:,}" for lang, n in sorted(docs.notices.items()))
+                  + f"; interpreter worklist (no template yet): {docs.worklist:,}")
     console.print(f"risk of harm: [bold]{data['risk']['level']}[/] — " + "; ".join(data["risk"]["reasons"]))
     return "done" if opened["affected"] == RECORDS and docs.clawbacks == len(found) else "incomplete"
 

@@ -18,7 +18,8 @@ from spillguard.respond.people import extract, person_key
 from spillguard.respond.risk import assess
 from spillguard.respond.store import Store, now
 
-HOLD_STATUSES = ("hold", "removed_before_exposure", "removed_during_exposure", "removed_before_notice", "released")
+HOLD_STATUSES = ("hold", "removed_before_exposure", "removed_during_exposure", "removed_before_notice",
+                 "removed_after_notice", "removed_date_unknown", "released", "lifted")
 
 
 def parse_time(value: str | None, what: str) -> dt.datetime | None:

@@ -43,6 +43,8 @@ class Written:
     attorneys: int = 0
     clawbacks: int = 0
     files: list[str] = field(default_factory=list)
+    #: people whose language has no notice template: listed for an interpreter, never sent English
+    worklist: int = 0
 
 
 def _pdf(texts: list[str], out: Path) -> None:
@@ -88,13 +90,18 @@ def write_documents(store: Store, incident_id: int | None, out: Path, agency: st
         for folder in ("notices", "attorneys", "clawback"):
             (out / folder).mkdir(parents=True, exist_ok=True)
         merge_rows = []
+        worklist: list[dict[str, str]] = []
         by_language: dict[str, list[str]] = {}
         languages = {t.name.split(".")[1] for folder in (templates, TEMPLATES) if folder
                      for t in folder.glob("notice.*.txt.j2")}
         for n, p in enumerate(people, start=1):
             if not p.name:  # not matched to the case system: nobody to address yet
                 continue
-            lang = p.language if p.language in languages else "en"
+            lang = p.language or "en"  # no language in the roster: English, the agency's own
+            if lang not in languages:  # never English in silence: an interpreter prepares it
+                worklist.append({"person": f"{n:05d}", "language": lang, "name": p.name,
+                                 "facility": p.facility or "", "hold_status": p.hold_status or ""})
+                continue
             lawyer = attorneys.get(p.attorney_id) if p.attorney_id else None
             text = env.get_template(f"notice.{lang}.txt.j2").render(
                 **base, person={"name": p.name, "facility": p.facility, "hold": p.hold_status == "hold",
@@ -144,7 +151,12 @@ def write_documents(store: Store, incident_id: int | None, out: Path, agency: st
                                                     "hold_status"])
             writer.writeheader()
             writer.writerows(merge_rows)
+        written.worklist = len(worklist)
+        with (out / "interpreter-worklist.csv").open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=["person", "language", "name", "facility", "hold_status"])
+            writer.writeheader()
+            writer.writerows(worklist)
         store.audit(s, incident, "documents", notices=sum(written.notices.values()), attorneys=written.attorneys,
-                    clawbacks=written.clawbacks)
+                    clawbacks=written.clawbacks, interpreter_worklist=written.worklist)
         s.commit()
     return written

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,28 +27,26 @@ from sqlalchemy import select
 
 from spillguard.config import Config
 from spillguard.detect import BY_ENTITY
-from spillguard.errors import UsageError
+from spillguard.errors import SpillguardError, UsageError
 from spillguard.model import Entity
+from spillguard.respond import roster_read
 from spillguard.respond.models import Attorney, Incident, Person
 from spillguard.respond.people import extract, person_key
+from spillguard.respond.roster_read import Understood
 from spillguard.respond.store import Store
 
-#: roster field → accepted column names (lower case); ``--map field=Column`` adds more
-COLUMNS = {
-    "a_number": ("a-number", "a_number", "anumber", "a number", "alien number", "a#"),
-    "name": ("name", "full name", "detainee name", "nombre"),
-    "birth_date": ("birth date", "date of birth", "dob", "birth_date", "fecha de nacimiento"),
-    "language": ("preferred language", "language", "idioma", "lang"),
-    "custody": ("custody status", "custody", "status"),
-    "facility": ("facility", "current facility", "detention facility"),
-    "attorney_name": ("attorney", "attorney name", "attorney of record", "attorney_name"),
-    "attorney_email": ("attorney email", "attorney e-mail", "attorney_email"),
-    "attorney_address": ("attorney address", "attorney postal address", "attorney_address"),
-    "removal_date": ("removal date", "removed on", "removal_date", "date removed"),
-}
 FUZZY_MIN = 90  # token-sort similarity (0–100) for a name match on the same birth date
 FUZZY_MARGIN = 5  # the best candidate must beat the second by this much
-_LANGUAGES = {"english": "en", "spanish": "es", "español": "es", "espanol": "es", "en": "en", "es": "es"}
+#: the reason a hold decision taken from the roster carries; any other reason is a person's decision
+FROM_ROSTER = "from the roster"
+
+
+class RosterRefused(SpillguardError):
+    """The roster was not understood well enough to be used; nothing was written."""
+
+    def __init__(self, understood: Understood) -> None:
+        super().__init__("; ".join(understood.errors))
+        self.understood = understood
 
 
 @dataclass(slots=True)
@@ -67,62 +64,67 @@ def _norm(entity: Entity, values: list[str]) -> list[str]:
     return [str(n) if (v or "").strip() else "" for v, n in zip(values, normal, strict=True)]
 
 
-def _date(value: str) -> dt.date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def read_roster(path: Path, mapping: dict[str, str]) -> list[dict[str, str]]:
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    if not rows:
-        raise UsageError(f"{path.name}: the roster is empty")
-    headers = {h.strip().lower(): h for h in rows[0]}
-    where: dict[str, str] = {}
-    for key, names in COLUMNS.items():
-        wanted = mapping.get(key)
-        if wanted is not None:
-            if wanted not in rows[0]:
-                raise UsageError(f"--map {key}={wanted}: no such column in {path.name}")
-            where[key] = wanted
-            continue
-        found = next((headers[n] for n in names if n in headers), None)
-        if found is not None:
-            where[key] = found
-    if "a_number" not in where and "name" not in where:
-        raise UsageError(f"{path.name}: no A-number or name column (use --map a_number=COLUMN)")
-    return [{k: (r.get(col) or "").strip() for k, col in where.items()} for r in rows]
+    """The roster's rows by field (``roster_read``), for the exports that find people again."""
+    understood = roster_read.read(path, mapping)
+    if "a_number" not in understood.columns and "name" not in understood.columns:
+        raise UsageError(f"{path.name}: {understood.errors[0]}")
+    return understood.rows
 
 
 def _row_key(store: Store, a: str, name: str, birth: str) -> str:
     return store.hmac(f"R:A:{a}") if a else store.hmac(f"R:N:{name}|{birth}")
 
 
-def hold_status(incident: Incident, custody: str | None, removal: dt.date | None, notice: dt.date) -> str:
-    published = incident.published_at.date()
-    ended = (incident.removed_at or incident.published_at).date()
-    if removal is not None:
+def _aware(when: dt.datetime | None) -> dt.datetime | None:
+    return when if when is None or when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+
+
+def hold_status(incident: Incident, category: str, removal: dt.datetime | None, notice: dt.datetime,
+                day_only: bool = False) -> str:
+    """The register's status from the roster: a removal date-time compared to the exposure window
+    to the minute (a date alone to the day: removed on the publication day may be during it); a
+    removal after the notice date is a scheduled one while the person is in custody."""
+    published = _aware(incident.published_at)
+    ended = _aware(incident.removed_at or incident.published_at)
+    if removal is not None and day_only:  # the day's first and last minute, where they decide
+        day = removal.date()
+        published, ended = (dt.datetime.combine(published.date(), dt.time(0), tzinfo=dt.UTC),
+                            dt.datetime.combine(ended.date(), dt.time(0), tzinfo=dt.UTC))
+        removal = dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC)
+        notice = dt.datetime.combine(notice.date(), dt.time(0), tzinfo=dt.UTC)
+    if category == "lifted":
+        return "lifted"
+    if removal is not None and (removal <= notice or category == "removed"):
         if removal < published:
             return "removed_before_exposure"
         if removal <= ended:
             return "removed_during_exposure"
-        if removal <= notice:
-            return "removed_before_notice"
-    if custody and any(w in custody.lower() for w in ("released", "bond", "parole", "atd")):
+        return "removed_before_notice" if removal <= notice else "removed_after_notice"
+    if category == "removed":
+        return "removed_date_unknown"  # never promised a hold: the review must find the date
+    if category == "released":
         return "released"
     return "hold"
 
 
-def match_roster(store: Store, incident_id: int | None, roster: Path, mapping: dict[str, str],
-                 leaked: Path | None, config: Config, notice: dt.date | None = None) -> Matching:
-    rows = read_roster(roster, mapping)
+def understand(roster: Path, mapping: dict[str, str], statuses: dict[str, str] | None = None,
+               zone: dt.tzinfo = dt.UTC) -> Understood:
+    """Read the roster and say what was understood; raise ``RosterRefused`` when it must not be used."""
+    understood = roster_read.read(roster, mapping, statuses, zone)
+    if understood.errors:
+        raise RosterRefused(understood)
+    return understood
+
+
+def match_roster(store: Store, incident_id: int | None, roster: Path | Understood, mapping: dict[str, str],
+                 leaked: Path | None, config: Config, notice: dt.date | dt.datetime | None = None,
+                 actor: str | None = None) -> Matching:
+    """Match the affected people to the roster and set their holds. A re-import updates the
+    roster's facts but never a decision a person took (``holds set``); every changed decision
+    is audited with its old and new value. Raises ``RosterRefused`` (nothing written)."""
+    understood = roster if isinstance(roster, Understood) else understand(roster, mapping)
+    rows = understood.rows
     result = Matching(roster_rows=len(rows))
     a_norm = _norm(Entity.A_NUMBER, [r.get("a_number", "") for r in rows])
     n_norm = _norm(Entity.PERSON_NAME, [r.get("name", "") for r in rows])
@@ -150,8 +152,13 @@ def match_roster(store: Store, incident_id: int | None, roster: Path, mapping: d
                     assigned[key] = (scored[0][1], "name+birth~")
                 elif scored and scored[0][0] >= FUZZY_MIN - 10:
                     result.ambiguous.append(people[key].masked)
-        attorneys: dict[tuple[str, str], Attorney] = {}
-        today = notice or dt.date.today()
+        attorneys: dict[tuple[str, str], Attorney] = {
+            (a.name, a.email or ""): a for a in s.scalars(select(Attorney).where(Attorney.incident_id == incident.id))}
+        if notice is None:
+            notice = dt.datetime.now(dt.UTC)
+        elif not isinstance(notice, dt.datetime):  # a notice date: the end of that day
+            notice = dt.datetime.combine(notice, dt.time(23, 59), tzinfo=dt.UTC)
+        kept = changed = 0
         for key, person in people.items():
             if key not in assigned:
                 if person.masked not in result.ambiguous:
@@ -160,10 +167,11 @@ def match_roster(store: Store, incident_id: int | None, roster: Path, mapping: d
             i, how = assigned[key]
             row = rows[i]
             person.name = row.get("name") or person.name
-            person.language = _LANGUAGES.get((row.get("language") or "").strip().lower(), "en")
+            person.language = row.get("_language") or person.language
             person.custody = row.get("custody") or None
             person.facility = row.get("facility") or None
-            person.removal_date = _date(row.get("removal_date", ""))
+            removal = dt.datetime.fromisoformat(row["_removal_date"]) if row.get("_removal_date") else None
+            person.removal_date = removal.date() if removal else None
             person.match = how
             person.roster_key = _row_key(store, a_norm[i], n_norm[i], b_norm[i])
             if row.get("attorney_name"):
@@ -175,12 +183,25 @@ def match_roster(store: Store, incident_id: int | None, roster: Path, mapping: d
                     s.add(attorneys[akey])
                     s.flush()
                 person.attorney_id = attorneys[akey].id
-            person.hold_status = hold_status(incident, person.custody, person.removal_date, today)
-            person.hold_reason = "from the roster"
+            status = hold_status(incident, row.get("_category", "unknown"), removal, notice,
+                                 bool(row.get("_removal_date_day")))
+            if person.hold_status is not None and person.hold_reason not in (None, FROM_ROSTER):
+                if status != person.hold_status:  # a person's decision stands; the difference is said
+                    kept += 1
+                    store.audit(s, incident, "hold-kept", actor=actor, key=person.key[:12], old=person.hold_status,
+                                roster=status, reason="a manual decision is not overridden by a roster import")
+            else:
+                if person.hold_status is not None and person.hold_status != status:
+                    changed += 1
+                    store.audit(s, incident, "hold-change", actor=actor, key=person.key[:12],
+                                old=person.hold_status, new=status, reason="roster re-import")
+                person.hold_status = status
+                person.hold_reason = FROM_ROSTER
             result.matched += 1
             result.by_name += how != "a-number"
-        store.audit(s, incident, "roster", rows=len(rows), matched=result.matched, by_name=result.by_name,
-                    ambiguous=len(result.ambiguous), not_in_roster=len(result.not_in_roster))
+        store.audit(s, incident, "roster", actor=actor, rows=len(rows), matched=result.matched,
+                    by_name=result.by_name, ambiguous=len(result.ambiguous), not_in_roster=len(result.not_in_roster),
+                    decisions_kept=kept, decisions_changed=changed)
         s.commit()
     return result
 
@@ -196,8 +217,10 @@ def set_hold(store: Store, incident_id: int | None, label_or_key: str, status: s
         hits = [p for p in people if p.key.startswith(label_or_key) or p.masked == label_or_key]
         if len(hits) != 1:
             raise UsageError(f"{len(hits)} people match {label_or_key!r}: give the key prefix from `holds list`")
-        hits[0].hold_status, hits[0].hold_reason = status, reason
-        store.audit(s, incident, "hold", key=hits[0].key[:12], status=status)
+        if not reason.strip() or reason.strip() == FROM_ROSTER:
+            raise UsageError("a hold decision needs a reason of its own")
+        old, hits[0].hold_status, hits[0].hold_reason = hits[0].hold_status, status, reason
+        store.audit(s, incident, "hold", key=hits[0].key[:12], old=old, new=status, reason=reason)
         s.commit()
     return 1
 

@@ -105,9 +105,11 @@ class Store:
         return found
 
     @staticmethod
-    def audit(session: Session, incident: Incident | None, action: str, **detail: object) -> None:
-        session.add(AuditEntry(incident_id=incident.id if incident else None, at=now(), actor=getpass.getuser(),
-                               action=action, detail=detail))
+    def audit(session: Session, incident: Incident | None, action: str, actor: str | None = None,
+              **detail: object) -> None:
+        """One entry of the audit trail; ``actor`` is the person acting (the OS user by default)."""
+        session.add(AuditEntry(incident_id=incident.id if incident else None, at=now(),
+                               actor=actor or getpass.getuser(), action=action, detail=detail))
 
 
 def now() -> dt.datetime:

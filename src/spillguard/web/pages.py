@@ -20,6 +20,7 @@ from starlette.background import BackgroundTask
 from starlette.middleware.sessions import SessionMiddleware
 
 from spillguard.config import Config
+from spillguard.respond.incident import HOLD_STATUSES as STATUSES
 from spillguard.respond.models import Account, Alert, CheckHistory, Incident, Person
 from spillguard.respond.store import Store, now
 from spillguard.rules import PLACE_WORDS
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from spillguard.web.app import Uploads
 
 HERE = Path(__file__).parent
-STATUSES = ("hold", "removed_before_exposure", "removed_during_exposure", "removed_before_notice", "released")
 
 
 class Denied(Exception):

@@ -1,0 +1,272 @@
+"""Reading a case-system roster export so that it cannot be misread.
+
+Case systems export rosters in many shapes: ``FULL_NAME`` or ``Full Name`` or ``fullName``,
+commas or semicolons or tabs, UTF-8, UTF-16 or Windows-1252, CSV or a workbook; removal dates
+with times and zones. This module reads any of them into rows of the roster's fields and says
+what it understood — which column became which field, how many values of each status and
+language, which values it could not parse — so that the caller can refuse *before* anything is
+written. Nothing is guessed: a custody status is mapped from an explicit vocabulary (extendable),
+an unknown one is listed as an error; a date that does not parse is listed, never dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from spillguard.errors import UsageError
+
+#: roster field → accepted column names, folded (see ``fold``); ``--map field=Column`` adds one
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "a_number": ("a number", "anumber", "alien number", "a#", "alien registration number", "a no", "alien reg",
+                 "a nbr"),
+    "name": ("name", "full name", "detainee name", "nombre", "person name", "subject name"),
+    "birth_date": ("birth date", "date of birth", "dob", "fecha de nacimiento", "birthdate"),
+    "language": ("preferred language", "language", "idioma", "lang", "primary language", "language spoken"),
+    "custody": ("custody status", "custody", "status", "detention status", "current status"),
+    "facility": ("facility", "current facility", "detention facility", "facility name"),
+    "attorney_name": ("attorney", "attorney name", "attorney of record", "atty name", "representative",
+                      "attorney of record name"),
+    "attorney_email": ("attorney email", "attorney e mail", "atty email", "attorney of record email"),
+    "attorney_address": ("attorney address", "attorney postal address", "atty address",
+                         "attorney of record address"),
+    "removal_date": ("removal date", "removed on", "date removed", "removal datetime", "departure date",
+                     "removal date time"),
+    "address": ("current address", "mailing address", "address", "person address"),
+}
+
+#: custody status (folded) → category; ``--status VALUE=category`` extends it
+CATEGORIES = ("in_custody", "released", "removed", "lifted")
+STATUS_WORDS: dict[str, str] = {
+    **dict.fromkeys(("in custody", "detained", "in ice custody", "custody", "booked in", "not released",
+                     "bond denied", "active", "in detention", "transferred", "pending transfer",
+                     "hospitalized", "en custodia", "detenido", "detenida"), "in_custody"),
+    **dict.fromkeys(("released", "released on bond", "bond", "bonded out", "bond posted", "paroled", "parole",
+                     "released on parole", "atd", "released atd", "alternatives to detention",
+                     "released on recognizance", "order of recognizance", "orr", "released orr",
+                     "released to sponsor", "liberado", "liberada"), "released"),
+    **dict.fromkeys(("removed", "deported", "removal", "departed", "voluntary departure", "returned",
+                     "removed deported", "repatriated", "deportado", "deportada"), "removed"),
+    **dict.fromkeys(("hold lifted", "lifted", "case closed"), "lifted"),
+}
+#: a share of values past which a column that does not parse refuses the whole import
+MAX_UNPARSED = 0.02
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_DATE_FORMATS = ("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%d-%b-%Y",
+                 "%d-%b-%Y %H:%M", "%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%Y/%m/%d", "%d.%m.%Y", "%m/%d/%y",
+                 "%d-%b-%y")
+
+
+def fold(header: str) -> str:
+    """``FULL_NAME``, ``Full-Name``, ``fullName``, `` full  name `` → ``full name``."""
+    text = _CAMEL.sub(" ", header.strip().lstrip("\ufeff"))
+    text = re.sub(r"[_\-./:()]+", " ", text.lower())
+    return " ".join(text.split())
+
+
+def status_key(value: str) -> str:
+    return " ".join(re.sub(r"[_\-/,.()]+", " ", value.lower()).split())
+
+
+def parse_when(value: str, zone: dt.tzinfo) -> dt.datetime | None:
+    """A date or date-time as an aware datetime (a date alone is the start of that day, a time
+    without a zone is in ``zone``); None when it does not parse. ISO 8601 (with ``T`` or a space,
+    ``Z`` or an offset) through the standard library, and the usual US and day-month forms."""
+    text = value.strip()
+    if not text:
+        return None
+    parsed: dt.datetime | None = None
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        for fmt in _DATE_FORMATS:
+            try:
+                parsed = dt.datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)
+
+
+@cache
+def _languages() -> dict[str, str]:
+    """Language names and ISO 639-1/2/3 codes (pycountry) → the shortest code."""
+    import pycountry
+
+    out: dict[str, str] = {}
+    for lang in pycountry.languages:
+        code = getattr(lang, "alpha_2", None) or lang.alpha_3
+        for key in (lang.alpha_3, getattr(lang, "alpha_2", None), getattr(lang, "bibliographic", None),
+                    lang.name, getattr(lang, "common_name", None), getattr(lang, "inverted_name", None)):
+            if key:
+                out.setdefault(key.lower(), code)
+    # names case systems use that ISO 639 spells otherwise
+    out.update({"mandarin": "zh", "cantonese": "yue", "chinese": "zh", "haitian creole": "ht", "creole": "ht",
+                "kreyol": "ht", "kreyòl": "ht", "farsi": "fa", "persian": "fa", "español": "es", "espanol": "es",
+                "portugues": "pt", "português": "pt", "k'iche'": "quc", "kiche": "quc", "quiche": "quc",
+                "mam": "mam", "q'anjob'al": "kjb", "kanjobal": "kjb", "dari": "prs", "pashto": "ps",
+                "tigrinya": "ti", "punjabi": "pa", "russian": "ru", "arabic": "ar", "french": "fr"})
+    return out
+
+
+def language_code(value: str) -> str | None:
+    """``Spanish``, ``spa``, ``es``, ``es-MX``, ``Haitian Creole`` → an ISO 639 code; None when unknown."""
+    text = value.strip().lower()
+    if not text:
+        return None
+    table = _languages()
+    if text in table:
+        return table[text]
+    base = re.split(r"[-_ ]", text, maxsplit=1)[0]
+    return table.get(base) if re.fullmatch(r"[a-z]{2,3}[-_][a-z0-9]{2,4}", text) else None
+
+
+@dataclass(slots=True)
+class Understood:
+    """What an import understood of the roster, printed before anything is written."""
+
+    columns: dict[str, str] = field(default_factory=dict)  # field → column
+    unmatched_columns: list[str] = field(default_factory=list)
+    rows: list[dict[str, str]] = field(default_factory=list)
+    statuses: Counter[str] = field(default_factory=Counter)  # category (or "unknown") → rows
+    languages: Counter[str] = field(default_factory=Counter)  # code (or "unknown") → rows
+    unmapped_statuses: Counter[str] = field(default_factory=Counter)
+    unknown_languages: Counter[str] = field(default_factory=Counter)
+    unparsed_dates: dict[str, int] = field(default_factory=dict)  # field → count
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    errors: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"read {len(self.rows):,} rows ({self.encoding}, delimiter {self.delimiter!r})"]
+        out += [f"  {col!r} → {name}" for name, col in self.columns.items()]
+        if self.unmatched_columns:
+            out.append("  not used: " + ", ".join(repr(c) for c in self.unmatched_columns))
+        out.append("custody: " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.statuses.items())))
+        out.append("languages: " + ", ".join(f"{k} {v:,}" for k, v in self.languages.most_common()))
+        out += [f"error: {e}" for e in self.errors]
+        return out
+
+
+def _text(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace"), "utf-8"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:1 << 20]).best()
+        encoding = best.encoding if best is not None else "cp1252"
+        return data.decode(encoding, "replace"), encoding
+
+
+def _records(path: Path, understood: Understood) -> list[dict[str, str]]:
+    data = path.read_bytes()
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        from python_calamine import CalamineWorkbook
+
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            grid = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
+        except Exception as exc:  # calamine raises its own error types and, on damage, others
+            raise UsageError(f"{path.name}: the workbook cannot be read ({type(exc).__name__})") from None
+        understood.encoding, understood.delimiter = "workbook", "cells"
+        if not grid:
+            return []
+        head = [str(h).strip() for h in grid[0]]
+        return [{h: _cell(v) for h, v in zip(head, row, strict=False)} for row in grid[1:]
+                if any(str(v).strip() for v in row)]
+    text, understood.encoding = _text(data)
+    sample = text[:65536]
+    try:
+        dialect = csv.Sniffer().sniff(sample.split("\n", 20)[-1] and "\n".join(sample.split("\n")[:20]),
+                                      delimiters=",;\t|")
+        understood.delimiter = dialect.delimiter
+    except csv.Error:
+        understood.delimiter = ","
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=understood.delimiter)
+    return [{k.strip(): (v or "") for k, v in r.items() if k is not None} for r in reader]
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value).strip()
+
+
+def read(path: Path, mapping: dict[str, str], statuses: dict[str, str] | None = None,
+         zone: dt.tzinfo = dt.UTC) -> Understood:
+    """Read and understand ``path``; ``understood.errors`` lists what must stop the import."""
+    unknown = sorted(set(mapping) - set(COLUMNS))
+    if unknown:
+        raise UsageError(f"--map {', '.join(unknown)}: no such roster field (known: {', '.join(COLUMNS)})")
+    bad = sorted({c for c in (statuses or {}).values() if c not in CATEGORIES})
+    if bad:
+        raise UsageError(f"--status …={', '.join(bad)}: no such category (known: {', '.join(CATEGORIES)})")
+    understood = Understood()
+    records = _records(path, understood)
+    if not records:
+        raise UsageError(f"{path.name}: the roster is empty")
+    headers = list(records[0])
+    folded = {fold(h): h for h in headers}
+    for key, names in COLUMNS.items():
+        if key in mapping:
+            if mapping[key] not in headers:
+                raise UsageError(f"--map {key}={mapping[key]}: no such column in {path.name} "
+                                 f"(columns: {', '.join(headers)})")
+            understood.columns[key] = mapping[key]
+            continue
+        found = next((folded[fold(n)] for n in (key, *names) if fold(n) in folded), None)
+        if found is not None and found not in understood.columns.values():
+            understood.columns[key] = found
+    understood.unmatched_columns = [h for h in headers if h not in understood.columns.values()]
+    if "a_number" not in understood.columns and "name" not in understood.columns:
+        understood.errors.append(f"no A-number or name column (columns: {', '.join(headers)}; "
+                                 "use --map a_number=COLUMN)")
+    vocabulary = {**STATUS_WORDS, **{status_key(k): v for k, v in (statuses or {}).items()}}
+    rows = [{k: (r.get(col) or "").strip() for k, col in understood.columns.items()} for r in records]
+    for row in rows:
+        raw = row.get("custody", "")
+        category = vocabulary.get(status_key(raw)) if raw else "unknown"
+        if category is None:
+            understood.unmapped_statuses[raw] += 1
+            category = "unmapped"
+        row["_category"] = category
+        understood.statuses[category] += 1
+        lang = row.get("language", "")
+        code = language_code(lang) if lang else None
+        if lang and code is None:
+            understood.unknown_languages[lang] += 1
+        row["_language"] = code or ""
+        understood.languages[code or ("unknown" if not lang else f"unrecognised ({lang})")] += 1
+        for key in ("removal_date", "birth_date"):
+            value = row.get(key, "")
+            when = parse_when(value, zone) if value else None
+            if value and when is None:
+                understood.unparsed_dates[key] = understood.unparsed_dates.get(key, 0) + 1
+            row[f"_{key}"] = when.isoformat() if when else ""
+            # a day alone says when only to the day: compared by day, never as midnight
+            row[f"_{key}_day"] = "1" if when and not re.search(r"\d[:h]\d", value) else ""
+    understood.rows = rows
+    if understood.unmapped_statuses:
+        shown = ", ".join(f"{v!r} ({n:,})" for v, n in understood.unmapped_statuses.most_common(10))
+        understood.errors.append(f"custody values not in the vocabulary: {shown}; map them with "
+                                 f"--status VALUE=CATEGORY ({', '.join(CATEGORIES)})")
+    for key, n in understood.unparsed_dates.items():
+        if n > MAX_UNPARSED * len(rows):
+            understood.errors.append(f"{n:,} of {len(rows):,} values of {understood.columns[key]!r} ({key}) "
+                                     "are not dates")
+    return understood
