@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections import Counter
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
@@ -119,7 +121,8 @@ def test_documents(setup, tmp_path: Path) -> None:
     log.write_text("".join(accesslog.combined(requests)), encoding="utf-8")
     ingest_logs(store, None, [log])
     out = tmp_path / "documents"
-    w = write_documents(store, None, out, "Immigration Agency", "privacy@agency.example.gov",
+    w = write_documents(store, None, out, "Immigration Agency",
+                        "Privacy Office, privacy@agency.example.gov, 1-800-555-0100",
                         today=dt.date(2022, 12, 10))
     assert w.notices == {"en": 35, "es": 38} and w.attorneys == 3 and w.clawbacks == len(expected)
     spanish = sorted((out / "notices").glob("*-es.txt"))[0].read_text()
@@ -135,7 +138,13 @@ def test_documents(setup, tmp_path: Path) -> None:
             letter = (out / "attorneys" / f"attorney-{a.id:04d}.txt").read_text()
             listed = {line[2:].split(" (")[0] for line in letter.splitlines() if line.startswith("- ")}
             assert listed == theirs and len(theirs) > 10
-            assert (out / "attorneys" / f"attorney-{a.id:04d}.eml").is_file()
+            # a valid RFC 5322 message: one From with a display name, Date, Message-ID, no header defects
+            eml = BytesParser(policy=policy.default).parsebytes((out / "attorneys" / f"attorney-{a.id:04d}.eml")
+                                                                .read_bytes())
+            assert eml["From"].addresses[0].addr_spec == "privacy@agency.example.gov"
+            assert eml["Date"].datetime is not None and eml["Message-ID"].startswith("<")
+            assert eml["To"].addresses[0].addr_spec == a.email
+            assert not [d for name in ("From", "To", "Date", "Message-ID") for d in eml[name].defects]
     pdf = pdfium.PdfDocument(str(out / "notices" / "notices-es.pdf"))
     assert len(pdf) >= 38 and "AVISO" in pdf[0].get_textpage().get_text_range()
     assert len(list((out / "clawback").glob("*.txt"))) == len(expected)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -35,6 +37,9 @@ FIELDS = {
            "PHONE": "su número de teléfono", "EMAIL": "su correo electrónico",
            "USCIS_RECEIPT": "un número de recibo de USCIS", "I94": "su número I-94"},
 }
+
+
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass(slots=True)
@@ -90,6 +95,10 @@ def write_documents(store: Store, incident_id: int | None, out: Path, agency: st
         for folder in ("notices", "attorneys", "clawback"):
             (out / folder).mkdir(parents=True, exist_ok=True)
         merge_rows = []
+        # RFC 5322: one address with a display name, whatever the contact line holds besides
+        found = _ADDRESS.search(contact)
+        sender = formataddr((f"{agency} Privacy Office"[:120],
+                             found.group(0) if found else "privacy-office@example.gov"))
         worklist: list[dict[str, str]] = []
         by_language: dict[str, list[str]] = {}
         languages = {t.name.split(".")[1] for folder in (templates, TEMPLATES) if folder
@@ -129,8 +138,10 @@ def write_documents(store: Store, incident_id: int | None, out: Path, agency: st
             _pdf([text], stem.with_suffix(".pdf"))
             if a.email:
                 msg = EmailMessage()
-                msg["To"] = a.email
-                msg["From"] = contact if "@" in contact else "privacy-office@example.gov"
+                msg["To"] = formataddr((a.name, a.email))
+                msg["From"] = sender
+                msg["Date"] = formatdate(usegmt=True)
+                msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].rstrip(">"))
                 msg["Subject"] = f"Data breach notice: {len(mine)} of your clients"
                 msg.set_content(text)
                 stem.with_suffix(".eml").write_bytes(bytes(msg))
