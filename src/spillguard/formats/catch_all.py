@@ -60,8 +60,8 @@ def plain_text(data: bytes) -> str | None:
 _TEXT_FORMATS = frozenset({"text", "csv", "json"})
 
 
-#: bytes of padding
-_PADDING = frozenset(b"\x00\xff \t\r\n")
+#: bytes of padding: what a deleted part leaves behind in a package written by an old Office
+PADDING = frozenset(b"\x00\xff \t\r\n")
 
 
 def _is_xml(data: bytes) -> bool:
@@ -77,7 +77,7 @@ def read_part(part: str, data: Callable[[], bytes], source: Source, ctx: Context
 
     where = loc.with_(part=part)
     body = data()
-    if set(body) <= _PADDING:  # empty, or only zero/0xFF/space bytes: what a deleted part leaves behind
+    if set(body) <= PADDING:  # empty, or only zero/0xFF/space bytes: what a deleted part leaves behind
         ctx.covered(reader, structural=1)
         return
     label = f"{what}: {part}" if what else f"part {part}"
@@ -120,12 +120,11 @@ def ole_leftovers(data: bytes, streams: set[str], consumed: Callable[[str], bool
 
     rest = sorted(s for s in streams if not consumed(s))
     ctx.covered(reader, read=len(streams) - len(rest), structural=sum(bool(OLE_STRUCTURAL.fullmatch(s)) for s in rest))
-    for stream in rest:
-        if OLE_STRUCTURAL.fullmatch(stream):
-            continue
-        what = next((v for k, v in (unreadable or {}).items() if stream == k or stream.startswith(f"{k}/")), None)
-
-        def body(path: str = stream) -> bytes:
-            with olefile.OleFileIO(data) as ole:
-                return ole.openstream(path).read()
-        yield from read_part(stream, body, source, ctx, loc, reader, what)
+    todo = [s for s in rest if not OLE_STRUCTURAL.fullmatch(s)]
+    if not todo:
+        return
+    with olefile.OleFileIO(data) as ole:  # opened once for every leftover stream
+        for stream in todo:
+            what = next((v for k, v in (unreadable or {}).items() if stream == k or stream.startswith(f"{k}/")),
+                        None)
+            yield from read_part(stream, lambda p=stream: ole.openstream(p).read(), source, ctx, loc, reader, what)

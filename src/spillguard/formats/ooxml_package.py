@@ -82,8 +82,6 @@ def leftovers(z: SafeZip, source: Source, ctx: Context, loc: Location, handled: 
         yield from catch_all.read_part(part, lambda p=part: z.read(p), source, ctx, loc, reader, what, vis)
 
 
-#: bytes of padding: what a deleted part leaves behind in a package written by an old Office
-_PADDING = frozenset(b"\x00\xff \t\r\n")
 
 
 def _padding(z: SafeZip, part: str) -> bool:
@@ -93,4 +91,4 @@ def _padding(z: SafeZip, part: str) -> bool:
             return False
     except KeyError:
         return False
-    return set(z.read(part)) <= _PADDING
+    return set(z.read(part)) <= catch_all.PADDING

@@ -188,11 +188,9 @@ def _records(path: Path, understood: Understood) -> list[dict[str, str]]:
         return [{h: _cell(v) for h, v in zip(head, row, strict=False)} for row in grid[1:]
                 if any(str(v).strip() for v in row)]
     text, understood.encoding = _text(data)
-    sample = text[:65536]
+    head = "\n".join(text[:65536].split("\n")[:20])  # the header and the first rows decide
     try:
-        dialect = csv.Sniffer().sniff(sample.split("\n", 20)[-1] and "\n".join(sample.split("\n")[:20]),
-                                      delimiters=",;\t|")
-        understood.delimiter = dialect.delimiter
+        understood.delimiter = csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
     except csv.Error:
         understood.delimiter = ","
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=understood.delimiter)
