@@ -287,5 +287,6 @@ def run(folder: Path, console: Console) -> int:
     console.print("Had the gate been skipped, `spillguard watch` would have caught the file seconds after it "
                   "went live. Had it gone out, `spillguard incident` would have named the 6,252 people and their "
                   "exposed fields, found the downloaders in the web log, drafted every notice in the person's "
-                  "language, the attorneys' letters and the claw-back letters, and set the removal holds.")
+                  "language (or listed it for an interpreter where no template exists yet), the attorneys' "
+                  "letters and the claw-back letters, and set the removal holds.")
     return 0 if outcomes == ["pass", "block", "block", "pass", "caught", "done"] else 1

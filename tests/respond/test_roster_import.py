@@ -172,3 +172,23 @@ def test_a_re_import_keeps_decisions_and_audits_changes(setup, tmp_path: Path) -
     assert audit[0][0] == "hold" and audit[0][2:] == ("hold", "lifted")
     assert ("hold-kept", "priya", "lifted", "removed_date_unknown") in audit
     assert ("hold-change", "priya", "hold", "released") in audit
+
+
+def test_bad_input_is_a_clear_error_and_writes_nothing(setup, tmp_path: Path) -> None:  # noqa: F811
+    store, _, _, with_a, _ = setup
+    binary = tmp_path / "export.csv"
+    binary.write_bytes(bytes(range(256)) * 20)
+    with pytest.raises(UsageError, match="export.csv: not a roster"):
+        understand(binary, {})
+    good = tmp_path / "good.xlsx"
+    wb = xlsxwriter.Workbook(good)
+    wb.add_worksheet().write_row(0, 0, HEADERS)
+    wb.close()
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(good.read_bytes()[:900])
+    with pytest.raises(UsageError, match="cut.xlsx: the workbook cannot be read"):
+        understand(cut, {})
+    db = str(store.engine.url).removeprefix("sqlite:///")
+    result = CliRunner().invoke(app, ["incident", "roster", str(binary), "--db", db])
+    assert result.exit_code == 2 and "not a roster" in result.output
+    assert register(store) == (Counter(), Counter())

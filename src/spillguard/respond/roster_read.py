@@ -188,13 +188,19 @@ def _records(path: Path, understood: Understood) -> list[dict[str, str]]:
         return [{h: _cell(v) for h, v in zip(head, row, strict=False)} for row in grid[1:]
                 if any(str(v).strip() for v in row)]
     text, understood.encoding = _text(data)
-    head = "\n".join(text[:65536].split("\n")[:20])  # the header and the first rows decide
+    sample = text[:65536]
+    if "\x00" in sample or sum(c.isprintable() or c in "\t\r\n" for c in sample) < 0.95 * len(sample):
+        raise UsageError(f"{path.name}: not a roster (neither delimited text nor a workbook)")
+    head = "\n".join(sample.split("\n")[:20])  # the header and the first rows decide
     try:
         understood.delimiter = csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
     except csv.Error:
         understood.delimiter = ","
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=understood.delimiter)
-    return [{k.strip(): (v or "") for k, v in r.items() if k is not None} for r in reader]
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=understood.delimiter)
+    try:
+        return [{k.strip(): (v or "") for k, v in r.items() if k is not None} for r in reader]
+    except csv.Error as exc:
+        raise UsageError(f"{path.name}: line {reader.line_num} cannot be read as CSV ({exc})") from None
 
 
 def _cell(value: object) -> str:
