@@ -175,10 +175,10 @@ def test_a_re_import_keeps_decisions_and_audits_changes(setup, tmp_path: Path) -
 
 
 def test_bad_input_is_a_clear_error_and_writes_nothing(setup, tmp_path: Path) -> None:  # noqa: F811
-    store, _, _, with_a, _ = setup
+    store, _, _, _, _ = setup
     binary = tmp_path / "export.csv"
     binary.write_bytes(bytes(range(256)) * 20)
-    with pytest.raises(UsageError, match="export.csv: not a roster"):
+    with pytest.raises(UsageError, match=r"export\.csv: not a roster"):
         understand(binary, {})
     good = tmp_path / "good.xlsx"
     wb = xlsxwriter.Workbook(good)
@@ -186,7 +186,7 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(setup, tmp_path: Path) ->
     wb.close()
     cut = tmp_path / "cut.xlsx"
     cut.write_bytes(good.read_bytes()[:900])
-    with pytest.raises(UsageError, match="cut.xlsx: the workbook cannot be read"):
+    with pytest.raises(UsageError, match=r"cut\.xlsx: the workbook cannot be read"):
         understand(cut, {})
     db = str(store.engine.url).removeprefix("sqlite:///")
     result = CliRunner().invoke(app, ["incident", "roster", str(binary), "--db", db])
