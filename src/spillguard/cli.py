@@ -474,33 +474,82 @@ def incident_open(
 
 @incident_app.command("logs")
 def incident_logs(
-    files: Annotated[list[Path], typer.Argument(help="Access logs (combined, JSON lines, S3, CloudFront; .gz too).",
+    files: Annotated[list[Path], typer.Argument(help="Access logs, any of: combined, W3C (IIS, CloudFront, App "
+                                                     "Service), S3, ALB, JSON lines (nginx, Caddy, Azure Front Door, "
+                                                     "Akamai DataStream 2, GCP load balancer); .gz too.",
                                                 show_default=False)],
     cidr_orgs: Annotated[Path | None, typer.Option("--cidr-orgs", help="CSV of cidr,organisation (offline).")] = None,
     mmdb: Annotated[Path | None, typer.Option("--mmdb", help="A MaxMind ASN/City database (offline).")] = None,
+    trusted_proxy: Annotated[list[str] | None, typer.Option(
+        "--trusted-proxy", help="A proxy or CDN network (CIDR) whose X-Forwarded-For names the client; private "
+                                "ranges are trusted already. Repeatable.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Forget the requests earlier runs found; by default "
+                                                            "each run adds to them.")] = False,
     show_values: ShowOpt = False, db: DbOpt = None, incident: IncidentOpt = None,
 ) -> None:
-    """Find every download of the exposed URLs inside the exposure window: the downloader list."""
+    """Find every download of the exposed URLs: inside the exposure window, outside it, and the
+    requests that were no download. Runs add up (rotated logs one by one); a file of no known
+    format refuses the run (exit 1, nothing changed)."""
     from spillguard.respond.incident import ingest_logs, mask_address
+    from spillguard.respond.logs import LogFormatError
 
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise _usage(f"no such file: {', '.join(missing)}")
     store = _store(db)
     unreadable = [0]
+    err = Console(stderr=True)
     try:
-        found = ingest_logs(store, incident, files, cidr_orgs, mmdb, unreadable)
+        found = ingest_logs(store, incident, files, cidr_orgs, mmdb, unreadable, replace=replace,
+                            trusted=trusted_proxy)
+    except LogFormatError as exc:
+        err.print(f"[bold red]spillguard: refused:[/] {exc} — nothing was changed", highlight=False)
+        raise typer.Exit(1) from None
     except UsageError as exc:
         raise _usage(str(exc)) from None
+    for f in found.files:
+        print(f"{f.name}: {f.format}, {f.lines:,} line(s) naming the file")
+    print(f"{found.new_requests:,} new request(s) for the file, {found.known_requests:,} already known")
     print(f"{len(found)} downloader(s) in the exposure window")
+    show = [*found.downloaders, *found.outside]
+    for d in show:
+        who = d.client if show_values else mask_address(d.client)
+        where = "" if d.window == "inside" else f"  ({d.window} the window)"
+        print(f"  {who:<18} {d.kind:<8} {d.first:%Y-%m-%d %H:%M} – {d.last:%H:%M}  {d.requests} request(s), "
+              f"{d.bytes:,} bytes, {'full copy' if d.full_copy else 'partial'}"
+              f"{'  ' + d.organisation if d.organisation else ''}{where}")
+    if found.outside:
+        print(f"{len(found.outside)} downloader(s) outside the exposure window (a cache or CDN serving the file "
+              "before publication or after takedown): they took a copy too")
+    if found.not_downloads:
+        print(f"{sum(found.not_downloads.values())} HEAD request(s) or 304 answer(s) from "
+              f"{len(found.not_downloads)} client(s): no copy served, not counted as downloads")
     if unreadable[0]:
         print(f"warning: {unreadable[0]:,} line(s) naming the exposed URL could not be parsed (damaged time or "
               "format) and are not counted: look at them in the log", file=sys.stderr)
-    for d in found:
-        who = d.client if show_values else mask_address(d.client)
-        print(f"  {who:<18} {d.kind:<8} {d.first:%Y-%m-%d %H:%M} – {d.last:%H:%M}  {d.requests} request(s), "
-              f"{d.bytes:,} bytes, {'full copy' if d.full_copy else 'partial'}"
-              f"{'  ' + d.organisation if d.organisation else ''}")
+    if found.truncated:
+        err.print(f"[bold red]spillguard: incomplete:[/] {', '.join(found.truncated)} ended early (a truncated "
+                  "compressed file): what was read before is kept; ingest the complete file again", highlight=False)
+        raise typer.Exit(1)
+
+
+url_app = typer.Typer(no_args_is_help=True, help="The addresses the exposed file was published at.")
+incident_app.add_typer(url_app, name="url")
+
+
+@url_app.command("add")
+def url_add(url: Annotated[str, typer.Argument(help="Another address of the same file.", show_default=False)],
+            db: DbOpt = None, incident: IncidentOpt = None) -> None:
+    """Add a URL the file was also reachable at (a second link, its S3 or CDN address); then run
+    `incident logs` again on the logs."""
+    from spillguard.respond.incident import add_url
+
+    try:
+        urls = add_url(_store(db), incident, url)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    print(f"{len(urls)} URL(s): " + ", ".join(urls))
+    print("run `spillguard incident logs` again on the logs: requests for the new URL are read then")
 
 
 MapOpt = Annotated[list[str] | None, typer.Option("--map", help="field=Column for a roster column with another "

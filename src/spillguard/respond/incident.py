@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select
 
 from spillguard.config import Config
 from spillguard.errors import UsageError
 from spillguard.respond import logs as access_logs
-from spillguard.respond.models import AuditEntry, Client, Incident, Person
+from spillguard.respond.models import AuditEntry, Client, Incident, LogHit, Person
 from spillguard.respond.people import extract, person_key
 from spillguard.respond.risk import assess
 from spillguard.respond.store import Store, now
@@ -59,28 +61,109 @@ def open_incident(store: Store, name: str, file: Path, urls: list[str], publishe
         return {"incident": incident.id, "affected": len(found.people), "incomplete": found.incomplete}
 
 
+@dataclass(slots=True)
+class LogImport:
+    """What an ``incident logs`` run found and what the store now holds."""
+
+    downloaders: list[access_logs.Downloader] = field(default_factory=list)  # inside the window
+    outside: list[access_logs.Downloader] = field(default_factory=list)  # before / after it
+    not_downloads: dict[str, int] = field(default_factory=dict)  # HEAD and 304, per client
+    files: list[access_logs.FileReport] = field(default_factory=list)
+    new_requests: int = 0  # requests for the file this run added to the store
+    known_requests: int = 0  # requests it had already (a re-run, overlapping rotated logs)
+
+    def __iter__(self):  # the downloaders inside the window, as before
+        return iter(self.downloaders)
+
+    def __len__(self) -> int:
+        return len(self.downloaders)
+
+    @property
+    def unreadable(self) -> int:
+        return sum(f.unreadable for f in self.files)
+
+    @property
+    def truncated(self) -> list[str]:
+        return [f.name for f in self.files if f.truncated]
+
+
 def ingest_logs(store: Store, incident_id: int | None, files: list[Path], cidr: Path | None = None,
-                mmdb: Path | None = None, unreadable: list[int] | None = None) -> list[access_logs.Downloader]:
-    """The downloaders of the incident's URLs in ``files``; ``unreadable[0]`` counts the lines that
-    named a URL but could not be parsed (also in the audit trail)."""
+                mmdb: Path | None = None, unreadable: list[int] | None = None, *, replace: bool = False,
+                trusted: list[str] | None = None, actor: str | None = None) -> LogImport:
+    """Add the requests for the incident's URLs in ``files`` to what earlier runs found (each
+    request once: rotated logs ingested one by one add up, a re-run adds nothing; ``replace``
+    starts again) and recompute the downloaders. Raises LogFormatError (nothing changed) for a
+    file of no known format, one mostly unreadable, or a run that read no line at all.
+    ``unreadable[0]`` counts the lines that named a URL but could not be parsed."""
     unreadable = unreadable if unreadable is not None else [0]
+    networks = access_logs.TRUSTED + tuple(_network(n) for n in trusted or ())
+    result = LogImport()
     with store.session() as s:
         incident = store.incident(s, incident_id)
-        paths = {access_logs.unquote(access_logs.urlsplit(u).path) for u in incident.urls}
+        paths = {access_logs.normalise(u) for u in incident.urls}
         if not paths:
             raise UsageError("the incident has no URL: open it with --url (the address the file was published at)")
+        found = list(access_logs.hits(files, paths, unreadable, result.files))
+        if replace:
+            s.execute(delete(LogHit).where(LogHit.incident_id == incident.id))
+        known = {d for (d,) in s.execute(select(LogHit.digest).where(LogHit.incident_id == incident.id))}
+        seen: Counter[str] = Counter()
+        for h in found:
+            seen[h.line] += 1
+            digest = store.hmac(f"log:{h.line}#{seen[h.line]}")
+            if digest in known:
+                result.known_requests += 1
+                continue
+            known.add(digest)
+            result.new_requests += 1
+            s.add(LogHit(incident_id=incident.id, digest=digest, client=h.client[:64], forwarded=h.forwarded,
+                         time=_utc(h.time), method=h.method[:16], path=h.path, status=h.status, size=h.size,
+                         range_first=h.range[0] if h.range else None, range_last=h.range[1] if h.range else None,
+                         agent=h.agent))
+        s.flush()
+        stored = [access_logs.Hit(r.client, _aware(r.time), r.path, r.status, r.size, r.agent, r.method, r.forwarded,
+                                  (r.range_first, r.range_last) if r.range_first is not None else None)
+                  for r in s.scalars(select(LogHit).where(LogHit.incident_id == incident.id).order_by(LogHit.id))]
         orgs = access_logs.Organisations(cidr, mmdb) if cidr or mmdb else None
-        found = access_logs.downloaders(access_logs.hits(files, paths, unreadable), _aware(incident.published_at),
-                                        _aware(incident.removed_at), incident.file_size, orgs)
-        s.execute(delete(Client).where(Client.incident_id == incident.id))  # a re-run replaces the list
-        for d in found:
+        analysis = access_logs.analyse(stored, _aware(incident.published_at), _aware(incident.removed_at),
+                                       incident.file_size, orgs, networks)
+        result.downloaders, result.outside, result.not_downloads = (analysis.inside, analysis.outside,
+                                                                    analysis.not_downloads)
+        s.execute(delete(Client).where(Client.incident_id == incident.id))  # recomputed from every request kept
+        for d in [*analysis.inside, *analysis.outside]:
             s.add(Client(incident_id=incident.id, address=d.client, first_seen=_utc(d.first), last_seen=_utc(d.last),
                          requests=d.requests, bytes=d.bytes, full_copy=d.full_copy, user_agent=d.agent, kind=d.kind,
-                         organisation=d.organisation, urls=sorted(d.paths)))
-        store.audit(s, incident, "logs", files=[f.name for f in files], downloaders=len(found),
-                    unreadable_lines=unreadable[0])
+                         organisation=d.organisation, urls=sorted(d.paths), window=d.window))
+        store.audit(s, incident, "logs", actor=actor, files=[f.name for f in files],
+                    formats=sorted({f.format for f in result.files if f.format}), downloaders=len(analysis.inside),
+                    outside_window=len(analysis.outside), not_downloads=sum(analysis.not_downloads.values()),
+                    new_requests=result.new_requests, known_requests=result.known_requests,
+                    unreadable_lines=unreadable[0], truncated=result.truncated, replace=replace)
         s.commit()
-    return found
+    return result
+
+
+def _network(text: str):
+    import ipaddress
+
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        raise UsageError(f"--trusted-proxy {text}: not an address or CIDR network") from None
+
+
+def add_url(store: Store, incident_id: int | None, url: str, actor: str | None = None) -> list[str]:
+    """Another address the same file was published at (a second link, a CDN or S3 URL)."""
+    if not urlsplit(url).path.strip("/"):
+        raise UsageError(f"{url}: give the file's full address (a path to the file)")
+    with store.session() as s:
+        incident = store.incident(s, incident_id)
+        if url in incident.urls:
+            return list(incident.urls)
+        incident.urls = [*incident.urls, url]
+        store.audit(s, incident, "url-add", actor=actor, url=url)
+        s.commit()
+        return list(incident.urls)
 
 
 def _utc(t: dt.datetime | None) -> dt.datetime | None:
@@ -120,7 +203,7 @@ def report(store: Store, incident_id: int | None, show_values: bool = False) -> 
         downloads = [{"client": c.address if show_values else mask_address(c.address),
                       "organisation": c.organisation, "kind": c.kind, "first": iso(c.first_seen),
                       "last": iso(c.last_seen), "requests": c.requests, "bytes": c.bytes,
-                      "full_copy": c.full_copy} for c in clients]
+                      "full_copy": c.full_copy, "window": c.window} for c in clients]
         risk = assess(len(people), dict(fields), None if exposure is None else round(exposure, 2), downloads)
         return {
             "incident": {"id": incident.id, "name": incident.name, "file": incident.file_name,

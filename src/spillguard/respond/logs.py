@@ -1,13 +1,17 @@
 """Who downloaded the exposed file: web access logs, streamed line by line (gzip included).
 
-Formats, recognised per file from its first lines: Apache/nginx **combined** (and common),
-**JSON lines** (nginx/Caddy/ALB-style keys), **S3 server access logs** and **CloudFront** standard
-logs (W3C, tab-separated, ``#Fields:`` header). A line is parsed only when it mentions one of the
-exposed paths (a substring test first, the way ``grep`` does), so tens of millions of lines cost
-little more than reading them. Requests inside the exposure window are summed per client: first
-and last time, requests, bytes, whether a full copy was served (a 200 of the whole file, or 206
-ranges adding up to it), the user agent, crawler or archive (the crawler-user-agents list), and
-the organisation from an offline CIDR→organisation CSV or a MaxMind mmdb when given.
+Each file's format is recognised from its first lines (``logformats``: combined, W3C/IIS/
+CloudFront, S3, ALB, JSON lines of nginx, Caddy, Azure, Akamai, GCP). A line is parsed only when
+it mentions the exposed file (a case-blind substring test over large blocks first, the way
+``grep -i`` does, on a part of the file name that percent-encoding leaves alone), so tens of
+millions of lines cost little more than reading them. Paths are compared as the server would:
+percent-decoded, dot segments and doubled slashes resolved (and without case for IIS). Behind a
+load balancer or CDN the client is taken from X-Forwarded-For when the connecting address is a
+trusted proxy. Per client: first and last time, requests, bytes, whether a full copy was served
+(a 200 of the whole file, or 206 ranges covering it — as byte intervals when the log records the
+Range header, else summed), the user agent, crawler or archive, the organisation; downloads
+before or after the exposure window (a CDN serving its cache after takedown) are their own
+category; HEAD and 304 answers are no downloads and are counted apart.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ import csv
 import datetime as dt
 import gzip
 import ipaddress
-import json
+import posixpath
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,25 +31,20 @@ from urllib.parse import unquote, urlsplit
 import crawleruseragents
 
 from spillguard.formats.base import delimited_blocks
+from spillguard.respond.logformats import Hit, LogFormatError, recognise
 
-_COMBINED = re.compile(
-    r'^(?P<ip>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<method>[A-Z]+) (?P<path>\S+)[^"]*" (?P<status>\d{3}) '
-    r'(?P<bytes>\d+|-)(?: "(?P<referer>[^"]*)" "(?P<ua>[^"]*)")?')
-_S3 = re.compile(
-    r'^\S+ \S+ \[(?P<time>[^\]]+)\] (?P<ip>\S+) \S+ \S+ \S+ \S+ "(?P<method>[A-Z]+) (?P<path>\S+)[^"]*" '
-    r'(?P<status>\d{3}) \S+ (?P<bytes>\d+|-) \S+ \S+ \S+ "(?P<referer>[^"]*)" "(?P<ua>[^"]*)"')
+__all__ = ["Hit", "LogFormatError", "Organisations", "downloaders", "hits", "kind_of"]
+
 _ARCHIVES = re.compile(r"(?i)archive\.org|ia_archiver|wayback|archive-it|heritrix|arquivo|webrecorder|"
                        r"commoncrawl|ccbot")
-
-
-@dataclass(slots=True)
-class Hit:
-    client: str
-    time: dt.datetime
-    path: str
-    status: int
-    size: int
-    agent: str
+#: proxies trusted by default: private, loopback, shared (CGNAT), link-local and unique-local
+#: networks (not ``is_private``, which also holds the documentation ranges)
+TRUSTED = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16",
+    "::1/128", "fc00::/7", "fe80::/10"))
+#: a file whose lines naming the file are unreadable past this share fails the run
+MAX_UNREADABLE = 0.25
+BLOCK = 8 << 20
 
 
 @dataclass(slots=True)
@@ -59,148 +59,162 @@ class Downloader:
     kind: str = "visitor"
     organisation: str | None = None
     paths: set[str] = field(default_factory=set)
+    #: inside the exposure window, or before / after it (a cache serving the file after takedown)
+    window: str = "inside"
     _ranges: int = 0
+    _intervals: list[tuple[int, int]] = field(default_factory=list)
 
 
-BLOCK = 8 << 20
+@dataclass(slots=True)
+class FileReport:
+    """What one log file gave: its format, lines naming the file, those not understood."""
+
+    name: str
+    format: str = ""
+    lines: int = 0
+    unreadable: int = 0
+    truncated: bool = False
 
 
-def _blocks(path: Path) -> Iterator[bytes]:
-    """The file in blocks that end at a line end (gzip read through)."""
+def normalise(path: str, fold: bool = False) -> str:
+    """A URL path as the server resolves it: percent-decoded, ``//`` and dot segments resolved."""
+    text = unquote(urlsplit(path).path if "://" in path else path.split("?", 1)[0])
+    text = posixpath.normpath("/" + text.lstrip("/")).replace("//", "/")
+    return text.lower() if fold else text
+
+
+def needle(path: str) -> bytes:
+    """The longest run of letters and digits of the file name, lower case: what percent-encoding
+    and a server's case rules leave alone."""
+    name = normalise(path).rsplit("/", 1)[-1] or normalise(path)
+    runs = re.findall(r"[A-Za-z0-9]+", name)
+    return (max(runs, key=len) if runs else name).lower().encode()
+
+
+def _blocks(path: Path, report: FileReport) -> Iterator[bytes]:
+    """The file in blocks that end at a line end (gzip read through); a truncated gzip stream
+    ends the file and is said, what was read before it is kept."""
     with path.open("rb") as probe:
         gz = probe.read(2) == b"\x1f\x8b"
     with (gzip.open(path, "rb") if gz else path.open("rb")) as fh:
-        yield from delimited_blocks(fh, BLOCK, b"\n")  # type: ignore[arg-type]
+        yield from delimited_blocks(_Tolerant(fh, report), BLOCK, b"\n")  # type: ignore[arg-type]
 
 
-def _lines_with(path: Path, needles: list[bytes]) -> Iterator[str]:
-    """The lines that contain a needle, found the way grep does (a substring search over large
-    blocks), so the lines that do not cost no Python work; the first lines always, for the format."""
+class _Tolerant:
+    """A gzip stream read in small steps: where it is cut short, what came before is returned
+    (up to its last whole line) and the file is marked truncated."""
+
+    STEP = 1 << 20
+
+    def __init__(self, fh, report: FileReport) -> None:
+        self.fh, self.report = fh, report
+
+    def read(self, size: int) -> bytes:
+        parts: list[bytes] = []
+        got = 0
+        while got < size and not self.report.truncated:
+            try:
+                piece = self.fh.read1(min(self.STEP, size - got))  # what decompresses, not a fixed count
+            except (EOFError, gzip.BadGzipFile, zlib.error):
+                self.report.truncated = True
+                data = b"".join(parts)
+                return data[:data.rfind(b"\n") + 1]  # the cut line is no line
+            if not piece:
+                break
+            parts.append(piece)
+            got += len(piece)
+        return b"".join(parts)
+
+
+def _lines_with(path: Path, needles: list[bytes], report: FileReport) -> Iterator[str]:
+    """The lines that contain a needle (case-blind), the first lines always, marked, for the format."""
     first = True
-    for block in _blocks(path):
+    for block in _blocks(path, report):
         if first:
             first = False
             for line in block.split(b"\n", 8)[:8]:
                 yield "\x00" + line.decode("utf-8", "replace")  # marked: format probe, not a hit
+        low = block.lower()
         starts: set[int] = set()
-        for needle in needles:
-            at = block.find(needle)
+        for n in needles:
+            at = low.find(n)
             while at != -1:
-                start = block.rfind(b"\n", 0, at) + 1
-                if start not in starts:
-                    starts.add(start)
-                end = block.find(b"\n", at)
-                at = block.find(needle, end if end != -1 else len(block))
+                starts.add(low.rfind(b"\n", 0, at) + 1)
+                end = low.find(b"\n", at)
+                at = low.find(n, end if end != -1 else len(low))
         for start in sorted(starts):
             end = block.find(b"\n", start)
             yield block[start:end if end != -1 else len(block)].decode("utf-8", "replace")
 
 
-def _clf_time(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%d/%b/%Y:%H:%M:%S %z")
-
-
-def _json_time(value: object) -> dt.datetime:
-    if isinstance(value, int | float):
-        return dt.datetime.fromtimestamp(float(value), dt.UTC)
-    text = str(value).replace("Z", "+00:00")
-    try:
-        t = dt.datetime.fromisoformat(text)
-    except ValueError:
-        t = _clf_time(text)
-    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
-
-
-def _first(record: dict, *names: str) -> object:
-    return next((record[n] for n in names if n in record and record[n] not in (None, "")), None)
-
-
-def _json_hit(line: str) -> Hit | None:
-    try:
-        r = json.loads(line)
-    except ValueError:
-        return None
-    if not isinstance(r, dict):
-        return None
-    request = _first(r, "request_uri", "uri", "path", "url", "request")
-    if isinstance(request, str) and " " in request:  # "GET /x HTTP/1.1"
-        request = request.split(" ")[1]
-    when = _first(r, "time", "timestamp", "time_local", "time_iso8601", "ts", "@timestamp")
-    if request is None or when is None:
-        return None
-    return Hit(str(_first(r, "remote_addr", "client_ip", "clientip", "ip", "remote_ip", "client") or "-"),
-               _json_time(when), str(request), int(_first(r, "status", "http_status", "status_code") or 0),
-               int(_first(r, "body_bytes_sent", "bytes_sent", "bytes", "size", "response_size") or 0),
-               str(_first(r, "http_user_agent", "user_agent", "ua", "agent") or ""))
-
-
-def _regex_hit(pattern: re.Pattern[str], line: str) -> Hit | None:
-    m = pattern.match(line)
-    if m is None:
-        return None
-    size = m.group("bytes")
-    return Hit(m.group("ip"), _clf_time(m.group("time")), m.group("path"), int(m.group("status")),
-               int(size) if size and size != "-" else 0, m.group("ua") or "")
-
-
-class _CloudFront:
-    def __init__(self, header: str) -> None:
-        self.fields = header.split(":", 1)[1].split()
-
-    def hit(self, line: str) -> Hit | None:
-        parts = line.rstrip("\n").split("\t")
-        if len(parts) < len(self.fields):
-            return None
-        r = dict(zip(self.fields, parts, strict=False))
-        try:
-            when = dt.datetime.fromisoformat(f"{r['date']}T{r['time']}+00:00")
-        except (KeyError, ValueError):
-            return None
-        return Hit(r.get("c-ip", "-"), when, r.get("cs-uri-stem", ""), int(r.get("sc-status", "0") or 0),
-                   int(r.get("sc-bytes", "0") or 0), unquote(unquote(r.get("cs(User-Agent)", ""))))
-
-
-def _parser(first_lines: list[str]):
-    for line in first_lines:
-        if line.startswith("#Fields:"):
-            return _CloudFront(line).hit
-    sample = next((x for x in first_lines if x.strip() and not x.startswith("#")), "")
-    if sample.lstrip().startswith("{"):
-        return _json_hit
-    if _S3.match(sample):
-        return lambda line: _regex_hit(_S3, line)
-    return lambda line: _regex_hit(_COMBINED, line)
-
-
-def hits(files: Iterable[Path], paths: set[str], unreadable: list[int] | None = None) -> Iterator[Hit]:
-    """Requests for the exposed paths (query strings ignored, percent-decoding applied). A line
-    that names a path but cannot be parsed (a damaged time, a truncated record) is skipped and
-    counted in ``unreadable[0]``: the caller says so, a downloader may hide in it."""
-    needles = sorted({p.encode() for path in paths for p in (path, path.replace(" ", "%20"),
-                                                              path.rsplit("/", 1)[-1]) if p}, key=len)
-    # a needle that contains another is redundant: keep the shortest (the file name)
-    needles = [n for n in needles if not any(m != n and m in n for m in needles)]
+def hits(files: Iterable[Path], paths: set[str], unreadable: list[int] | None = None,
+         reports: list[FileReport] | None = None) -> Iterator[Hit]:
+    """Requests for the exposed paths, as the server resolves them. A line that names the file but
+    cannot be parsed is counted (``unreadable[0]``, and per file in ``reports``). Raises
+    LogFormatError naming the file when its format is unknown or most of its lines are unreadable."""
+    needles = sorted({needle(p) for p in paths})
+    plain = {normalise(p) for p in paths}
+    folded = {normalise(p, fold=True) for p in paths}
     for file in files:
+        report = FileReport(file.name)
+        if reports is not None:
+            reports.append(report)
         head: list[str] = []
         parse = None
-        for line in _lines_with(file, needles):
+        for line in _lines_with(file, needles, report):
             if line.startswith("\x00"):
                 head.append(line[1:])
                 continue
             if parse is None:
-                parse = _parser(head)
+                parse = _recognised(file, head, report)
+            report.lines += 1
             try:
                 hit = parse(line)
-            except (ValueError, OverflowError, IndexError, TypeError):
+            except (ValueError, OverflowError, IndexError, TypeError, KeyError):
+                report.unreadable += 1
                 if unreadable is not None:
                     unreadable[0] += 1
                 continue
             if hit is None:
                 continue
-            path = unquote(urlsplit(hit.path).path)
-            if path in paths:
-                hit.path = path
-                yield hit
+            iis = report.format == "IIS W3C"
+            for candidate in (hit.path, *hit.also):
+                resolved = normalise(candidate, fold=iis)
+                if resolved in (folded if iis else plain):
+                    hit.path, hit.line = normalise(candidate), line
+                    yield hit
+                    break
+        if parse is None:
+            _recognised(file, head, report)  # no line named the file: the format must still be known
+        if report.lines and report.unreadable > MAX_UNREADABLE * report.lines:
+            raise LogFormatError(f"{file.name}: {report.unreadable:,} of {report.lines:,} lines naming the file "
+                                 f"are not {report.format} lines")
+
+
+def _recognised(file: Path, head: list[str], report: FileReport):
+    try:
+        report.format, parse = recognise(head)
+    except LogFormatError as exc:
+        raise LogFormatError(f"{file.name}: {exc}") from None
+    return parse
+
+
+def client_of(hit: Hit, trusted: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> str:
+    """The client behind trusted proxies: the right-most X-Forwarded-For address that is not a
+    trusted proxy, when the connecting address is one (else the connecting address)."""
+    def is_trusted(address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address.strip().strip("[]"))
+        except ValueError:
+            return False
+        return any(ip.version == n.version and ip in n for n in trusted)
+
+    if not hit.forwarded or not is_trusted(hit.client):
+        return hit.client
+    for address in reversed([a.strip() for a in hit.forwarded.split(",") if a.strip()]):
+        if not is_trusted(address):
+            return address
+    return hit.client
 
 
 class Organisations:
@@ -244,16 +258,33 @@ def kind_of(agent: str) -> str:
     return "crawler" if agent and crawleruseragents.is_crawler(agent) else "visitor"
 
 
-def downloaders(all_hits: Iterable[Hit], start: dt.datetime, end: dt.datetime | None, file_size: int,
-                orgs: Organisations | None = None) -> list[Downloader]:
-    """Per client, inside [start, end]: successful requests only (2xx)."""
-    out: dict[str, Downloader] = {}
+@dataclass(slots=True)
+class Analysis:
+    """Downloaders inside the window and outside it, and requests that were no download."""
+
+    inside: list[Downloader] = field(default_factory=list)
+    outside: list[Downloader] = field(default_factory=list)
+    #: client → HEAD requests and 304 answers (no copy served)
+    not_downloads: dict[str, int] = field(default_factory=dict)
+
+
+def analyse(all_hits: Iterable[Hit], start: dt.datetime, end: dt.datetime | None, file_size: int,
+            orgs: Organisations | None = None, trusted=TRUSTED) -> Analysis:
+    """Per client, successful downloads (2xx answers to GET) inside [start, end] and outside it;
+    HEAD and 304 apart."""
+    found: dict[tuple[str, str], Downloader] = {}
+    result = Analysis()
     for h in all_hits:
-        if h.time < start or (end is not None and h.time > end) or not 200 <= h.status < 300:
+        client = client_of(h, trusted)
+        if h.method == "HEAD" or h.status == 304:
+            result.not_downloads[client] = result.not_downloads.get(client, 0) + 1
             continue
-        d = out.get(h.client)
+        if not 200 <= h.status < 300:
+            continue
+        window = "before" if h.time < start else "after" if end is not None and h.time > end else "inside"
+        d = found.get((client, window))
         if d is None:
-            d = out[h.client] = Downloader(h.client, h.time, h.time, agent=h.agent)
+            d = found[(client, window)] = Downloader(client, h.time, h.time, agent=h.agent, window=window)
         d.first, d.last = min(d.first, h.time), max(d.last, h.time)
         d.requests += 1
         d.bytes += h.size
@@ -261,11 +292,34 @@ def downloaders(all_hits: Iterable[Hit], start: dt.datetime, end: dt.datetime | 
         if h.status == 200 and (file_size <= 0 or h.size >= file_size):
             d.full_copy = True
         elif h.status == 206:
-            d._ranges += h.size
-            d.full_copy = d.full_copy or (file_size > 0 and d._ranges >= file_size)
+            if h.range is not None:
+                d._intervals.append(h.range)
+            else:
+                d._ranges += h.size
+            d.full_copy = d.full_copy or (file_size > 0 and (d._ranges >= file_size
+                                                             or _covered(d._intervals) >= file_size))
         if h.agent and not d.agent:
             d.agent = h.agent
-    for d in out.values():
+    for d in found.values():
         d.kind = kind_of(d.agent)
         d.organisation = orgs.lookup(d.client) if orgs is not None else None
-    return sorted(out.values(), key=lambda d: (d.first, d.client))
+        (result.inside if d.window == "inside" else result.outside).append(d)
+    result.inside.sort(key=lambda d: (d.first, d.client))
+    result.outside.sort(key=lambda d: (d.first, d.client))
+    return result
+
+
+def _covered(intervals: list[tuple[int, int]]) -> int:
+    """Bytes the union of inclusive byte ranges covers (the same range fetched twice counts once)."""
+    total, reach = 0, -1
+    for first, last in sorted(intervals):
+        if last > reach:
+            total += last - max(first, reach + 1) + 1
+            reach = last
+    return total
+
+
+def downloaders(all_hits: Iterable[Hit], start: dt.datetime, end: dt.datetime | None, file_size: int,
+                orgs: Organisations | None = None) -> list[Downloader]:
+    """The downloaders inside [start, end] (see ``analyse`` for the rest)."""
+    return analyse(all_hits, start, end, file_size, orgs).inside

@@ -77,6 +77,29 @@ class Client(Base):
     kind: Mapped[str] = mapped_column(String(20))  # visitor | crawler | archive
     organisation: Mapped[str | None] = mapped_column(String(300), nullable=True)
     urls: Mapped[list] = mapped_column(JSON, default=list)
+    #: inside the exposure window, or before / after it (a cache serving the file after takedown)
+    window: Mapped[str] = mapped_column(String(10), default="inside", server_default="inside")
+
+
+class LogHit(Base):
+    """One request for an exposed URL, as a log gave it; kept once (HMAC of its line), so that
+    imports accumulate. The downloader list is computed from these."""
+
+    __tablename__ = "log_hit"
+    __table_args__ = (UniqueConstraint("incident_id", "digest", name="uq_log_hit_incident_digest"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64))  # the connecting address
+    forwarded: Mapped[str] = mapped_column(Text)  # X-Forwarded-For as logged
+    time: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    method: Mapped[str] = mapped_column(String(16))
+    path: Mapped[str] = mapped_column(Text)
+    status: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(BigInteger)
+    range_first: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    range_last: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    agent: Mapped[str] = mapped_column(Text)
 
 
 class AuditEntry(Base):

@@ -90,3 +90,104 @@ def cloudfront(reqs: list[Request]) -> Iterator[str]:
         utc = r.time.astimezone(dt.UTC)  # CloudFront logs in UTC
         yield (f"{utc:%Y-%m-%d}\t{utc:%H:%M:%S}\tIAD89-C1\t{r.size}\t{r.client}\tGET\td111.cloudfront.net\t"
                f"{r.path}\t{r.status}\t-\t{agent}\t-\n")
+
+
+def _utc(r: Request) -> dt.datetime:
+    return r.time.astimezone(dt.UTC)
+
+
+def iis(reqs: list[Request]) -> Iterator[str]:
+    """IIS W3C extended (space-separated, UTC, '+' for spaces in the user agent); IIS serves paths
+    without case, and some clients ask in another case."""
+    yield "#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n"
+    yield "#Date: 2022-11-30 00:00:00\n"
+    yield ("#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) "
+           "cs(Referer) sc-status sc-substatus sc-win32-status sc-bytes time-taken\n")
+    for i, r in enumerate(reqs):
+        path = r.path.upper() if i % 2 else r.path
+        yield (f"{_utc(r):%Y-%m-%d %H:%M:%S} 10.0.0.4 {r.method} {path} - 443 - {r.client} "
+               f"{r.agent.replace(' ', '+')} https://www.example.gov/statistics {r.status} 0 0 {r.size} 15\n")
+
+
+def alb(reqs: list[Request]) -> Iterator[str]:
+    for r in reqs:
+        yield (f"https {_utc(r):%Y-%m-%dT%H:%M:%S}.123456Z app/stats-lb/50dc6c495c0c9188 {r.client}:51234 "
+               f"10.0.1.17:80 0.001 0.012 0.000 {r.status} {r.status} 231 {r.size} "
+               f'"{r.method} https://www.example.gov:443{r.path} HTTP/1.1" "{r.agent}" ECDHE-RSA-AES128-GCM-SHA256 '
+               f'TLSv1.2 arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/stats/73e2d6bc24d8a067 '
+               f'"Root=1-58337262-36d228ad5d99923122bbe354" "www.example.gov" "-" 0 '
+               f'{_utc(r):%Y-%m-%dT%H:%M:%S}.100000Z "forward" "-" "-" "10.0.1.17:80" "{r.status}" "-" "-"\n')
+
+
+def azure_front_door(reqs: list[Request]) -> Iterator[str]:
+    for r in reqs:
+        yield json.dumps({"time": f"{_utc(r):%Y-%m-%dT%H:%M:%S}.0000000Z", "category": "FrontDoorAccessLog",
+                          "operationName": "Microsoft.Cdn/Profiles/AccessLog/Write", "properties": {
+                              "trackingReference": "0Xv6JYwAAAAAY", "httpMethod": r.method, "httpVersion": "2.0.0",
+                              "requestUri": f"https://www.example.gov:443{r.path}", "hostName": "www.example.gov",
+                              "requestBytes": "1402", "responseBytes": str(r.size), "userAgent": r.agent,
+                              "clientIp": r.client, "clientPort": "51123", "socketIp": r.client,
+                              "timeTaken": "0.012", "requestProtocol": "HTTPS", "httpStatusCode": str(r.status),
+                              "pop": "IAD", "cacheStatus": "HIT"}}) + "\n"
+
+
+def app_service(reqs: list[Request]) -> Iterator[str]:
+    for r in reqs:
+        yield json.dumps({"time": f"{_utc(r):%Y-%m-%dT%H:%M:%S}.1234567Z", "category": "AppServiceHTTPLogs",
+                          "resourceId": "/SUBSCRIPTIONS/X/RESOURCEGROUPS/WEB/PROVIDERS/MICROSOFT.WEB/SITES/STATS",
+                          "properties": {"CsHost": "www.example.gov", "CIp": r.client, "SPort": "443",
+                                         "CsUriStem": r.path, "CsUriQuery": "", "CsMethod": r.method,
+                                         "TimeTaken": 12, "ScStatus": str(r.status), "Result": "Success",
+                                         "CsBytes": "900", "ScBytes": str(r.size), "UserAgent": r.agent,
+                                         "Referer": "https://www.example.gov/statistics"}}) + "\n"
+
+
+def akamai(reqs: list[Request]) -> Iterator[str]:
+    for r in reqs:
+        yield json.dumps({"version": 1, "cp": "123456", "reqId": "1a2b3c", "reqTimeSec": f"{r.time.timestamp():.3f}",
+                          "bytes": str(r.size), "cliIP": r.client, "statusCode": str(r.status), "proto": "HTTPS",
+                          "reqHost": "www.example.gov", "reqMethod": r.method, "reqPath": r.path.replace("_", "%5F"),
+                          "reqPort": "443", "rspContentLen": str(r.size), "UA": r.agent.replace(" ", "%20"),
+                          "cacheStatus": "1"}) + "\n"
+
+
+def gcp(reqs: list[Request]) -> Iterator[str]:
+    for r in reqs:
+        yield json.dumps({"insertId": "abc", "jsonPayload": {"statusDetails": "response_sent_by_backend"},
+                          "httpRequest": {"requestMethod": r.method, "requestUrl": f"https://www.example.gov{r.path}",
+                                          "requestSize": "120", "status": r.status, "responseSize": str(r.size),
+                                          "userAgent": r.agent, "remoteIp": r.client, "serverIp": "10.128.0.5",
+                                          "latency": "0.012s"},
+                          "resource": {"type": "http_load_balancer"},
+                          "timestamp": f"{_utc(r):%Y-%m-%dT%H:%M:%S}.512Z", "severity": "INFO"}) + "\n"
+
+
+def caddy(reqs: list[Request]) -> Iterator[str]:
+    for r in reqs:
+        yield json.dumps({"level": "info", "ts": r.time.timestamp(), "logger": "http.log.access.log0",
+                          "msg": "handled request", "request": {
+                              "remote_ip": r.client, "remote_port": "51234", "client_ip": r.client, "proto": "HTTP/2.0",
+                              "method": r.method, "host": "www.example.gov", "uri": r.path,
+                              "headers": {"User-Agent": [r.agent], "Accept": ["*/*"]}},
+                          "bytes_read": 0, "user_id": "", "duration": 0.01, "size": r.size, "status": r.status,
+                          "resp_headers": {"Server": ["Caddy"]}}) + "\n"
+
+
+def behind_proxy(reqs: list[Request]) -> Iterator[str]:
+    """nginx behind a load balancer on a private address: the client is in the last field
+    (``"$http_x_forwarded_for"``), the connecting address is the balancer's."""
+    for r in reqs:
+        t = r.time.strftime("%d/%b/%Y:%H:%M:%S %z")
+        yield (f'10.0.3.21 - - [{t}] "{r.method} {r.path} HTTP/1.1" {r.status} {r.size or "-"} '
+               f'"https://www.example.gov/statistics" "{r.agent}" "{r.client}, 10.0.3.5"\n')
+
+
+def s3_path_style(reqs: list[Request]) -> Iterator[str]:
+    """S3 asked path-style (``/bucket/key``): the bucket is in the request, not in the host."""
+    for r in reqs:
+        t = r.time.strftime("%d/%b/%Y:%H:%M:%S %z")
+        key = r.path.rsplit("/", 1)[-1]
+        yield (f"79a5 stats-bucket [{t}] {r.client} - 3E57427F3EXAMPLE REST.GET.OBJECT {key} "
+               f'"{r.method} /stats-bucket/{key} HTTP/1.1" {r.status} - {r.size or "-"} {r.size or "-"} 70 10 '
+               f'"-" "{r.agent}" - s9lzHYrFp76ZVxRcpX9= SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader '
+               f"s3.us-east-1.amazonaws.com TLSv1.2\n")

@@ -1,0 +1,138 @@
+"""Issue 19, items 2 and 3: the web logs of every common stack, behind proxies and CDNs, give the
+exact downloader set; HEAD and 304 are no downloads; ranges are byte intervals; downloads outside
+the window are their own category; imports accumulate; what is not understood changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from spillguard.cli import app
+from spillguard.config import Config
+from spillguard.respond.incident import add_url, ingest_logs, open_incident
+from spillguard.respond.logs import Hit, LogFormatError, analyse
+from spillguard.respond.models import Client
+from spillguard.respond.store import Store
+from spillguard.synth import accesslog
+from spillguard.synth.people import Person as Someone
+from tests.respond.test_incident import PUBLISHED, REMOVED, URL, leaked, many  # noqa: F401 (fixture)
+
+PATH = "/statistics/FY24_Q1_detentionStats.xlsx"
+S3_URL = "https://stats-bucket.s3.amazonaws.com/FY24_Q1_detentionStats.xlsx"
+
+
+@pytest.fixture()
+def incident(tmp_path: Path, many: list[Someone], monkeypatch):  # noqa: F811
+    monkeypatch.setenv("SPILLGUARD_INCIDENT_KEY", "logs-test-key")
+    file = leaked(tmp_path / "FY24_Q1_detentionStats.xlsx", many)
+    store = Store(str(tmp_path / "i.db"))
+    open_incident(store, "FY24 Q1", file, [URL], PUBLISHED, None, REMOVED, Config())
+    requests, expected = accesslog.scenario(PATH, file.stat().st_size, PUBLISHED, REMOVED)
+    yield store, file.stat().st_size, requests, expected
+    store.engine.dispose()
+
+
+def found(result) -> dict[str, dict]:
+    return {d.client: {"kind": d.kind, "full_copy": d.full_copy, "requests": d.requests} for d in result}
+
+
+@pytest.mark.parametrize("fmt, name", [
+    ("combined", "combined"), ("json_lines", "nginx JSON"), ("s3", "S3 server access"),
+    ("cloudfront", "CloudFront"), ("iis", "IIS W3C"), ("alb", "AWS ALB"),
+    ("azure_front_door", "Azure Front Door"), ("app_service", "Azure App Service"),
+    ("akamai", "Akamai DataStream 2"), ("gcp", "GCP HTTP(S) load balancer"), ("caddy", "Caddy"),
+    ("behind_proxy", "combined"), ("s3_path_style", "S3 server access")])
+def test_every_format_gives_the_exact_downloaders(incident, tmp_path: Path, fmt: str, name: str) -> None:
+    store, _, requests, expected = incident
+    if fmt.startswith("s3"):
+        add_url(store, None, S3_URL)
+    log = tmp_path / "access.log.gz"
+    with gzip.open(log, "wt", encoding="utf-8") as fh:
+        fh.writelines(getattr(accesslog, fmt)(requests))
+    result = ingest_logs(store, None, [log])
+    assert [(f.format, f.unreadable) for f in result.files] == [(name, 0)]
+    assert found(result) == expected  # behind the proxy: the clients, not the balancer
+    assert result.outside == [] and result.not_downloads == {"198.51.100.97": 1}  # the 304
+
+
+def hit(client: str, minutes: float, status: int = 200, size: int = 1000, method: str = "GET",
+        span: tuple[int, int] | None = None) -> Hit:
+    return Hit(client, PUBLISHED + dt.timedelta(minutes=minutes), PATH, status, size, "curl/8.0", method, range=span)
+
+
+def test_head_ranges_and_outside_the_window() -> None:
+    hits = [hit("198.51.100.1", 10, method="HEAD"),  # a HEAD: no copy
+            hit("198.51.100.2", 20, 206, 400, span=(0, 399)), hit("198.51.100.2", 21, 206, 400, span=(0, 399)),
+            hit("198.51.100.2", 22, 206, 400, span=(0, 399)),  # the same range thrice: not a full copy
+            hit("198.51.100.3", 30, 206, 600, span=(0, 599)), hit("198.51.100.3", 31, 206, 500, span=(500, 999)),
+            hit("198.51.100.4", 60 * 6, 200, 1000),  # a CDN serving its cache after takedown
+            hit("198.51.100.5", -30, 200, 1000)]  # before publication (a preview link)
+    result = analyse(hits, PUBLISHED, REMOVED, 1000)
+    assert [(d.client, d.full_copy, d.requests) for d in result.inside] == [
+        ("198.51.100.2", False, 3), ("198.51.100.3", True, 2)]
+    assert [(d.client, d.window) for d in result.outside] == [("198.51.100.5", "before"), ("198.51.100.4", "after")]
+    assert result.not_downloads == {"198.51.100.1": 1}
+
+
+def test_percent_encoded_and_dot_segment_paths_are_the_file(incident, tmp_path: Path) -> None:
+    store, size, _, _ = incident
+    t = PUBLISHED.strftime("%d/%b/%Y:%H:%M:%S %z")
+    lines = [f'198.51.100.{i} - - [{t}] "GET {p} HTTP/1.1" 200 {size} "-" "Mozilla/5.0"\n' for i, p in enumerate([
+        "/statistics/FY24%5FQ1%5FdetentionStats.xlsx", "/statistics//FY24_Q1_detentionStats.xlsx?x=1",
+        "/news/../statistics/./FY24_Q1_detentionStats.xlsx", "/statistics/fy24_q1_detentionstats.xlsx"], start=1)]
+    log = tmp_path / "access.log"
+    log.write_text("".join(lines), encoding="utf-8")
+    # nginx and Apache serve paths with case: the lower-case one is another file (404 on the site)
+    assert sorted(d.client for d in ingest_logs(store, None, [log])) == ["198.51.100.1", "198.51.100.2",
+                                                                        "198.51.100.3"]
+
+
+def test_logs_accumulate_and_a_rerun_adds_nothing(incident, tmp_path: Path) -> None:
+    store, _, requests, expected = incident
+    half = len(requests) // 2
+    day1, day2 = tmp_path / "access.log.1", tmp_path / "access.log"
+    day1.write_text("".join(accesslog.combined(requests[:half])), encoding="utf-8")
+    day2.write_text("".join(accesslog.combined(requests[half:])), encoding="utf-8")
+    first = ingest_logs(store, None, [day1])
+    assert set(found(first)) < set(expected)
+    assert found(ingest_logs(store, None, [day2])) == expected  # rotated logs one by one add up
+    again = ingest_logs(store, None, [day1, day2])
+    assert found(again) == expected and again.new_requests == 0 and again.known_requests > 0
+    assert set(found(ingest_logs(store, None, [day1], replace=True))) == set(found(first))
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"", "an empty file"), (bytes(range(256)) * 4, "binary data"),
+    (b'<190>Nov 30 10:00:00 lb haproxy[123]: 198.51.100.1:5000 [30/Nov/2022:10:00:00.000] fe be/s1 0/0/0/1/1 '
+     b'200 1000 - - ---- 1/1/0/0/0 0/0 "GET /statistics/FY24_Q1_detentionStats.xlsx HTTP/1.1"\n', "HAProxy"),
+    (b'{"event": "login", "user": "x"}\n', "JSON records without a request path")])
+def test_a_file_not_understood_changes_nothing(incident, tmp_path: Path, content: bytes, reason: str) -> None:
+    store, _, requests, expected = incident
+    good = tmp_path / "access.log"
+    good.write_text("".join(accesslog.combined(requests)), encoding="utf-8")
+    ingest_logs(store, None, [good])
+    bad = tmp_path / "other.log"
+    bad.write_bytes(content)
+    with pytest.raises(LogFormatError, match=f"other.log: .*{reason}"):
+        ingest_logs(store, None, [bad])
+    result = CliRunner().invoke(app, ["incident", "logs", str(bad), "--db", str(tmp_path / "i.db")])
+    assert result.exit_code == 1 and "nothing was changed" in " ".join(result.output.split())
+    with store.session() as s:
+        assert {c.address for c in s.scalars(sa.select(Client))} == set(expected)
+
+
+def test_a_truncated_gzip_keeps_what_was_read_and_says_so(incident, tmp_path: Path) -> None:
+    store, _, requests, expected = incident
+    whole = gzip.compress("".join(accesslog.combined(requests)).encode())
+    log = tmp_path / "access.log.gz"
+    log.write_bytes(whole[: len(whole) * 3 // 4])
+    result = CliRunner().invoke(app, ["incident", "logs", str(log), "--db", str(tmp_path / "i.db")])
+    assert result.exit_code == 1 and "access.log.gz ended early" in " ".join(result.output.split())
+    with store.session() as s:
+        kept = {c.address for c in s.scalars(sa.select(Client))}
+    assert kept and kept <= set(expected)
