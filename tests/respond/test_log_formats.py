@@ -83,7 +83,7 @@ def test_percent_encoded_and_dot_segment_paths_are_the_file(incident, tmp_path: 
     store, size, _, _ = incident
     t = PUBLISHED.strftime("%d/%b/%Y:%H:%M:%S %z")
     lines = [f'198.51.100.{i} - - [{t}] "GET {p} HTTP/1.1" 200 {size} "-" "Mozilla/5.0"\n' for i, p in enumerate([
-        "/statistics/FY24%5FQ1%5FdetentionStats.xlsx", "/statistics//FY24_Q1_detentionStats.xlsx?x=1",
+        "/%73tatistics/FY24_Q1_detentionStats.xlsx", "/statistics//FY24_Q1_detentionStats.xlsx?x=1",
         "/news/../statistics/./FY24_Q1_detentionStats.xlsx", "/statistics/fy24_q1_detentionstats.xlsx"], start=1)]
     log = tmp_path / "access.log"
     log.write_text("".join(lines), encoding="utf-8")

@@ -23,7 +23,7 @@ import ipaddress
 import posixpath
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -31,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 import crawleruseragents
 
 from spillguard.formats.base import delimited_blocks
-from spillguard.respond.logformats import Hit, LogFormatError, recognise
+from spillguard.respond.logformats import Hit, LogFormatError, Parser, recognise
 
 __all__ = ["Hit", "LogFormatError", "Organisations", "downloaders", "hits", "kind_of"]
 
@@ -42,6 +42,8 @@ _ARCHIVES = re.compile(r"(?i)archive\.org|ia_archiver|wayback|archive-it|heritri
 TRUSTED = tuple(ipaddress.ip_network(n) for n in (
     "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16",
     "::1/128", "fc00::/7", "fe80::/10"))
+#: formats whose servers resolve paths without case (IIS)
+CASE_BLIND = frozenset({"IIS W3C"})
 #: a file whose lines naming the file are unreadable past this share fails the run
 MAX_UNREADABLE = 0.25
 BLOCK = 8 << 20
@@ -83,12 +85,14 @@ def normalise(path: str, fold: bool = False) -> str:
     return text.lower() if fold else text
 
 
-def needle(path: str) -> bytes:
-    """The longest run of letters and digits of the file name, lower case: what percent-encoding
-    and a server's case rules leave alone."""
+def needle(path: str) -> str:
+    """The longest run of the file name's unreserved characters (RFC 3986: letters, digits,
+    ``-._~``): what clients do not percent-encode (spaces and non-ASCII letters they do). A
+    client that encodes unreserved characters too is not found by it (no browser, crawler or
+    download tool does)."""
     name = normalise(path).rsplit("/", 1)[-1] or normalise(path)
-    runs = re.findall(r"[A-Za-z0-9]+", name)
-    return (max(runs, key=len) if runs else name).lower().encode()
+    runs = re.findall(r"[A-Za-z0-9._~-]+", name)
+    return max(runs, key=len) if runs else name
 
 
 def _blocks(path: Path, report: FileReport) -> Iterator[bytes]:
@@ -97,7 +101,7 @@ def _blocks(path: Path, report: FileReport) -> Iterator[bytes]:
     with path.open("rb") as probe:
         gz = probe.read(2) == b"\x1f\x8b"
     with (gzip.open(path, "rb") if gz else path.open("rb")) as fh:
-        yield from delimited_blocks(_Tolerant(fh, report), BLOCK, b"\n")  # type: ignore[arg-type]
+        yield from delimited_blocks(_Tolerant(fh, report) if gz else fh, BLOCK, b"\n")  # type: ignore[arg-type]
 
 
 class _Tolerant:
@@ -126,22 +130,25 @@ class _Tolerant:
         return b"".join(parts)
 
 
-def _lines_with(path: Path, needles: list[bytes], report: FileReport) -> Iterator[str]:
-    """The lines that contain a needle (case-blind), the first lines always, marked, for the format."""
-    first = True
+def _lines_with(path: Path, needles: list[str], report: FileReport,
+                on_head: Callable[[list[str]], bool]) -> Iterator[str]:
+    """The lines that contain a needle. ``on_head`` is given the first lines (to recognise the
+    format) and says whether the server ignores case, in which case the search does too."""
+    first, fold = True, False
+    wanted: list[bytes] = []
     for block in _blocks(path, report):
         if first:
             first = False
-            for line in block.split(b"\n", 8)[:8]:
-                yield "\x00" + line.decode("utf-8", "replace")  # marked: format probe, not a hit
-        low = block.lower()
+            fold = on_head([line.decode("utf-8", "replace") for line in block.split(b"\n", 8)[:8]])
+            wanted = sorted({(n.lower() if fold else n).encode() for n in needles})
+        hay = block.lower() if fold else block
         starts: set[int] = set()
-        for n in needles:
-            at = low.find(n)
+        for n in wanted:
+            at = hay.find(n)
             while at != -1:
-                starts.add(low.rfind(b"\n", 0, at) + 1)
-                end = low.find(b"\n", at)
-                at = low.find(n, end if end != -1 else len(low))
+                starts.add(hay.rfind(b"\n", 0, at) + 1)
+                end = hay.find(b"\n", at)
+                at = hay.find(n, end if end != -1 else len(hay))
         for start in sorted(starts):
             end = block.find(b"\n", start)
             yield block[start:end if end != -1 else len(block)].decode("utf-8", "replace")
@@ -159,17 +166,17 @@ def hits(files: Iterable[Path], paths: set[str], unreadable: list[int] | None = 
         report = FileReport(file.name)
         if reports is not None:
             reports.append(report)
-        head: list[str] = []
-        parse = None
-        for line in _lines_with(file, needles, report):
-            if line.startswith("\x00"):
-                head.append(line[1:])
-                continue
-            if parse is None:
-                parse = _recognised(file, head, report)
+        parsers: list[Parser] = []
+
+        def on_head(head: list[str], file: Path = file, report: FileReport = report,
+                    parsers: list[Parser] = parsers) -> bool:
+            parsers.append(_recognised(file, head, report))
+            return report.format in CASE_BLIND
+
+        for line in _lines_with(file, needles, report, on_head):
             report.lines += 1
             try:
-                hit = parse(line)
+                hit = parsers[0](line)
             except (ValueError, OverflowError, IndexError, TypeError, KeyError):
                 report.unreadable += 1
                 if unreadable is not None:
@@ -177,15 +184,14 @@ def hits(files: Iterable[Path], paths: set[str], unreadable: list[int] | None = 
                 continue
             if hit is None:
                 continue
-            iis = report.format == "IIS W3C"
+            fold = report.format in CASE_BLIND
             for candidate in (hit.path, *hit.also):
-                resolved = normalise(candidate, fold=iis)
-                if resolved in (folded if iis else plain):
+                if normalise(candidate, fold=fold) in (folded if fold else plain):
                     hit.path, hit.line = normalise(candidate), line
                     yield hit
                     break
-        if parse is None:
-            _recognised(file, head, report)  # no line named the file: the format must still be known
+        if not parsers:
+            _recognised(file, [], report)  # nothing was read: an empty file
         if report.lines and report.unreadable > MAX_UNREADABLE * report.lines:
             raise LogFormatError(f"{file.name}: {report.unreadable:,} of {report.lines:,} lines naming the file "
                                  f"are not {report.format} lines")

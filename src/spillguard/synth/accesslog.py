@@ -146,7 +146,7 @@ def akamai(reqs: list[Request]) -> Iterator[str]:
     for r in reqs:
         yield json.dumps({"version": 1, "cp": "123456", "reqId": "1a2b3c", "reqTimeSec": f"{r.time.timestamp():.3f}",
                           "bytes": str(r.size), "cliIP": r.client, "statusCode": str(r.status), "proto": "HTTPS",
-                          "reqHost": "www.example.gov", "reqMethod": r.method, "reqPath": r.path.replace("_", "%5F"),
+                          "reqHost": "www.example.gov", "reqMethod": r.method, "reqPath": r.path,
                           "reqPort": "443", "rspContentLen": str(r.size), "UA": r.agent.replace(" ", "%20"),
                           "cacheStatus": "1"}) + "\n"
 
