@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench bench-tabular bench-corpus bench-scaling bench-detection bench-redaction bench-logs bench-watch fuzz clean
+.PHONY: demo test lint bench bench-tabular bench-corpus bench-scaling bench-detection bench-redaction bench-logs bench-watch bench-notices fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,9 @@ bench-logs: $(VENV)/.dev
 
 bench-watch: $(VENV)/.dev
 	$(BIN)/python -m bench.watch
+
+bench-notices: $(VENV)/.dev
+	$(BIN)/python -m bench.notices
 
 clean:
 	rm -rf $(VENV) spillguard-demo bench/out .pytest_cache

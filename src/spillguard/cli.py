@@ -740,17 +740,41 @@ def incident_notices(
     = "[Privacy office contact]",
     templates: Annotated[Path | None, typer.Option(help="A folder of your own templates (same names).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also printable PDFs of the notices.")] = True,
-    db: DbOpt = None, incident: IncidentOpt = None,
+    timezone: Annotated[str, typer.Option("--timezone", help="The agency's time zone for every date and time "
+                                                             "(IANA name).")] = "UTC",
+    roster: Annotated[Path | None, typer.Option("--roster", help="The case-system export again: notices quote "
+                                                                "the A-number for mailroom delivery.")] = None,
+    map_: MapOpt = None, db: DbOpt = None, incident: IncidentOpt = None,
 ) -> None:
-    """Notices to each affected person (their language), to each attorney of record, claw-back letters."""
+    """Notices to each affected person (their language), to each attorney of record, claw-back letters
+    and removal requests to crawlers and archives."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     from spillguard.respond.notices import write_documents
 
     try:
-        w = write_documents(_store(db), incident, output, agency, contact, templates, pdf=pdf)
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _usage(f"--timezone {timezone}: not a time zone name (e.g. America/New_York)") from None
+    if roster is not None and not roster.is_file():
+        raise _usage(f"no such file: {roster}")
+    try:
+        w = write_documents(_store(db), incident, output, agency, contact, templates, pdf=pdf, zone=zone,
+                            roster=roster, mapping=_mapping(map_))
     except UsageError as exc:
         raise _usage(str(exc)) from None
     langs = ", ".join(f"{n} in {lang}" for lang, n in sorted(w.notices.items())) or "none"
-    print(f"notices: {langs}; attorneys: {w.attorneys}; claw-back letters: {w.clawbacks} → {output}")
+    print(f"notices: {langs}; attorneys: {w.attorneys}; claw-back letters and removal requests: {w.clawbacks} "
+          f"({w.removal_requests} removal requests to crawlers and archives) → {output}")
+    if w.review:
+        print(f"review before sending (no professional translation yet): {', '.join(w.review)} — see the "
+              "review_before_sending column of mailmerge.csv")
+    if w.address_needed:
+        print(f"{w.address_needed:,} notices have no current address (released or removed, none in the roster): "
+              "address_needed in mailmerge.csv")
+    if w.no_pdf:
+        print(f"no printable PDF for {', '.join(w.no_pdf)}: the PDF font cannot draw that script; print the .txt "
+              "notices from a word processor")
     if w.worklist:
         print(f"{w.worklist:,} people need a notice in a language without a template: "
               f"{output / 'interpreter-worklist.csv'} (for an interpreter; no English sent in their place)")

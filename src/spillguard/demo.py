@@ -198,6 +198,7 @@ def run_watch(folder: Path, last: Path, this: Path, console: Console) -> str:
 def run_incident(folder: Path, leaked: Path, console: Console) -> str:
     """Had the update gone out: the incident, from the leaked file, the web logs and the case system."""
     import datetime as dt
+    from zoneinfo import ZoneInfo
 
     from spillguard.respond.incident import ingest_logs, open_incident, parse_time, report
     from spillguard.respond.notices import write_documents
@@ -220,6 +221,7 @@ def run_incident(folder: Path, leaked: Path, console: Console) -> str:
     found = ingest_logs(store, None, [folder / "access.log"])
     docs = write_documents(store, None, folder / "incident", "U.S. Immigration Agency (demo)",
                            "Privacy Office, privacy@agency.example.gov, 1-800-555-0100", today=dt.date(2022, 12, 2),
+                           zone=ZoneInfo("America/New_York"), roster=folder / "case-system-export.csv",
                            pdf=False)  # printable PDFs: `spillguard incident notices` (a minute for 6,252 pages)
     data = report(store, None)
     store.engine.dispose()
@@ -231,7 +233,8 @@ def run_incident(folder: Path, leaked: Path, console: Console) -> str:
     console.print(f"downloaders in the {data['timeline']['exposure_hours']} h window: [bold]{len(found)}[/] ({kinds})")
     console.print(f"removal holds: {holds}")
     console.print(f"documents: {sum(docs.notices.values()):,} notices, {docs.attorneys} attorney letters, "
-                  f"{docs.clawbacks} claw-back letters → {folder / 'incident'}")
+                  f"{docs.clawbacks - docs.removal_requests} claw-back letters, {docs.removal_requests} removal "
+                  f"requests to a search engine and an archive → {folder / 'incident'}")
     console.print("notices by language: " + ", ".join(f"{lang} {n:,}" for lang, n in sorted(docs.notices.items()))
                   + f"; interpreter worklist (no template yet): {docs.worklist:,}")
     console.print(f"risk of harm: [bold]{data['risk']['level']}[/] — " + "; ".join(data["risk"]["reasons"]))

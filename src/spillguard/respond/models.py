@@ -45,6 +45,8 @@ class Person(Base):
     language: Mapped[str | None] = mapped_column(String(20), nullable=True)
     custody: Mapped[str | None] = mapped_column(String(60), nullable=True)
     facility: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    #: the current mailing address from the roster (a released or removed person is not at the facility)
+    address: Mapped[str | None] = mapped_column(Text, nullable=True)
     removal_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     attorney_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     match: Mapped[str | None] = mapped_column(String(20), nullable=True)  # a-number | name+birth

@@ -1,12 +1,25 @@
 """The documents of the response, from editable Jinja2 templates (``respond/templates``, or a
-folder of your own with the same file names): a notice to each affected person in their
-preferred language (English and Spanish shipped; another language is another
-``notice.<code>.txt.j2``), a notice to each attorney of record listing all of their affected
-clients, and a claw-back letter to each downloader. Each is written as plain text; the personal
-notices also as one PDF per language for printing (a notice a page), letters as a PDF each
-(fpdf2), attorney notices also as .eml when an e-mail address is known; plus a mail-merge CSV. Notices
-carry what OMB M-17-12 asks: what happened, the dates of the breach and of its discovery, which
-data, that it was not encrypted, what the person can do, what the agency is doing, contacts."""
+folder of your own with the same file names):
+
+* a notice to each affected person in their language — English, Spanish, Haitian Creole,
+  Portuguese, French, Mandarin Chinese, Russian and Arabic shipped (``languages``: all but
+  English marked *review before sending*); a person whose language has no template is listed in
+  ``interpreter-worklist.csv``, never sent English in silence. Dates, times, the time the file was
+  public and numbers are written the language's way (Babel) in the agency's time zone. A notice
+  goes to the person's current address from the roster, to the facility only while they are held
+  there; without either it is flagged for an address. With the roster given again, the A-number
+  is quoted for mailroom delivery (the store keeps none).
+* a notice to each attorney of record listing all their affected clients (masked A-numbers);
+* a claw-back letter to each downloader naming the published URL, and a removal request in the
+  form each crawler or archive operator documents (a search engine's removal tool, an archive's
+  removal address);
+* printable PDFs (fpdf2; one per language, a notice a page; a language whose script the font
+  cannot draw gets no PDF and is said so) and a mail-merge CSV.
+
+Notices carry what OMB M-17-12 asks: what happened, the dates of the breach and of its
+discovery, how long the file was public and how many outside parties took a copy, which data,
+that it was not encrypted, what the agency is doing, what the person can do, whom to call (free,
+with an interpreter)."""
 
 from __future__ import annotations
 
@@ -16,30 +29,43 @@ import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import select
 
-from spillguard.respond.models import Attorney, Client, Person
+from spillguard.respond import languages as lang_words
+from spillguard.respond.models import Attorney, Client, Incident, Person
 from spillguard.respond.store import Store
 
 TEMPLATES = Path(__file__).parent / "templates"
-FIELDS = {
-    "en": {"PERSON_NAME": "your name", "A_NUMBER": "your A-number", "DATE_OF_BIRTH": "your date of birth",
-           "NATIONALITY": "your country of citizenship", "FACILITY": "the facility where you were detained",
-           "SSN": "your Social Security number", "PASSPORT": "your passport number", "ADDRESS": "your address",
-           "PHONE": "your phone number", "EMAIL": "your e-mail address", "USCIS_RECEIPT": "a USCIS receipt number",
-           "I94": "your I-94 number"},
-    "es": {"PERSON_NAME": "su nombre", "A_NUMBER": "su número A", "DATE_OF_BIRTH": "su fecha de nacimiento",
-           "NATIONALITY": "su país de ciudadanía", "FACILITY": "el centro donde estuvo detenido/a",
-           "SSN": "su número de Seguro Social", "PASSPORT": "su número de pasaporte", "ADDRESS": "su dirección",
-           "PHONE": "su número de teléfono", "EMAIL": "su correo electrónico",
-           "USCIS_RECEIPT": "un número de recibo de USCIS", "I94": "su número I-94"},
-}
-
-
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: crawler and archive operators by their user agent: where and how each documents removals
+OPERATORS = (
+    (re.compile(r"(?i)googlebot|google-inspectiontool|googleother"),
+     {"name": "Google", "what": "search index and cache", "agent_word": "crawler (Googlebot)",
+      "channel": "Google's Removals tool (Search Console) for our own site, and Google's legal removal request "
+                 "for personal information",
+      "ask": " from search results and Google's cache", "note": "We have also asked for the removal in Google "
+                                                                 "Search Console, where we own the site."}),
+    (re.compile(r"(?i)bingbot|msnbot|bingpreview"),
+     {"name": "Microsoft Bing", "what": "search index and cache", "agent_word": "crawler (Bingbot)",
+      "channel": "Bing Webmaster Tools: Content Removal Tool", "ask": " from Bing's results and cache",
+      "note": "We have also asked for the removal in Bing Webmaster Tools, where we own the site."}),
+    (re.compile(r"(?i)archive\.org|ia_archiver|wayback|heritrix|archive-it"),
+     {"name": "Internet Archive (Wayback Machine)", "what": "archive",
+      "agent_word": "archiving crawler", "channel": "e-mail to info@archive.org, the address the Internet "
+                                                    "Archive gives for removal requests",
+      "ask": " from the Wayback Machine", "note": "Please name the snapshot addresses removed in your reply."}),
+    (re.compile(r"(?i)ccbot|commoncrawl"),
+     {"name": "Common Crawl", "what": "crawl archive", "agent_word": "crawler (CCBot)",
+      "channel": "Common Crawl's published contact address", "ask": " from your crawl archive and its indexes",
+      "note": ""}),
+)
+GENERIC_OPERATOR = {"name": "the crawler's operator", "what": "index", "agent_word": "crawler",
+                    "channel": "the operator's published contact or abuse address", "ask": "", "note": ""}
 
 
 @dataclass(slots=True)
@@ -47,9 +73,45 @@ class Written:
     notices: dict[str, int] = field(default_factory=dict)  # language → count
     attorneys: int = 0
     clawbacks: int = 0
+    removal_requests: int = 0
     files: list[str] = field(default_factory=list)
     #: people whose language has no notice template: listed for an interpreter, never sent English
     worklist: int = 0
+    #: languages whose notices need a translator's review before sending
+    review: list[str] = field(default_factory=list)
+    #: notices with no current address (released or removed, none in the roster)
+    address_needed: int = 0
+    #: languages whose script the PDF font cannot draw (text notices only)
+    no_pdf: list[str] = field(default_factory=list)
+
+
+@cache
+def _glyphs() -> frozenset[int]:
+    if not FONT.is_file():
+        return frozenset(range(256))  # the core font: Latin-1 only
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(FONT)).getBestCmap())
+
+
+def drawable(text: str) -> bool:
+    """Can the PDF font draw every character (and no script needing shaping, as Arabic does)?"""
+    glyphs = _glyphs()
+    return all(ord(c) in glyphs or c in "\r\n\t" for c in text) and not re.search(r"[\u0600-\u06ff]", text)
+
+
+def _reflow(text: str) -> list[str]:
+    """The template's lines, a line wrapped for the text file (60 characters or more, not ending a
+    sentence) joined to the next, so that the page wraps paragraphs at its own width; headings,
+    list items and lines after a full stop stay."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out and len(out[-1]) >= 60 and line.strip() and not line.startswith("- ") \
+                and not out[-1].startswith("- ") and not out[-1].rstrip().endswith((".", ":", ";", "!", "?", "。")):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def _pdf(texts: list[str], out: Path) -> None:
@@ -58,51 +120,89 @@ def _pdf(texts: list[str], out: Path) -> None:
 
     pdf = FPDF(format="Letter")
     pdf.set_auto_page_break(True, margin=18)
-    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-    if font.is_file():
-        pdf.add_font("DejaVu", fname=str(font))
+    if FONT.is_file():
+        pdf.add_font("DejaVu", fname=str(FONT))
         pdf.set_font("DejaVu", size=10.5)
     else:  # the core font is Latin-1 only
         pdf.set_font("Helvetica", size=10.5)
         texts = [t.encode("latin-1", "replace").decode("latin-1") for t in texts]
+    width = pdf.epw
+    measured: dict[str, float] = {}
+
+    def measure(word: str) -> float:  # words repeat across thousands of notices: measured once
+        if word not in measured:
+            measured[word] = pdf.get_string_width(word)
+        return measured[word]
+
+    space = measure(" ")
     for text in texts:
         pdf.add_page()
-        pdf.multi_cell(0, 5.5, text)
+        # lines wrapped here, each written as one cell: fpdf2's multi_cell re-measures the whole
+        # line at every character (a minute for 6,000 pages; this is seconds)
+        for paragraph in _reflow(text):
+            line, used = [], 0.0
+            for word in paragraph.split(" "):
+                w = measure(word)
+                if line and used + space + w > width:
+                    pdf.cell(width, 5.5, " ".join(line), new_x="LMARGIN", new_y="NEXT")
+                    line, used = [], 0.0
+                used += (space if line else 0.0) + w
+                line.append(word)
+            pdf.cell(width, 5.5, " ".join(line), new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(out))
 
 
-def _date(t: dt.datetime | None) -> str:
-    if t is None:
-        return "(not yet known)"
-    t = t if t.tzinfo else t.replace(tzinfo=dt.UTC)
-    return t.astimezone(dt.UTC).strftime("%B %-d, %Y at %H:%M UTC")
+def _base(incident: Incident, agency: str, contact: str, lang: str, zone: dt.tzinfo, today: dt.date,
+          copies: int) -> dict[str, object]:
+    """What every document says, in ``lang``."""
+    from spillguard.respond.incident import _aware
+
+    published, removed = _aware(incident.published_at), _aware(incident.removed_at)
+    return {"agency": agency, "contact": contact, "today": lang_words.day(today, lang),
+            "published": lang_words.when(published, lang, zone), "removed": lang_words.when(removed, lang, zone),
+            "discovered": lang_words.when(_aware(incident.discovered_at), lang, zone),
+            "duration": lang_words.span(published, removed, lang), "copies": lang_words.number(copies, lang)}
+
+
+def _a_numbers(store: Store, roster: Path | None, mapping: dict[str, str]) -> dict[str, str]:
+    """roster row key → the A-number as the roster writes it (memory only, for the mailroom)."""
+    if roster is None:
+        return {}
+    from spillguard.model import Entity
+    from spillguard.respond.roster import _norm, _row_key, read_roster
+
+    rows = read_roster(roster, mapping)
+    a = _norm(Entity.A_NUMBER, [r.get("a_number", "") for r in rows])
+    n = _norm(Entity.PERSON_NAME, [r.get("name", "") for r in rows])
+    b = _norm(Entity.DATE_OF_BIRTH, [r.get("birth_date", "") for r in rows])
+    return {_row_key(store, a[i], n[i], b[i]): r.get("a_number", "") for i, r in enumerate(rows) if r.get("a_number")}
 
 
 def write_documents(store: Store, incident_id: int | None, out: Path, agency: str, contact: str,
-                    templates: Path | None = None, today: dt.date | None = None, pdf: bool = True) -> Written:
-    """``pdf``: also the printable PDFs (a page a notice: for thousands of people, a minute of work)."""
+                    templates: Path | None = None, today: dt.date | None = None, pdf: bool = True,
+                    zone: dt.tzinfo = dt.UTC, roster: Path | None = None,
+                    mapping: dict[str, str] | None = None) -> Written:
+    """Write every document into ``out``; ``zone`` is the agency's time zone, ``roster`` the
+    case-system export again when notices should quote the A-number."""
     env = Environment(loader=FileSystemLoader([str(p) for p in (templates, TEMPLATES) if p]),
                       undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
     written = Written()
-    day = (today or dt.date.today()).strftime("%B %-d, %Y")
+    today = today or dt.date.today()
+    a_numbers = _a_numbers(store, roster, mapping or {})
     with store.session() as s:
         incident = store.incident(s, incident_id)
-        base = {"agency": agency, "contact": contact, "today": day, "published": _date(incident.published_at),
-                "removed": _date(incident.removed_at), "discovered": _date(incident.discovered_at)}
         people = s.scalars(select(Person).where(Person.incident_id == incident.id).order_by(Person.id)).all()
         attorneys = {a.id: a for a in s.scalars(select(Attorney).where(Attorney.incident_id == incident.id))}
         clients = s.scalars(select(Client).where(Client.incident_id == incident.id).order_by(Client.first_seen)).all()
         for folder in ("notices", "attorneys", "clawback"):
             (out / folder).mkdir(parents=True, exist_ok=True)
-        merge_rows = []
-        # RFC 5322: one address with a display name, whatever the contact line holds besides
-        found = _ADDRESS.search(contact)
-        sender = formataddr((f"{agency} Privacy Office"[:120],
-                             found.group(0) if found else "privacy-office@example.gov"))
-        worklist: list[dict[str, str]] = []
-        by_language: dict[str, list[str]] = {}
         languages = {t.name.split(".")[1] for folder in (templates, TEMPLATES) if folder
                      for t in folder.glob("notice.*.txt.j2")}
+        bases = {lang: _base(incident, agency, contact, lang, zone, today, len(clients))
+                 for lang in languages | {"en"}}
+        merge_rows: list[dict[str, str]] = []
+        worklist: list[dict[str, str]] = []
+        by_language: dict[str, list[str]] = {}
         for n, p in enumerate(people, start=1):
             if not p.name:  # not matched to the case system: nobody to address yet
                 continue
@@ -112,54 +212,37 @@ def write_documents(store: Store, incident_id: int | None, out: Path, agency: st
                                  "facility": p.facility or "", "hold_status": p.hold_status or ""})
                 continue
             lawyer = attorneys.get(p.attorney_id) if p.attorney_id else None
+            held = p.hold_status == "hold"
+            address = [line.strip() for line in (p.address or "").replace(";", "\n").splitlines() if line.strip()]
+            if not address and held and p.facility:
+                address = [p.facility]
+            words = lang_words.FIELDS.get(lang, lang_words.FIELDS["en"])
             text = env.get_template(f"notice.{lang}.txt.j2").render(
-                **base, person={"name": p.name, "facility": p.facility, "hold": p.hold_status == "hold",
-                                "attorney": lawyer.name if lawyer else None},
-                fields=[FIELDS["en"].get(f, f) for f in p.fields],
-                fields_es=[FIELDS["es"].get(f, f) for f in p.fields])
+                **bases[lang], person={"name": p.name, "address": address, "hold": held,
+                                       "a_number": a_numbers.get(p.roster_key or ""),
+                                       "attorney": lawyer.name if lawyer else None},
+                fields=[words.get(f, f) for f in p.fields])
             stem = out / "notices" / f"notice-{n:05d}-{lang}"
             stem.with_suffix(".txt").write_text(text, encoding="utf-8")
             by_language.setdefault(lang, []).append(text)
             written.notices[lang] = written.notices.get(lang, 0) + 1
-            merge_rows.append({"notice": stem.name, "language": lang, "name": p.name, "facility": p.facility or "",
-                               "attorney": lawyer.name if lawyer else "", "hold_status": p.hold_status or ""})
+            written.address_needed += not address
+            review = templates is None and lang not in lang_words.REVIEWED
+            merge_rows.append({"notice": stem.name, "language": lang, "name": p.name, "address": " / ".join(address),
+                               "address_needed": "yes" if not address else "",
+                               "attorney": lawyer.name if lawyer else "",
+                               "hold_status": p.hold_status or "", "review_before_sending": "yes" if review else ""})
+        written.review = sorted({r["language"] for r in merge_rows if r["review_before_sending"]})
         for lang, texts in by_language.items() if pdf else ():  # for printing: a file per language
-            _pdf(texts, out / "notices" / f"notices-{lang}.pdf")
-        for a in attorneys.values():
-            mine = [p for p in people if p.attorney_id == a.id and p.name]
-            if not mine:
-                continue
-            text = env.get_template("attorney.en.txt.j2").render(
-                **base, attorney=a, clients=[{"name": p.name, "facility": p.facility, "status": p.hold_status,
-                                              "fields": [FIELDS["en"].get(f, f).replace("your ", "")
-                                                         for f in p.fields]} for p in mine])
-            stem = out / "attorneys" / f"attorney-{a.id:04d}"
-            stem.with_suffix(".txt").write_text(text, encoding="utf-8")
-            _pdf([text], stem.with_suffix(".pdf"))
-            if a.email:
-                msg = EmailMessage()
-                msg["To"] = formataddr((a.name, a.email))
-                msg["From"] = sender
-                msg["Date"] = formatdate(usegmt=True)
-                msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].rstrip(">"))
-                msg["Subject"] = f"Data breach notice: {len(mine)} of your clients"
-                msg.set_content(text)
-                stem.with_suffix(".eml").write_bytes(bytes(msg))
-            written.attorneys += 1
-        for i, c in enumerate(clients, start=1):
-            text = env.get_template("clawback.en.txt.j2").render(
-                **base, file_name=incident.file_name, urls=incident.urls,
-                client={"address": c.address, "organisation": c.organisation, "requests": c.requests,
-                        "bytes": f"{c.bytes:,}", "full_copy": c.full_copy,
-                        "first": c.first_seen.strftime("%Y-%m-%d %H:%M"),
-                        "last": c.last_seen.strftime("%Y-%m-%d %H:%M")})
-            stem = out / "clawback" / f"clawback-{i:03d}"
-            stem.with_suffix(".txt").write_text(text, encoding="utf-8")
-            _pdf([text], stem.with_suffix(".pdf"))
-            written.clawbacks += 1
+            if drawable("".join(texts[:1])):
+                _pdf(texts, out / "notices" / f"notices-{lang}.pdf")
+            else:
+                written.no_pdf.append(lang)
+        _attorney_letters(env, bases["en"], attorneys, people, out, agency, contact, written)
+        _clawbacks(env, bases["en"], incident, clients, zone, out, written)
         with (out / "mailmerge.csv").open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=["notice", "language", "name", "facility", "attorney",
-                                                    "hold_status"])
+            writer = csv.DictWriter(fh, fieldnames=["notice", "language", "name", "address", "address_needed",
+                                                    "attorney", "hold_status", "review_before_sending"])
             writer.writeheader()
             writer.writerows(merge_rows)
         written.worklist = len(worklist)
@@ -168,6 +251,68 @@ def write_documents(store: Store, incident_id: int | None, out: Path, agency: st
             writer.writeheader()
             writer.writerows(worklist)
         store.audit(s, incident, "documents", notices=sum(written.notices.values()), attorneys=written.attorneys,
-                    clawbacks=written.clawbacks, interpreter_worklist=written.worklist)
+                    clawbacks=written.clawbacks, removal_requests=written.removal_requests,
+                    interpreter_worklist=written.worklist, address_needed=written.address_needed,
+                    review_before_sending=written.review)
         s.commit()
     return written
+
+
+def _attorney_letters(env: Environment, base: dict[str, object], attorneys: dict[int, Attorney],
+                      people: list[Person], out: Path, agency: str, contact: str, written: Written) -> None:
+    # RFC 5322: one address with a display name, whatever the contact line holds besides
+    found = _ADDRESS.search(contact)
+    sender = formataddr((f"{agency} Privacy Office"[:120], found.group(0) if found else "privacy-office@example.gov"))
+    clients_of: dict[int, list[Person]] = {}
+    for p in people:
+        if p.attorney_id and p.name:
+            clients_of.setdefault(p.attorney_id, []).append(p)
+    for a in attorneys.values():
+        mine = clients_of.get(a.id, [])
+        if not mine:
+            continue
+        text = env.get_template("attorney.en.txt.j2").render(
+            **base, attorney=a, clients=[{"name": p.name, "label": p.masked.split(" · ")[0], "facility": p.facility,
+                                          "status": (p.hold_status or "unassessed").replace("_", " "),
+                                          "fields": [lang_words.COUNSEL_FIELDS.get(f, f) for f in p.fields]}
+                                         for p in mine])
+        stem = out / "attorneys" / f"attorney-{a.id:04d}"
+        stem.with_suffix(".txt").write_text(text, encoding="utf-8")
+        _pdf([text], stem.with_suffix(".pdf"))
+        if a.email:
+            msg = EmailMessage()
+            msg["To"] = formataddr((a.name, a.email))
+            msg["From"] = sender
+            msg["Date"] = formatdate(usegmt=True)
+            msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].rstrip(">"))
+            msg["Subject"] = f"Data breach notice: {len(mine)} of your clients"
+            msg.set_content(text)
+            stem.with_suffix(".eml").write_bytes(bytes(msg))
+        written.attorneys += 1
+
+
+def _clawbacks(env: Environment, base: dict[str, object], incident: Incident, clients: list[Client],
+               zone: dt.tzinfo, out: Path, written: Written) -> None:
+    """A claw-back letter to each downloader; crawlers and archives get a removal request in the
+    form their operator documents. Each names the published URL(s) the client fetched."""
+    from spillguard.respond.incident import _aware
+    from spillguard.respond.logs import kind_of, normalise
+
+    by_path = {normalise(u): u for u in incident.urls}
+    for i, c in enumerate(clients, start=1):
+        detail = {"address": c.address, "organisation": c.organisation, "requests": c.requests,
+                  "bytes": f"{c.bytes:,}", "full_copy": c.full_copy,
+                  "urls": [by_path.get(p, p) for p in c.urls] or list(incident.urls),
+                  "first": lang_words.when(_aware(c.first_seen), "en", zone),
+                  "last": lang_words.when(_aware(c.last_seen), "en", zone)}
+        if kind_of(c.user_agent) in ("crawler", "archive"):
+            operator = next((o for rx, o in OPERATORS if rx.search(c.user_agent)), GENERIC_OPERATOR)
+            text = env.get_template("removal.en.txt.j2").render(**base, client=detail, operator=operator)
+            stem = out / "clawback" / f"removal-{i:03d}"
+            written.removal_requests += 1
+        else:
+            text = env.get_template("clawback.en.txt.j2").render(**base, client=detail)
+            stem = out / "clawback" / f"clawback-{i:03d}"
+        stem.with_suffix(".txt").write_text(text, encoding="utf-8")
+        _pdf([text], stem.with_suffix(".pdf"))
+        written.clawbacks += 1

@@ -170,6 +170,7 @@ def match_roster(store: Store, incident_id: int | None, roster: Path | Understoo
             person.language = row.get("_language") or person.language
             person.custody = row.get("custody") or None
             person.facility = row.get("facility") or None
+            person.address = row.get("address") or person.address
             removal = dt.datetime.fromisoformat(row["_removal_date"]) if row.get("_removal_date") else None
             person.removal_date = removal.date() if removal else None
             person.match = how

@@ -1,7 +1,8 @@
 """Log imports accumulate: every request for an exposed URL that a log gave is kept once (keyed
 by an HMAC of its line), so rotated logs ingested one by one add up and a re-run adds nothing;
 the downloader list is recomputed from them. Downloaders carry their window (inside the exposure
-window, or before / after it).
+window, or before / after it). A person's current mailing address from the roster (notices go
+there, not to a facility they have left).
 
 Revision ID: 0007
 Revises: 0006
@@ -36,9 +37,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("client") as batch:
         batch.add_column(sa.Column("window", sa.String(10), nullable=False, server_default="inside"))
+    with op.batch_alter_table("person") as batch:
+        batch.add_column(sa.Column("address", sa.Text, nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("person") as batch:
+        batch.drop_column("address")
     with op.batch_alter_table("client") as batch:
         batch.drop_column("window")
     op.drop_table("log_hit")
