@@ -205,20 +205,24 @@ def _recognised(file: Path, head: list[str], report: FileReport):
     return parse
 
 
-def client_of(hit: Hit, trusted: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> str:
+Networks = tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+
+
+def _trusted(address: str, trusted: Networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return False
+    return any(ip.version == n.version and ip in n for n in trusted)
+
+
+def client_of(hit: Hit, trusted: Networks) -> str:
     """The client behind trusted proxies: the right-most X-Forwarded-For address that is not a
     trusted proxy, when the connecting address is one (else the connecting address)."""
-    def is_trusted(address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address.strip().strip("[]"))
-        except ValueError:
-            return False
-        return any(ip.version == n.version and ip in n for n in trusted)
-
-    if not hit.forwarded or not is_trusted(hit.client):
+    if not hit.forwarded or not _trusted(hit.client, trusted):
         return hit.client
     for address in reversed([a.strip() for a in hit.forwarded.split(",") if a.strip()]):
-        if not is_trusted(address):
+        if not _trusted(address, trusted):
             return address
     return hit.client
 

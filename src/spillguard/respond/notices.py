@@ -168,13 +168,10 @@ def _a_numbers(store: Store, roster: Path | None, mapping: dict[str, str]) -> di
     """roster row key → the A-number as the roster writes it (memory only, for the mailroom)."""
     if roster is None:
         return {}
-    from spillguard.model import Entity
-    from spillguard.respond.roster import _norm, _row_key, read_roster
+    from spillguard.respond.roster import _row_key, normalised, read_roster
 
     rows = read_roster(roster, mapping)
-    a = _norm(Entity.A_NUMBER, [r.get("a_number", "") for r in rows])
-    n = _norm(Entity.PERSON_NAME, [r.get("name", "") for r in rows])
-    b = _norm(Entity.DATE_OF_BIRTH, [r.get("birth_date", "") for r in rows])
+    a, n, b = normalised(rows)
     return {_row_key(store, a[i], n[i], b[i]): r.get("a_number", "") for i, r in enumerate(rows) if r.get("a_number")}
 
 

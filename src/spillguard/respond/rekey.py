@@ -17,11 +17,10 @@ from sqlalchemy import select
 
 from spillguard.config import Config
 from spillguard.errors import UsageError
-from spillguard.model import Entity
 from spillguard.respond.incident import _sha256
 from spillguard.respond.models import Incident, Person
 from spillguard.respond.people import extract, person_key
-from spillguard.respond.roster import _norm, _row_key, read_roster
+from spillguard.respond.roster import _row_key, normalised, read_roster
 from spillguard.respond.store import Store
 
 
@@ -84,8 +83,6 @@ def _roster_keys(store: Store, new: _Keyed, roster: Path | None, mapping: dict[s
     if roster is None:
         raise UsageError("people are matched to a case-system roster: give its export with --roster")
     rows = read_roster(roster, mapping)
-    a = _norm(Entity.A_NUMBER, [r.get("a_number", "") for r in rows])
-    n = _norm(Entity.PERSON_NAME, [r.get("name", "") for r in rows])
-    b = _norm(Entity.DATE_OF_BIRTH, [r.get("birth_date", "") for r in rows])
+    a, n, b = normalised(rows)
     return {_row_key(store, a[i], n[i], b[i]): _row_key(new, a[i], n[i], b[i])  # type: ignore[arg-type]
             for i in range(len(rows))}

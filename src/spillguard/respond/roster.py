@@ -72,6 +72,13 @@ def read_roster(path: Path, mapping: dict[str, str]) -> list[dict[str, str]]:
     return understood.rows
 
 
+def normalised(rows: list[dict[str, str]]) -> tuple[list[str], list[str], list[str]]:
+    """Each row's A-number, name and birth date, normalised as the store keys them."""
+    return (_norm(Entity.A_NUMBER, [r.get("a_number", "") for r in rows]),
+            _norm(Entity.PERSON_NAME, [r.get("name", "") for r in rows]),
+            _norm(Entity.DATE_OF_BIRTH, [r.get("birth_date", "") for r in rows]))
+
+
 def _row_key(store: Store, a: str, name: str, birth: str) -> str:
     return store.hmac(f"R:A:{a}") if a else store.hmac(f"R:N:{name}|{birth}")
 
@@ -126,9 +133,7 @@ def match_roster(store: Store, incident_id: int | None, roster: Path | Understoo
     understood = roster if isinstance(roster, Understood) else understand(roster, mapping)
     rows = understood.rows
     result = Matching(roster_rows=len(rows))
-    a_norm = _norm(Entity.A_NUMBER, [r.get("a_number", "") for r in rows])
-    n_norm = _norm(Entity.PERSON_NAME, [r.get("name", "") for r in rows])
-    b_norm = _norm(Entity.DATE_OF_BIRTH, [r.get("birth_date", "") for r in rows])
+    a_norm, n_norm, b_norm = normalised(rows)
     with store.session() as s:
         incident = store.incident(s, incident_id)
         people = {p.key: p for p in s.scalars(select(Person).where(Person.incident_id == incident.id))}
@@ -230,9 +235,7 @@ def export_holds(store: Store, incident_id: int | None, roster: Path, mapping: d
     """The hold register for the case system, keyed by the roster's own A-numbers (the store
     keeps none): one row per affected person found in the roster."""
     rows = read_roster(roster, mapping)
-    a_norm = _norm(Entity.A_NUMBER, [r.get("a_number", "") for r in rows])
-    n_norm = _norm(Entity.PERSON_NAME, [r.get("name", "") for r in rows])
-    b_norm = _norm(Entity.DATE_OF_BIRTH, [r.get("birth_date", "") for r in rows])
+    a_norm, n_norm, b_norm = normalised(rows)
     written = 0
     with store.session() as s:
         incident = store.incident(s, incident_id)

@@ -72,13 +72,18 @@ def json_lines(reqs: list[Request]) -> Iterator[str]:
                           "status": r.status, "body_bytes_sent": r.size, "http_user_agent": r.agent}) + "\n"
 
 
-def s3(reqs: list[Request]) -> Iterator[str]:
+def s3(reqs: list[Request], path_style: bool = False) -> Iterator[str]:
+    """S3 server access logs; ``path_style``: asked as ``/bucket/key`` (the bucket in the request,
+    not in the host), the key being the file's name."""
     for r in reqs:
         t = r.time.strftime("%d/%b/%Y:%H:%M:%S %z")
-        yield (f"79a5 stats-bucket [{t}] {r.client} - 3E57427F3EXAMPLE REST.GET.OBJECT {r.path.lstrip('/')} "
-               f'"GET {r.path} HTTP/1.1" {r.status} - {r.size or "-"} {r.size or "-"} 70 10 '
+        key = r.path.rsplit("/", 1)[-1] if path_style else r.path.lstrip("/")
+        uri, host = (f"/stats-bucket/{key}", "s3.us-east-1.amazonaws.com") if path_style else \
+            (r.path, "stats-bucket.s3.amazonaws.com")
+        yield (f"79a5 stats-bucket [{t}] {r.client} - 3E57427F3EXAMPLE REST.GET.OBJECT {key} "
+               f'"{r.method} {uri} HTTP/1.1" {r.status} - {r.size or "-"} {r.size or "-"} 70 10 '
                f'"-" "{r.agent}" - s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234= '
-               f"SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader stats-bucket.s3.amazonaws.com TLSv1.2\n")
+               f"SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader {host} TLSv1.2\n")
 
 
 def cloudfront(reqs: list[Request]) -> Iterator[str]:
@@ -183,11 +188,4 @@ def behind_proxy(reqs: list[Request]) -> Iterator[str]:
 
 
 def s3_path_style(reqs: list[Request]) -> Iterator[str]:
-    """S3 asked path-style (``/bucket/key``): the bucket is in the request, not in the host."""
-    for r in reqs:
-        t = r.time.strftime("%d/%b/%Y:%H:%M:%S %z")
-        key = r.path.rsplit("/", 1)[-1]
-        yield (f"79a5 stats-bucket [{t}] {r.client} - 3E57427F3EXAMPLE REST.GET.OBJECT {key} "
-               f'"{r.method} /stats-bucket/{key} HTTP/1.1" {r.status} - {r.size or "-"} {r.size or "-"} 70 10 '
-               f'"-" "{r.agent}" - s9lzHYrFp76ZVxRcpX9= SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader '
-               f"s3.us-east-1.amazonaws.com TLSv1.2\n")
+    return s3(reqs, path_style=True)
