@@ -1004,15 +1004,17 @@ def serve(
                                                     "(default: the system's temporary folder).")] = None,
     retain_uploads: Annotated[float, typer.Option(help="Hours to keep uploads after their scan (owner-only "
                                                   "folder, swept afterwards); 0 = delete at once.")] = 0.0,
+    docs: Annotated[bool, typer.Option("--docs", help="Serve Swagger UI at /docs (it loads its scripts from a "
+                                                      "public CDN; the schema is at /openapi.json).")] = False,
 ) -> None:
-    """The web app and HTTP API (OpenAPI at /docs) over the same library calls as the CLI."""
+    """The web app and HTTP API (OpenAPI schema at /openapi.json) over the same library calls as the CLI."""
     import uvicorn
 
     from spillguard.web.app import create_app
 
     cfg = _config_or_exit(config, None, None, None, False)
-    uvicorn.run(create_app(db, cfg, upload_dir=upload_dir, retain_hours=retain_uploads), host=host, port=port,
-                access_log=False)
+    uvicorn.run(create_app(db, cfg, upload_dir=upload_dir, retain_hours=retain_uploads, docs=docs), host=host,
+                port=port, access_log=False)
 
 
 @app.command()

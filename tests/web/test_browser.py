@@ -99,7 +99,10 @@ def test_publisher_and_privacy_officer(server) -> None:
         row.get_by_label("reason").fill("released on parole")
         row.get_by_role("button", name="Save").click()
         page.goto(base + "/incidents/1?status=released")
-        expect(page.get_by_text("released on parole")).to_be_visible()
+        expect(page.get_by_role("cell", name="released on parole", exact=True)).to_be_visible()
+        # the audit trail on the page names the acting web user, the old and new value and the reason
+        audit = page.locator("tr").filter(has_text="unassessed → released: released on parole")
+        expect(audit.get_by_role("cell", name="priya", exact=True)).to_be_visible()
         b.close()
     from spillguard import scan
 

@@ -217,5 +217,6 @@ def report(store: Store, incident_id: int | None, show_values: bool = False) -> 
             "downloaders": downloads,
             "risk": risk.to_json(),
             "holds": {status: holds.get(status, 0) for status in (*HOLD_STATUSES, "unassessed")},
-            "audit": [{"at": iso(a.at), "actor": a.actor, "action": a.action} for a in audit],
+            "audit": [{"at": iso(a.at), "actor": a.actor, "action": a.action, "detail": a.detail or {}}
+                      for a in audit],
         }

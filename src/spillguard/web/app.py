@@ -1,4 +1,5 @@
-"""The HTTP API, documented by its OpenAPI schema (``/openapi.json``, ``/docs``).
+"""The HTTP API, documented by its OpenAPI schema (``/openapi.json``; Swagger UI at ``/docs`` with
+``spillguard serve --docs``, as it loads its scripts from a public CDN).
 
 - ``GET /api/v1/rules``: the rule catalogue.
 - ``POST /api/v1/scan`` (multipart ``files``): the JSON report of ``spillguard scan``.
@@ -38,11 +39,20 @@ from spillguard.scan import Scanner
 from spillguard.web.accounts import RANK, account_for_token
 
 MAX_UPLOAD = 512 * 1024 * 1024
+#: what multipart framing adds to the files themselves (boundaries, part headers, the CSRF field)
+MULTIPART_OVERHEAD = 1 << 20
 
 
 def _safe_name(name: str | None, index: int) -> str:
-    """The upload's base name only: no folders, no traversal, nothing hidden."""
+    """The upload's base name only: no folders, no traversal, nothing hidden, no control
+    characters, and short enough for any file system (200 bytes, the extension kept)."""
     base = PurePosixPath((name or "").replace("\\", "/")).name.lstrip(".")
+    base = "".join(c for c in base if c.isprintable())
+    if len(base.encode()) > 200:
+        stem, dot, ext = base.rpartition(".")
+        ext = ext[:16] if dot else ""
+        stem = (stem if dot else base).encode()[: 200 - len(ext) - 1].decode("utf-8", "ignore")
+        base = f"{stem}.{ext}" if ext else stem
     return base or f"upload-{index}"
 
 
@@ -81,6 +91,8 @@ class Uploads:
     def __init__(self, upload_dir: Path | None, retain_hours: float = 0.0) -> None:
         self.base = upload_dir or Path(tempfile.gettempdir())
         self.retain_hours = max(0.0, retain_hours)
+        #: the web pages' owner-only folder of cleaned copies and notices (set by add_pages)
+        self.downloads: Path | None = None
 
     def open(self) -> Path:
         self.sweep()
@@ -97,9 +109,9 @@ class Uploads:
     def sweep(self, downloads_hours: float = 1.0) -> None:
         """Remove retained uploads past their time, and cleaned copies nobody fetched within an hour."""
         now = time.time()
-        for sub, hours in (("spillguard-retained", self.retain_hours), ("spillguard-downloads", downloads_hours)):
-            folder = self.base / sub
-            if not folder.is_dir():
+        for folder, hours in ((self.base / "spillguard-retained", self.retain_hours),
+                              (self.downloads, downloads_hours)):
+            if folder is None or not folder.is_dir() or folder.is_symlink():
                 continue
             for child in folder.iterdir():
                 with contextlib.suppress(OSError):
@@ -134,11 +146,13 @@ def role_checker(store: Store) -> Callable[[str], Callable[..., Account]]:
 
 
 def create_app(db: str | None = None, config: Config | None = None, upload_dir: Path | None = None,
-               max_upload: int = MAX_UPLOAD, retain_hours: float = 0.0) -> FastAPI:
+               max_upload: int = MAX_UPLOAD, retain_hours: float = 0.0, docs: bool = False) -> FastAPI:
+    """``docs``: serve Swagger UI at /docs (it loads its scripts from a public CDN: off by default;
+    the schema is always at /openapi.json)."""
     store = Store(db)
     uploads = Uploads(upload_dir, retain_hours)
     cfg = config or Config()
-    app = FastAPI(title="spillguard", version=__version__,
+    app = FastAPI(title="spillguard", version=__version__, docs_url="/docs" if docs else None, redoc_url=None,
                   description="Stops personal data from spilling onto public websites.")
     role = role_checker(store)
 
@@ -200,6 +214,11 @@ def create_app(db: str | None = None, config: Config | None = None, upload_dir: 
             raise HTTPException(404, str(exc)) from None
 
     from spillguard.web.pages import add_pages
+    from spillguard.web.security import BodyGate, SecurityHeaders
 
+    # inside the session middleware that add_pages puts around it: who and how much, before the body
+    app.add_middleware(BodyGate, max_body=max_upload + MULTIPART_OVERHEAD,
+                       token_ok=lambda token: account_for_token(store, token) is not None)
     add_pages(app, store, cfg, uploads, max_upload)
+    app.add_middleware(SecurityHeaders)
     return app

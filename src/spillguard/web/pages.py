@@ -6,17 +6,20 @@ every form carries a CSRF token bound to the session; a page without a session a
 page beyond the account's role 403."""
 
 import datetime as dt
+import re
 import secrets
 import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
-from starlette.background import BackgroundTask
 from starlette.middleware.sessions import SessionMiddleware
 
 from spillguard.config import Config
@@ -49,7 +52,13 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
                        https_only=secure_cookies or bool(os.environ.get("SPILLGUARD_SECURE_COOKIES")), max_age=8 * 3600)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
-    downloads = uploads.base / "spillguard-downloads"
+    # cleaned copies and notices: a fresh owner-only folder (mkdtemp, 0700) of this process, never a
+    # path that exists already (another local user's symlink), swept of copies past their hour
+    def downloads() -> Path:
+        if uploads.downloads is None:  # made when the first copy is written
+            uploads.base.mkdir(parents=True, exist_ok=True)
+            uploads.downloads = Path(tempfile.mkdtemp(prefix="spillguard-downloads-", dir=uploads.base))
+        return uploads.downloads
 
     def csrf(request: Request) -> str:
         if "csrf" not in request.session:
@@ -83,9 +92,23 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
     @app.exception_handler(Denied)
     def denied(request: Request, exc: Denied) -> HTMLResponse:
         words = {401: ("Please log in", "This page needs an account."),
-                 403: ("Not allowed", "Your account may not do this, or the form was stale: reload and try again.")}
+                 403: ("Not allowed", "Your account may not do this, or the form was stale: reload and try again."),
+                 404: ("Not found", "There is no such incident or file (it may have expired).")}
         heading, message = words[exc.status]
         return page(request, "error.html", exc.status, heading=heading, message=message, login=exc.status == 401)
+
+    def _incident_report(report: Callable[..., dict[str, Any]] | None, incident_id: int) -> dict[str, Any]:
+        """The incident's report (or only its existence when ``report`` is None); 404 when there is none."""
+        if not 0 < incident_id < 2**31:
+            raise Denied(404)
+        with store.session() as s:
+            if s.get(Incident, incident_id) is None:
+                raise Denied(404)
+        return report(store, incident_id) if report is not None else {}
+
+    def _own_download(request: Request, link: str) -> bool:
+        m = re.fullmatch(r"/download/([A-Za-z0-9_-]+)/[A-Za-z0-9._%-]+", link)
+        return m is not None and m.group(1) in request.session.get("tickets", [])
 
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
     def login_form(request: Request) -> HTMLResponse:
@@ -123,14 +146,15 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
         check_csrf(request, csrf_token)
         folder = uploads.open()
         ticket = secrets.token_urlsafe(16)
-        out = downloads / ticket
+        out = downloads() / ticket
         try:
             names = save_uploads(files, folder, max_upload)
             report = Scanner(cfg).run([folder])
             cleaned = None
             if report.blocked:
                 results = clean_path(folder, out, Options(), cfg)
-                links = [{"name": Path(p).name, "href": f"/download/{ticket}/{Path(p).relative_to(out).as_posix()}"}
+                links = [{"name": Path(p).name,
+                          "href": f"/download/{ticket}/{quote(Path(p).relative_to(out).as_posix())}"}
                          for r in results for p in r.outputs]
                 cleaned = {"ok": bool(results) and all(r.ok for r in results), "links": links}
         finally:
@@ -157,12 +181,13 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
         user(request)
         if ticket not in request.session.get("tickets", []):
             raise Denied(403)
-        target = (downloads / ticket / name).resolve()
-        if not target.is_file() or not target.is_relative_to((downloads / ticket).resolve()):
+        target = (downloads() / ticket / name).resolve()
+        if not target.is_relative_to((downloads() / ticket).resolve()):
             raise Denied(403)
-        # the copy is handed over once, then deleted with its folder
-        return FileResponse(target, filename=target.name,
-                            background=BackgroundTask(shutil.rmtree, downloads / ticket, True))
+        if not target.is_file():
+            raise Denied(404)  # expired (swept after its hour) or never there
+        # each file of a check is its own download; the folder is swept when its hour is over
+        return FileResponse(target, filename=target.name)
 
     @app.get("/history", response_class=HTMLResponse, include_in_schema=False)
     def history(request: Request) -> HTMLResponse:
@@ -189,9 +214,9 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
         from spillguard.respond.render import _hours, svg_chart
 
         user(request, "privacy")
-        if not 0 < incident_id < 2**31:
-            raise Denied(403)
-        data = report(store, incident_id)
+        data = _incident_report(report, incident_id)
+        if documents and not _own_download(request, documents):
+            documents = ""  # only a link to this session's own download, never an outside URL
         with store.session() as s:
             query = select(Person).where(Person.incident_id == incident_id).order_by(Person.id)
             if status in STATUSES:
@@ -208,12 +233,14 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
         if status not in STATUSES or not reason.strip():
             raise Denied(403)
         with store.session() as s:
-            person = s.get(Person, person_id)
+            person = s.get(Person, person_id) if 0 < person_id < 2**31 else None
             if person is None or person.incident_id != incident_id:
-                raise Denied(403)
+                raise Denied(404)
+            old = person.hold_status
             person.hold_status, person.hold_reason = status, reason.strip()
             incident = s.get(Incident, incident_id)
-            store.audit(s, incident, "hold", by=account.name, person=person.key[:12], status=status)
+            store.audit(s, incident, "hold", actor=account.name, key=person.key[:12], old=old, new=status,
+                        reason=reason.strip())
             s.commit()
         return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
 
@@ -224,17 +251,16 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
 
         account = user(request, "privacy")
         check_csrf(request, csrf_token)
-        if not 0 < incident_id < 2**31:
-            raise Denied(403)
+        _incident_report(None, incident_id)
         ticket = secrets.token_urlsafe(16)
-        folder = downloads / ticket
+        folder = downloads() / ticket
         work = folder / "documents"
         write_documents(store, incident_id, work, agency, contact, pdf=False)
         shutil.make_archive(str(folder / f"incident-{incident_id}-documents"), "zip", work)
         shutil.rmtree(work)
         request.session["tickets"] = [*request.session.get("tickets", []), ticket][-20:]
         with store.session() as s:
-            store.audit(s, s.get(Incident, incident_id), "documents-web", by=account.name)
+            store.audit(s, s.get(Incident, incident_id), "documents-web", actor=account.name)
             s.commit()
         return incident(request, incident_id, documents=f"/download/{ticket}/incident-{incident_id}-documents.zip")
 
