@@ -995,6 +995,79 @@ def users_token(
         raise _usage(str(exc)) from None
 
 
+NameArg = Annotated[str, typer.Argument(help="Account name.", show_default=False)]
+
+
+@users_app.command("disable")
+def users_disable(name: NameArg, db: DbOpt = None) -> None:
+    """Disable an account: it cannot log in, its sessions and tokens stop working at once."""
+    _set_disabled(name, True, db)
+
+
+@users_app.command("enable")
+def users_enable(name: NameArg, db: DbOpt = None) -> None:
+    """Enable a disabled account again (its old sessions stay ended)."""
+    _set_disabled(name, False, db)
+
+
+def _set_disabled(name: str, disabled: bool, db: str | None) -> None:
+    from spillguard.web.accounts import set_disabled
+
+    try:
+        set_disabled(_store(db), name, disabled)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    print(f"account {name} {'disabled' if disabled else 'enabled'}")
+
+
+@users_app.command("password")
+def users_password(
+    name: NameArg,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the new password from stdin.")] = False,
+    db: DbOpt = None,
+) -> None:
+    """Set a new password (an administrator's reset); every session of the account ends."""
+    import getpass
+
+    from spillguard.web.accounts import change_password
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("new password: ")
+    try:
+        change_password(_store(db), name, password)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    print(f"password of {name} changed; its sessions ended")
+
+
+@users_app.command("tokens")
+def users_tokens(name: NameArg, db: DbOpt = None) -> None:
+    """List an account's API tokens (id, label, created, revoked); the tokens themselves are not kept."""
+    from spillguard.web.accounts import list_tokens
+
+    try:
+        rows = list_tokens(_store(db), name)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    for t in rows:
+        revoked = f"revoked {t['revoked']:%Y-%m-%d %H:%M}" if t["revoked"] else "live"
+        print(f"{t['id']:>5}  {t['label']:<30} created {t['created']:%Y-%m-%d %H:%M}  {revoked}")
+
+
+@users_app.command("revoke-token")
+def users_revoke_token(
+    name: NameArg, token_id: Annotated[int, typer.Argument(help="The id `users tokens` lists.", show_default=False)],
+    db: DbOpt = None,
+) -> None:
+    """Revoke one API token of an account: it stops working at once."""
+    from spillguard.web.accounts import revoke_token
+
+    try:
+        revoke_token(_store(db), name, token_id)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    print(f"token {token_id} of {name} revoked")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",

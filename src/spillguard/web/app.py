@@ -36,7 +36,7 @@ from spillguard.respond.models import Account, Incident
 from spillguard.respond.store import Store
 from spillguard.rules import RULES
 from spillguard.scan import Scanner
-from spillguard.web.accounts import RANK, account_for_token
+from spillguard.web.accounts import RANK, account_for_token, session_account
 
 MAX_UPLOAD = 512 * 1024 * 1024
 #: what multipart framing adds to the files themselves (boundaries, part headers, the CSRF field)
@@ -218,7 +218,8 @@ def create_app(db: str | None = None, config: Config | None = None, upload_dir: 
 
     # inside the session middleware that add_pages puts around it: who and how much, before the body
     app.add_middleware(BodyGate, max_body=max_upload + MULTIPART_OVERHEAD,
-                       token_ok=lambda token: account_for_token(store, token) is not None)
+                       token_ok=lambda token: account_for_token(store, token) is not None,
+                       session_ok=lambda sid: session_account(store, sid) is not None)
     add_pages(app, store, cfg, uploads, max_upload)
     app.add_middleware(SecurityHeaders)
     return app

@@ -28,7 +28,19 @@ from spillguard.respond.models import Account, Alert, CheckHistory, Incident, Pe
 from spillguard.respond.store import Store, now
 from spillguard.rules import PLACE_WORDS
 from spillguard.scan import Scanner
-from spillguard.web.accounts import RANK, verify
+from spillguard.web.accounts import (
+    RANK,
+    Busy,
+    Throttle,
+    change_password,
+    list_tokens,
+    open_session,
+    revoke_session,
+    revoke_token,
+    session_account,
+    set_disabled,
+    verify,
+)
 
 if TYPE_CHECKING:
     from spillguard.web.app import Uploads
@@ -60,17 +72,15 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
             uploads.downloads = Path(tempfile.mkdtemp(prefix="spillguard-downloads-", dir=uploads.base))
         return uploads.downloads
 
+    throttle = Throttle()
+
     def csrf(request: Request) -> str:
         if "csrf" not in request.session:
             request.session["csrf"] = secrets.token_urlsafe(24)
         return request.session["csrf"]
 
     def user(request: Request, minimum: str | None = "publisher") -> Account | None:
-        account_id = request.session.get("account_id")
-        account = None
-        if account_id is not None:
-            with store.session() as s:
-                account = s.get(Account, account_id)
+        account = session_account(store, request.session.get("sid"))  # revoked, expired or disabled: none
         if minimum is None:
             return account
         if account is None:
@@ -91,7 +101,7 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
 
     @app.exception_handler(Denied)
     def denied(request: Request, exc: Denied) -> HTMLResponse:
-        words = {401: ("Please log in", "This page needs an account."),
+        words = {401: ("Please log in", "This page needs an account (or your session ended)."),
                  403: ("Not allowed", "Your account may not do this, or the form was stale: reload and try again."),
                  404: ("Not found", "There is no such incident or file (it may have expired).")}
         heading, message = words[exc.status]
@@ -118,18 +128,52 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
     def login(request: Request, name: Annotated[str, Form()], password: Annotated[str, Form()],
               csrf_token: Annotated[str, Form(alias="csrf")] = "") -> Response:
         check_csrf(request, csrf_token)
-        account = verify(store, name, password)
+        address = request.client.host if request.client else "-"
+        wait = throttle.wait(name, address)
+        if wait:
+            response = page(request, "login.html", 429, title="Log in",
+                            error=f"Too many failed log-ins: try again in {wait // 60 + 1} minutes.")
+            response.headers["Retry-After"] = str(wait)
+            return response
+        try:
+            account = verify(store, name, password)
+        except Busy:
+            return page(request, "login.html", 503, title="Log in", error="Busy: try again in a moment.")
         if account is None:
+            throttle.failed(name, address)
             return page(request, "login.html", 401, title="Log in", error="Wrong account or password.")
+        throttle.succeeded(name)
         request.session.clear()
-        request.session["account_id"] = account.id
+        request.session["sid"] = open_session(store, account)
         request.session["csrf"] = secrets.token_urlsafe(24)
         return RedirectResponse("/incidents" if account.role == "privacy" else "/", status_code=303)
 
     @app.post("/logout", include_in_schema=False)
     def logout(request: Request, csrf_token: Annotated[str, Form(alias="csrf")] = "") -> Response:
         check_csrf(request, csrf_token)
+        revoke_session(store, request.session.get("sid"))  # the cookie is worthless from now on, even replayed
         request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    @app.get("/account", response_class=HTMLResponse, include_in_schema=False)
+    def account_page(request: Request, message: str = "") -> HTMLResponse:
+        user(request)
+        return page(request, "account.html", title="My account", message=message)
+
+    @app.post("/account/password", response_class=HTMLResponse, include_in_schema=False)
+    def password(request: Request, current: Annotated[str, Form()], new: Annotated[str, Form()],
+                 csrf_token: Annotated[str, Form(alias="csrf")] = "") -> Response:
+        from spillguard.errors import UsageError
+
+        account = user(request)
+        check_csrf(request, csrf_token)
+        try:
+            change_password(store, account.name, new, old=current, actor=account.name)
+        except UsageError as exc:
+            return page(request, "account.html", 400, title="My account", message=str(exc))
+        except Busy:
+            return page(request, "account.html", 503, title="My account", message="Busy: try again in a moment.")
+        request.session.clear()  # every session of the account ended, this one too
         return RedirectResponse("/login", status_code=303)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -270,7 +314,30 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
         with store.session() as s:
             rows = s.scalars(select(Account).order_by(Account.name)).all()
         return page(request, "admin.html", title="Accounts", message=message, accounts=[
-            {"name": a.name, "role": a.role, "since": a.created_at.strftime("%Y-%m-%d")} for a in rows])
+            {"name": a.name, "role": a.role, "since": a.created_at.strftime("%Y-%m-%d"), "disabled": a.disabled,
+             "tokens": [t for t in list_tokens(store, a.name) if t["revoked"] is None]} for a in rows])
+
+    @app.post("/admin/users/{name}/{action}", response_class=HTMLResponse, include_in_schema=False)
+    def admin_account(request: Request, name: str, action: str, token_id: Annotated[int, Form()] = 0,
+                      csrf_token: Annotated[str, Form(alias="csrf")] = "") -> HTMLResponse:
+        from spillguard.errors import UsageError
+
+        me = user(request, "admin")
+        check_csrf(request, csrf_token)
+        try:
+            if action in ("disable", "enable"):
+                if action == "disable" and name == me.name:
+                    raise UsageError("you cannot disable your own account")
+                set_disabled(store, name, action == "disable", actor=me.name)
+                message = f"Account {name} {action}d."
+            elif action == "revoke-token":
+                revoke_token(store, name, token_id, actor=me.name)
+                message = f"Token {token_id} of {name} revoked."
+            else:
+                raise Denied(404)
+        except UsageError as exc:
+            message = str(exc)
+        return admin(request, message)
 
     @app.post("/admin/users", response_class=HTMLResponse, include_in_schema=False)
     def admin_add(request: Request, name: Annotated[str, Form()], role: Annotated[str, Form()],

@@ -60,10 +60,11 @@ async def _answer(send: Send, status: int, text: str) -> None:
 
 class BodyGate:
     """Runs inside the session middleware (it reads ``scope["session"]``); ``token_ok`` says
-    whether a bearer token is a live API token."""
+    whether a bearer token is a live API token, ``session_ok`` whether a session id is live."""
 
-    def __init__(self, app: ASGIApp, max_body: int, token_ok: Callable[[str], bool]) -> None:
-        self.app, self.max_body, self.token_ok = app, max_body, token_ok
+    def __init__(self, app: ASGIApp, max_body: int, token_ok: Callable[[str], bool],
+                 session_ok: Callable[[str | None], bool]) -> None:
+        self.app, self.max_body, self.token_ok, self.session_ok = app, max_body, token_ok, session_ok
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -81,7 +82,7 @@ class BodyGate:
                 return
         else:
             session = scope.get("session") or {}
-            if session.get("account_id") is None:
+            if not self.session_ok(session.get("sid")):
                 await _answer(send, 401, "please log in")
                 return
             given = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("csrf", [""])[0]

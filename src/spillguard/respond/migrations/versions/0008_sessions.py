@@ -1,0 +1,36 @@
+"""Revocable web sessions, disabled accounts, revoked API tokens.
+
+Revision ID: 0008
+Revises: 0007
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "web_session",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("sid_sha256", sa.String(64), nullable=False, unique=True),
+        sa.Column("account_id", sa.Integer, sa.ForeignKey("account.id"), nullable=False, index=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    with op.batch_alter_table("account") as batch:
+        batch.add_column(sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()))
+    with op.batch_alter_table("api_token") as batch:
+        batch.add_column(sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("api_token") as batch:
+        batch.drop_column("revoked_at")
+    with op.batch_alter_table("account") as batch:
+        batch.drop_column("disabled")
+    op.drop_table("web_session")
