@@ -94,12 +94,24 @@ def test_publisher_and_privacy_officer(server) -> None:
         page.goto(base + "/incidents/1")
         expect(page.get_by_role("heading", name="Who was exposed: 6,252 people")).to_be_visible()
         page.screenshot(path=str(SHOTS / "incident.png"), full_page=False)
-        row = page.locator("tbody tr").filter(has=page.locator("form")).first
+        page.get_by_role("link", name="Open the register").click()
+        expect(page.get_by_text("People 1–100 of 6,252")).to_be_visible()
+        page.get_by_label("Show").select_option("unassessed")
+        page.get_by_role("button", name="Show", exact=True).click()
+        page.wait_for_url("**status=unassessed**")
+        expect(page.get_by_text("Page 1 of 63")).to_be_visible()
+        page.screenshot(path=str(SHOTS / "register.png"), full_page=False)
+        here = page.url
+        row = page.locator("#register tbody tr").first
         row.get_by_label("status").select_option("released")
         row.get_by_label("reason").fill("released on parole")
         row.get_by_role("button", name="Save").click()
-        page.goto(base + "/incidents/1?status=released")
+        expect(row.locator(".saved")).to_have_text("saved")  # in place: no reload, the filter kept
+        expect(row.locator(".status")).to_have_text("Released")
+        assert page.url == here
+        page.goto(base + "/incidents/1/register?status=released")
         expect(page.get_by_role("cell", name="released on parole", exact=True)).to_be_visible()
+        page.goto(base + "/incidents/1")
         # the audit trail on the page names the acting web user, the old and new value and the reason
         audit = page.locator("tr").filter(has_text="unassessed → released: released on parole")
         expect(audit.get_by_role("cell", name="priya", exact=True)).to_be_visible()

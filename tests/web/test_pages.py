@@ -104,12 +104,15 @@ def test_privacy_flow(site) -> None:
     csrf = login(client, "priya")
     page = client.get("/incidents/1")
     assert page.status_code == 200 and "6,252 people" in page.text
-    person = re.search(r'action="/incidents/1/holds/(\d+)"', page.text).group(1)
+    register = client.get("/incidents/1/register")
+    assert "People 1–100 of 6,252" in register.text and "Page 1 of 63" in register.text
+    person = re.search(r'action="/incidents/1/holds/(\d+)"', register.text).group(1)
     assert client.post(f"/incidents/1/holds/{person}", data={"status": "released", "reason": "x"}).status_code == 403
     r = client.post(f"/incidents/1/holds/{person}", data={"status": "released", "reason": "parole granted",
                                                           "csrf": csrf}, follow_redirects=False)
     assert r.status_code == 303
-    assert "parole granted" in client.get("/incidents/1?status=released").text
+    assert r.headers["location"] == "/incidents/1/register"
+    assert "parole granted" in client.get("/incidents/1/register?status=released").text
     from spillguard.respond.incident import report
 
     audit = [a["action"] for a in report(Store(str(site[1] / "web.db")), 1)["audit"]]

@@ -129,3 +129,14 @@ def test_names_downloads_and_the_spool_folder(site) -> None:  # noqa: F811
     assert list(elsewhere.iterdir()) == []  # the symlink was never followed
     [spool] = uploads.glob("spillguard-downloads-*")
     assert stat.S_IMODE(spool.stat().st_mode) == 0o700 and not spool.is_symlink()
+
+
+def test_cookies_are_secure_behind_https_and_work_on_plain_localhost(site) -> None:  # noqa: F811
+    app, _ = site
+    secure = TestClient(app, base_url="https://testserver")
+    cookie = secure.get("/login").headers["set-cookie"].lower()
+    assert "secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie
+    plain = TestClient(app)
+    assert "secure" not in plain.get("/login").headers["set-cookie"].lower()
+    login(secure, "pat")  # the whole log-in works over HTTPS with Secure cookies
+    assert secure.get("/history").status_code == 200

@@ -13,13 +13,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from fastapi import FastAPI, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi import FastAPI, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from starlette.middleware.sessions import SessionMiddleware
 
 from spillguard.config import Config
@@ -46,6 +46,14 @@ if TYPE_CHECKING:
     from spillguard.web.app import Uploads
 
 HERE = Path(__file__).parent
+#: people a page of the register shows
+REGISTER_PAGE = 100
+#: the hold statuses in words a privacy officer uses
+STATUS_LABELS = {"hold": "On hold", "removed_before_exposure": "Removed before the exposure",
+                 "removed_during_exposure": "Removed during the exposure",
+                 "removed_before_notice": "Removed before notice (review return)",
+                 "removed_after_notice": "Removed after notice", "removed_date_unknown": "Removed, date unknown",
+                 "released": "Released", "lifted": "Hold lifted", "unassessed": "Not yet assessed"}
 
 
 class Denied(Exception):
@@ -261,17 +269,49 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
         data = _incident_report(report, incident_id)
         if documents and not _own_download(request, documents):
             documents = ""  # only a link to this session's own download, never an outside URL
+        if status:  # the register has its own page now; an old link lands there
+            return RedirectResponse(f"/incidents/{incident_id}/register?status={quote(status)}", status_code=303)
+        return page(request, "incident.html", title="Incident", r=data, statuses=STATUSES, labels=STATUS_LABELS,
+                    chart=svg_chart(_hours(data)), documents=documents)
+
+    @app.get("/incidents/{incident_id}/register", response_class=HTMLResponse, include_in_schema=False)
+    def register(request: Request, incident_id: int, status: str = "", q: str = "",
+                 page_no: int = Query(1, alias="page", ge=1, le=2**31 - 1)) -> HTMLResponse:
+        """The removal-hold register, paginated in the store: search by name, A-number or facility,
+        filter by every status and 'unassessed', edit in place."""
+        user(request, "privacy")
+        _incident_report(None, incident_id)
+        q = q.strip()[:200]
         with store.session() as s:
-            query = select(Person).where(Person.incident_id == incident_id).order_by(Person.id)
-            if status in STATUSES:
-                query = query.where(Person.hold_status == status)
-            people = s.scalars(query.limit(500)).all()
-        return page(request, "incident.html", title="Incident", r=data, people=people, statuses=STATUSES,
-                    shown=status, chart=svg_chart(_hours(data)), documents=documents)
+            base = select(Person).where(Person.incident_id == incident_id)
+            if status == "unassessed":
+                base = base.where(Person.hold_status.is_(None))
+            elif status in STATUSES:
+                base = base.where(Person.hold_status == status)
+            if q:
+                like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                terms = [Person.name.ilike(like, escape="\\"), Person.facility.ilike(like, escape="\\")]
+                digits = re.sub(r"\D", "", q)
+                if 8 <= len(digits) <= 9:  # an A-number: matched through the store's keyed hash
+                    terms.append(Person.key == store.hmac(f"A:{digits.zfill(9)}"))
+                base = base.where(or_(*terms))
+            total = s.scalar(select(func.count()).select_from(base.subquery())) or 0
+            pages = max(1, -(-total // REGISTER_PAGE))
+            page_no = min(max(1, page_no), pages)
+            people = s.scalars(base.order_by(Person.id).offset((page_no - 1) * REGISTER_PAGE).limit(REGISTER_PAGE)
+                               ).all()
+            counts = dict(s.execute(select(Person.hold_status, func.count()).where(Person.incident_id == incident_id)
+                                    .group_by(Person.hold_status)).all())
+        here = f"/incidents/{incident_id}/register?" + urlencode({"status": status, "q": q})
+        return page(request, "register.html", title="Removal holds", incident_id=incident_id, people=people,
+                    statuses=STATUSES, labels=STATUS_LABELS, shown=status, q=q, total=total, page_no=page_no,
+                    pages=pages, first=(page_no - 1) * REGISTER_PAGE + 1, here=here,
+                    counts={"unassessed": counts.get(None, 0), **{k: counts.get(k, 0) for k in STATUSES}})
 
     @app.post("/incidents/{incident_id}/holds/{person_id}", include_in_schema=False)
     def set_hold(request: Request, incident_id: int, person_id: int, status: Annotated[str, Form()],
-                 reason: Annotated[str, Form()], csrf_token: Annotated[str, Form(alias="csrf")] = "") -> Response:
+                 reason: Annotated[str, Form()], csrf_token: Annotated[str, Form(alias="csrf")] = "",
+                 back: Annotated[str, Form()] = "") -> Response:
         account = user(request, "privacy")
         check_csrf(request, csrf_token)
         if status not in STATUSES or not reason.strip():
@@ -286,7 +326,11 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
             store.audit(s, incident, "hold", actor=account.name, key=person.key[:12], old=old, new=status,
                         reason=reason.strip())
             s.commit()
-        return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+        if "application/json" in request.headers.get("accept", ""):  # the in-place edit: no page reload
+            return JSONResponse({"status": status, "label": STATUS_LABELS[status], "reason": reason.strip()})
+        register_path = f"/incidents/{incident_id}/register"
+        target = back if back.startswith(register_path + "?") and "//" not in back else register_path
+        return RedirectResponse(target, status_code=303)  # back to the same filter and search
 
     @app.post("/incidents/{incident_id}/notices", response_class=HTMLResponse, include_in_schema=False)
     def notices(request: Request, incident_id: int, agency: Annotated[str, Form()], contact: Annotated[str, Form()],

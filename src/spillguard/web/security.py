@@ -2,7 +2,8 @@
 
 * ``SecurityHeaders``: a strict Content-Security-Policy (scripts and styles from the app's own
   origin only, no inline script, no framing), X-Frame-Options, X-Content-Type-Options,
-  Referrer-Policy on every answer.
+  Referrer-Policy on every answer; every cookie Secure when the request came over HTTPS (directly,
+  or through a local reverse proxy's X-Forwarded-Proto, which uvicorn honours from 127.0.0.1).
 * ``BodyGate``: an upload is a cost (disk, time), so before a byte of a request body is read the
   gate checks who is asking and how much: a request to an upload route without a session (or a
   valid API token), without the CSRF token of its session (forms put it in the action URL), or
@@ -41,10 +42,16 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        https = scope.get("scheme") == "https"
+
         async def with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                names = {k.lower() for k, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []), *(h for h in HEADERS if h[0] not in names)]
+                headers = list(message.get("headers", []))
+                if https:  # behind HTTPS every cookie is Secure; plain-HTTP localhost keeps working
+                    headers = [(k, v + b"; secure") if k.lower() == b"set-cookie" and b"secure" not in v.lower()
+                               else (k, v) for k, v in headers]
+                names = {k.lower() for k, _ in headers}
+                message["headers"] = [*headers, *(h for h in HEADERS if h[0] not in names)]
             await send(message)
 
         await self.app(scope, receive, with_headers)
