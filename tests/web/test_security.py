@@ -8,10 +8,8 @@ import asyncio
 import os
 import re
 import stat
-from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 from fastapi.testclient import TestClient
 
 from spillguard.config import Config
