@@ -93,7 +93,7 @@ def test_failed_log_ins_are_throttled_per_account_and_per_address(site) -> None:
     app, _ = site
     client = TestClient(app)
     form = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
-    codes = [client.post("/login", data={"name": "pat", "password": "guess number %d" % i, "csrf": form}
+    codes = [client.post("/login", data={"name": "pat", "password": f"guess number {i}", "csrf": form}
                          ).status_code for i in range(5)]
     assert codes == [401] * 5
     r = client.post("/login", data={"name": "pat", "password": PASSWORD, "csrf": form})
