@@ -92,6 +92,15 @@ def test_publisher_and_privacy_officer(server) -> None:
 
         log_in(page, base, "priya")
         page.goto(base + "/incidents/1")
+        # drafting 6,252 notices is a background job: its page at once, with progress, then the zip
+        page.get_by_label("Agency").fill("U.S. Immigration Agency")
+        page.get_by_label("Contact for questions").fill("Privacy Office, 1-800-555-0100")
+        page.get_by_role("button", name="Draft notices and letters").click()
+        page.wait_for_url("**/jobs/*")
+        expect(page.get_by_role("heading", name="Drafting notices and letters")).to_be_visible()
+        page.screenshot(path=str(SHOTS / "notices-job.png"), full_page=False)
+        expect(page.get_by_role("link", name="Download the notices and letters (zip)")).to_be_visible(timeout=120_000)
+        page.goto(base + "/incidents/1")
         expect(page.get_by_role("heading", name="Who was exposed: 6,252 people")).to_be_visible()
         page.screenshot(path=str(SHOTS / "incident.png"), full_page=False)
         page.get_by_role("link", name="Open the register").click()

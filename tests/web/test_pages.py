@@ -123,6 +123,20 @@ def test_privacy_flow(site) -> None:
     assert bad.post("/login", data={"name": "priya", "password": "wrong password!", "csrf": token}).status_code == 401
 
 
+def wait_for_job(client: TestClient, path: str, seconds: float = 120) -> str:
+    """The job's page once it is done (a background thread drafts the documents)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        text = client.get(path).text
+        if 'http-equiv="refresh"' not in text:
+            assert "Done:" in text, text
+            return text
+        time.sleep(0.2)
+    raise AssertionError(f"{path} did not finish in {seconds} s")
+
+
 def test_notices_and_admin(site) -> None:
     import io
     import zipfile
@@ -139,8 +153,11 @@ def test_notices_and_admin(site) -> None:
     assert "Account newcomer (publisher) added." in page.text
     token = client.post("/admin/tokens", data={"name": "newcomer", "label": "cms", "csrf": csrf})
     assert re.search(r"shown once, copy it now\): sg_[\w-]+", token.text)
-    drafted = client.post("/incidents/1/notices", data={"agency": "Agency", "contact": "privacy@x.gov", "csrf": csrf})
-    link = re.search(r'href="(/download/[^"]+\.zip)"', drafted.text).group(1)
+    drafted = client.post("/incidents/1/notices", data={"agency": "Agency", "contact": "privacy@x.gov", "csrf": csrf},
+                          follow_redirects=False)
+    assert drafted.status_code == 303 and re.fullmatch(r"/jobs/\d+", drafted.headers["location"])  # at once
+    job = wait_for_job(client, drafted.headers["location"])
+    link = re.search(r'href="(/download/[^"]+\.zip)"', job).group(1)
     with zipfile.ZipFile(io.BytesIO(client.get(link).content)) as z:
         assert "mailmerge.csv" in z.namelist()
 

@@ -178,6 +178,24 @@ class WebSession(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class Job(Base):
+    """A long piece of work of the web app (drafting 6,252 notices), run in the background; the
+    page polls its progress. No broker: a row in the store and a thread of the server."""
+
+    __tablename__ = "job"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    incident_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20))  # queued | running | done | failed
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[str] = mapped_column(Text, default="")  # a download path of the web app
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class ApiToken(Base):
     """A machine client's token; only its SHA-256 is kept."""
 

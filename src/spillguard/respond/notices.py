@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
@@ -178,9 +179,11 @@ def _a_numbers(store: Store, roster: Path | None, mapping: dict[str, str]) -> di
 def write_documents(store: Store, incident_id: int | None, out: Path, agency: str, contact: str,
                     templates: Path | None = None, today: dt.date | None = None, pdf: bool = True,
                     zone: dt.tzinfo = dt.UTC, roster: Path | None = None,
-                    mapping: dict[str, str] | None = None) -> Written:
+                    mapping: dict[str, str] | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> Written:
     """Write every document into ``out``; ``zone`` is the agency's time zone, ``roster`` the
-    case-system export again when notices should quote the A-number."""
+    case-system export again when notices should quote the A-number; ``progress(done, total)``
+    is called as the people's notices are written (every 100)."""
     env = Environment(loader=FileSystemLoader([str(p) for p in (templates, TEMPLATES) if p]),
                       undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
     written = Written()
@@ -201,6 +204,8 @@ def write_documents(store: Store, incident_id: int | None, out: Path, agency: st
         worklist: list[dict[str, str]] = []
         by_language: dict[str, list[str]] = {}
         for n, p in enumerate(people, start=1):
+            if progress is not None and (n % 100 == 0 or n == len(people)):
+                progress(n, len(people))
             if not p.name:  # not matched to the case system: nobody to address yet
                 continue
             lang = p.language or "en"  # no language in the roster: English, the agency's own

@@ -332,25 +332,45 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
         target = back if back.startswith(register_path + "?") and "//" not in back else register_path
         return RedirectResponse(target, status_code=303)  # back to the same filter and search
 
-    @app.post("/incidents/{incident_id}/notices", response_class=HTMLResponse, include_in_schema=False)
+    @app.post("/incidents/{incident_id}/notices", include_in_schema=False)
     def notices(request: Request, incident_id: int, agency: Annotated[str, Form()], contact: Annotated[str, Form()],
-                csrf_token: Annotated[str, Form(alias="csrf")] = "") -> HTMLResponse:
+                csrf_token: Annotated[str, Form(alias="csrf")] = "") -> Response:
+        """Drafting thousands of notices takes a while: a background job, its page at once."""
         from spillguard.respond.notices import write_documents
+        from spillguard.web import jobs
 
         account = user(request, "privacy")
         check_csrf(request, csrf_token)
         _incident_report(None, incident_id)
         ticket = secrets.token_urlsafe(16)
         folder = downloads() / ticket
-        work = folder / "documents"
-        write_documents(store, incident_id, work, agency, contact, pdf=False)
-        shutil.make_archive(str(folder / f"incident-{incident_id}-documents"), "zip", work)
-        shutil.rmtree(work)
+        name = f"incident-{incident_id}-documents"
+
+        def work(progress: Callable[[int, int], None]) -> str:
+            work_dir = folder / "documents"
+            write_documents(store, incident_id, work_dir, agency, contact, pdf=False, progress=progress)
+            shutil.make_archive(str(folder / name), "zip", work_dir)
+            shutil.rmtree(work_dir)
+            with store.session() as s:
+                store.audit(s, s.get(Incident, incident_id), "documents-web", actor=account.name)
+                s.commit()
+            return f"/download/{ticket}/{name}.zip"
+
+        job_id = jobs.start(store, "notices", account.id, incident_id, work)
         request.session["tickets"] = [*request.session.get("tickets", []), ticket][-20:]
-        with store.session() as s:
-            store.audit(s, s.get(Incident, incident_id), "documents-web", actor=account.name)
-            s.commit()
-        return incident(request, incident_id, documents=f"/download/{ticket}/incident-{incident_id}-documents.zip")
+        return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+
+    @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
+    def job_page(request: Request, job_id: int) -> HTMLResponse:
+        from spillguard.web import jobs
+
+        account = user(request)
+        job = jobs.get(store, job_id) if 0 < job_id < 2**31 else None
+        if job is None or (job.account_id != account.id and account.role != "admin"):
+            raise Denied(404)
+        result = job.result if job.state == "done" and _own_download(request, job.result) else ""
+        return page(request, "job.html", title="Job", job=job, result=result,
+                    refresh=job.state in ("queued", "running"))
 
     @app.get("/admin", response_class=HTMLResponse, include_in_schema=False)
     def admin(request: Request, message: str = "") -> HTMLResponse:

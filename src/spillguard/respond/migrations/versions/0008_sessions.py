@@ -1,4 +1,4 @@
-"""Revocable web sessions, disabled accounts, revoked API tokens.
+"""Revocable web sessions, disabled accounts, revoked API tokens; background jobs of the web app.
 
 Revision ID: 0008
 Revises: 0007
@@ -22,6 +22,20 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
     )
+    op.create_table(
+        "job",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("kind", sa.String(40), nullable=False),
+        sa.Column("incident_id", sa.Integer, nullable=True),
+        sa.Column("account_id", sa.Integer, sa.ForeignKey("account.id"), nullable=False, index=True),
+        sa.Column("state", sa.String(20), nullable=False),
+        sa.Column("done", sa.Integer, nullable=False),
+        sa.Column("total", sa.Integer, nullable=False),
+        sa.Column("message", sa.Text, nullable=False),
+        sa.Column("result", sa.Text, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+    )
     with op.batch_alter_table("account") as batch:
         batch.add_column(sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()))
     with op.batch_alter_table("api_token") as batch:
@@ -33,4 +47,5 @@ def downgrade() -> None:
         batch.drop_column("revoked_at")
     with op.batch_alter_table("account") as batch:
         batch.drop_column("disabled")
+    op.drop_table("job")
     op.drop_table("web_session")
