@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench bench-tabular bench-corpus bench-scaling bench-detection bench-redaction bench-logs bench-watch bench-notices fuzz clean
+.PHONY: demo test lint bench bench-tabular bench-corpus bench-scaling bench-detection bench-redaction bench-logs bench-watch bench-notices bench-web fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,9 @@ bench-watch: $(VENV)/.dev
 
 bench-notices: $(VENV)/.dev
 	$(BIN)/python -m bench.notices
+
+bench-web: $(VENV)/.dev
+	$(BIN)/python -m bench.web
 
 clean:
 	rm -rf $(VENV) spillguard-demo bench/out .pytest_cache
