@@ -1079,6 +1079,8 @@ def serve(
                                                   "folder, swept afterwards); 0 = delete at once.")] = 0.0,
     docs: Annotated[bool, typer.Option("--docs", help="Serve Swagger UI at /docs (it loads its scripts from a "
                                                       "public CDN; the schema is at /openapi.json).")] = False,
+    timezone: Annotated[str | None, typer.Option("--timezone", help="The office's time zone for times on the "
+                                                                    "pages (IANA name; default UTC).")] = None,
 ) -> None:
     """The web app and HTTP API (OpenAPI schema at /openapi.json) over the same library calls as the CLI."""
     import uvicorn
@@ -1086,8 +1088,14 @@ def serve(
     from spillguard.web.app import create_app
 
     cfg = _config_or_exit(config, None, None, None, False)
-    uvicorn.run(create_app(db, cfg, upload_dir=upload_dir, retain_hours=retain_uploads, docs=docs), host=host,
-                port=port, access_log=False)
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _usage(f"--timezone {timezone}: not a time zone name (e.g. America/New_York)") from None
+    uvicorn.run(create_app(db, cfg, upload_dir=upload_dir, retain_hours=retain_uploads, docs=docs,
+                           timezone=timezone), host=host, port=port, access_log=False)
 
 
 @app.command()

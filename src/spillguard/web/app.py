@@ -146,9 +146,15 @@ def role_checker(store: Store) -> Callable[[str], Callable[..., Account]]:
 
 
 def create_app(db: str | None = None, config: Config | None = None, upload_dir: Path | None = None,
-               max_upload: int = MAX_UPLOAD, retain_hours: float = 0.0, docs: bool = False) -> FastAPI:
+               max_upload: int = MAX_UPLOAD, retain_hours: float = 0.0, docs: bool = False,
+               timezone: str | None = None) -> FastAPI:
     """``docs``: serve Swagger UI at /docs (it loads its scripts from a public CDN: off by default;
-    the schema is always at /openapi.json)."""
+    the schema is always at /openapi.json). ``timezone``: the office's, for times on the pages
+    (IANA name; default ``$SPILLGUARD_TIMEZONE``, else UTC)."""
+    import os
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(timezone or os.environ.get("SPILLGUARD_TIMEZONE") or "UTC")
     store = Store(db)
     uploads = Uploads(upload_dir, retain_hours)
     cfg = config or Config()
@@ -220,6 +226,6 @@ def create_app(db: str | None = None, config: Config | None = None, upload_dir: 
     app.add_middleware(BodyGate, max_body=max_upload + MULTIPART_OVERHEAD,
                        token_ok=lambda token: account_for_token(store, token) is not None,
                        session_ok=lambda sid: session_account(store, sid) is not None)
-    add_pages(app, store, cfg, uploads, max_upload)
+    add_pages(app, store, cfg, uploads, max_upload, zone=zone)
     app.add_middleware(SecurityHeaders)
     return app

@@ -62,7 +62,7 @@ class Denied(Exception):
 
 
 def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_upload: int,
-              secure_cookies: bool = False) -> None:
+              secure_cookies: bool = False, zone: dt.tzinfo = dt.UTC) -> None:
     import os
 
     from spillguard.web.app import save_uploads
@@ -72,6 +72,17 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
                        https_only=secure_cookies or bool(os.environ.get("SPILLGUARD_SECURE_COOKIES")), max_age=8 * 3600)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+    display_zone = zone
+
+    def when(iso: str | None) -> str:
+        """An ISO time from the store in the office's time zone, as people read it."""
+        if not iso:
+            return "—"
+        t = dt.datetime.fromisoformat(iso)
+        t = (t if t.tzinfo else t.replace(tzinfo=dt.UTC)).astimezone(display_zone)
+        return f"{t:%a %d %b %Y, %H:%M} {t.tzname()}"
+
+    env.filters["when"] = when
     # cleaned copies and notices: a fresh owner-only folder (mkdtemp, 0700) of this process, never a
     # path that exists already (another local user's symlink), swept of copies past their hour
     def downloads() -> Path:
@@ -260,19 +271,101 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
             {"id": i.id, "name": i.name, "file": i.file_name, "published": i.published_at.strftime("%Y-%m-%d %H:%M")}
             for i in rows])
 
-    @app.get("/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False)
-    def incident(request: Request, incident_id: int, status: str = "", documents: str = "") -> HTMLResponse:
+    def show_incident(request: Request, incident_id: int, status: int = 200, **extra: Any) -> HTMLResponse:
         from spillguard.respond.incident import report
         from spillguard.respond.render import _hours, svg_chart
 
-        user(request, "privacy")
         data = _incident_report(report, incident_id)
-        if documents and not _own_download(request, documents):
-            documents = ""  # only a link to this session's own download, never an outside URL
+        with store.session() as s:
+            named = s.scalar(select(func.count()).select_from(Person).where(Person.incident_id == incident_id,
+                                                                             Person.name.is_not(None))) or 0
+        steps = []
+        if data["timeline"]["removed"] is None:
+            steps.append("Take the file down (and its copies on other addresses), then record when.")
+        if not named:
+            steps.append("Load the case-system roster below: it gives each person's name, language, custody and "
+                         "attorney of record, and sets the removal holds.")
+        if not data["downloaders"]:
+            steps.append("Load the web logs below: they tell who downloaded the file, for the claw-back letters.")
+        if data["holds"].get("unassessed"):
+            steps.append(f"Review the {data['holds']['unassessed']:,} people not yet assessed in the register.")
+        if named and data["downloaders"]:
+            steps.append("Draft the notices and letters below, and send them once reviewed.")
+        return page(request, "incident.html", status, title="Incident", r=data, statuses=STATUSES,
+                    labels=STATUS_LABELS, chart=svg_chart(_hours(data)), steps=steps,
+                    zone=getattr(display_zone, "key", "UTC"), **extra)
+
+    @app.get("/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False)
+    def incident(request: Request, incident_id: int, status: str = "", documents: str = "") -> Response:
+        user(request, "privacy")
         if status:  # the register has its own page now; an old link lands there
             return RedirectResponse(f"/incidents/{incident_id}/register?status={quote(status)}", status_code=303)
-        return page(request, "incident.html", title="Incident", r=data, statuses=STATUSES, labels=STATUS_LABELS,
-                    chart=svg_chart(_hours(data)), documents=documents)
+        if documents and not _own_download(request, documents):
+            documents = ""  # only a link to this session's own download, never an outside URL
+        return show_incident(request, incident_id, documents=documents)
+
+    @app.post("/incidents/{incident_id}/roster", response_class=HTMLResponse, include_in_schema=False)
+    def roster_upload(request: Request, incident_id: int, file: Annotated[UploadFile, File()],
+                      timezone: Annotated[str, Form()] = "UTC",
+                      csrf_token: Annotated[str, Form(alias="csrf")] = "") -> HTMLResponse:
+        """The roster from the page: what was understood is shown; a roster that cannot be used
+        is refused with its reasons and nothing is written."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        from spillguard.errors import UsageError
+        from spillguard.respond.roster import RosterRefused, match_roster, understand
+
+        account = user(request, "privacy")
+        check_csrf(request, csrf_token)
+        _incident_report(None, incident_id)
+        try:
+            zone = ZoneInfo(timezone.strip() or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            return show_incident(request, incident_id, 422, message=f"{timezone!r} is not a time zone name.",
+                                 failed=True)
+        folder = uploads.open()
+        try:
+            [saved] = save_uploads([file], folder, max_upload)
+            try:
+                understood = understand(folder / saved, {}, zone=zone)
+            except RosterRefused as exc:
+                return show_incident(request, incident_id, 422, failed=True, understood="\n".join(
+                    exc.understood.lines()), message=f"Refused, nothing written: {exc}")
+            except UsageError as exc:
+                return show_incident(request, incident_id, 422, failed=True, message=str(exc))
+            result = match_roster(store, incident_id, understood, {}, None, cfg, actor=account.name)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)  # the roster is read, never kept
+        return show_incident(request, incident_id, understood="\n".join(understood.lines()),
+                             message=f"{result.matched:,} affected people matched in {result.roster_rows:,} roster "
+                                     f"rows; {len(result.not_in_roster):,} not in the roster, "
+                                     f"{len(result.ambiguous):,} ambiguous (for review).")
+
+    @app.post("/incidents/{incident_id}/logs", response_class=HTMLResponse, include_in_schema=False)
+    def logs_upload(request: Request, incident_id: int, files: Annotated[list[UploadFile], File()],
+                    csrf_token: Annotated[str, Form(alias="csrf")] = "") -> HTMLResponse:
+        from spillguard.errors import UsageError
+        from spillguard.respond.incident import ingest_logs
+        from spillguard.respond.logs import LogFormatError
+
+        account = user(request, "privacy")
+        check_csrf(request, csrf_token)
+        _incident_report(None, incident_id)
+        folder = uploads.open()
+        try:
+            names = save_uploads(files, folder, max_upload)
+            try:
+                found = ingest_logs(store, incident_id, [folder / n for n in names], actor=account.name)
+            except (LogFormatError, UsageError) as exc:
+                return show_incident(request, incident_id, 422, failed=True,
+                                     message=f"Refused, nothing changed: {exc}")
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        formats = ", ".join(sorted({f.format for f in found.files}))
+        return show_incident(request, incident_id, message=(
+            f"Read {formats}: {found.new_requests:,} new requests for the file; {len(found):,} downloaders in the "
+            f"window, {len(found.outside):,} outside it, {sum(found.not_downloads.values()):,} HEAD/304 requests "
+            "(no copy)." + (f" {found.unreadable:,} damaged lines not counted." if found.unreadable else "")))
 
     @app.get("/incidents/{incident_id}/register", response_class=HTMLResponse, include_in_schema=False)
     def register(request: Request, incident_id: int, status: str = "", q: str = "",

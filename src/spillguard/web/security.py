@@ -30,6 +30,7 @@ HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DE
            (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
 #: routes that take uploads: (path pattern, the form's CSRF is in the query, API token instead of a session)
 UPLOADS = ((re.compile(r"/check"), "form"), (re.compile(r"/alerts/\d+/incident"), "form"),
+           (re.compile(r"/incidents/\d+/(roster|logs)"), "form"),
            (re.compile(r"/api/v1/(scan|check)"), "api"))
 
 
