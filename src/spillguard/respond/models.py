@@ -218,6 +218,8 @@ class CheckHistory(Base):
     files: Mapped[list] = mapped_column(JSON, default=list)
     decision: Mapped[str] = mapped_column(String(10))
     findings: Mapped[int] = mapped_column(Integer)
+    #: the verdict page as it was shown (per-file verdicts, masked findings), to see it again
+    verdict: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
 
 class ScanCacheEntry(Base):

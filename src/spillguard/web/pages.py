@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import func, or_, select
 from starlette.middleware.sessions import SessionMiddleware
 
+from spillguard.checks.content import ENTITY_WORDS
 from spillguard.config import Config
 from spillguard.respond.incident import HOLD_STATUSES as STATUSES
 from spillguard.respond.models import Account, Alert, CheckHistory, Incident, Person
@@ -83,6 +84,16 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
         return f"{t:%a %d %b %Y, %H:%M} {t.tzname()}"
 
     env.filters["when"] = when
+
+    def entity_words(code: str) -> str:
+        from spillguard.model import Entity
+
+        try:
+            return ENTITY_WORDS.get(Entity(code), code)
+        except ValueError:
+            return code
+
+    env.filters["entity"] = entity_words
     # cleaned copies and notices: a fresh owner-only folder (mkdtemp, 0700) of this process, never a
     # path that exists already (another local user's symlink), swept of copies past their hour
     def downloads() -> Path:
@@ -224,20 +235,43 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
             uploads.done(folder)  # uploads live for the scan only, unless a retention is set
         prefix = folder.as_posix().rstrip("/") + "/"
         findings = [{"title": f.title, "severity": f.severity.label, "rule": f.rule, "why": f.why,
+                     "file": f.location.file.replace(prefix, "").split("!/", 1)[0],
                      "where": " · ".join(x for x in (PLACE_WORDS.get(f.visibility, f.visibility.value),
                                                      f"sheet '{f.location.sheet}'" if f.location.sheet else
                                                      f.location.part, f.location.file.replace(prefix, "")) if x),
-                     "entities": [e.value for e in f.entities], "records": f.records, "samples": f.samples}
+                     "entities": [ENTITY_WORDS.get(e, e.value) for e in f.entities], "records": f.records,
+                     "samples": f.samples, "blocks": f.severity >= cfg.fail_on or f.rule.startswith("SG9")}
                     for f in sorted(report.findings, key=lambda f: -f.severity)]
+        # a verdict per file: which of the files blocks, and why, when several are checked at once
+        per_file = [{"name": n, "blocked": any(f["blocks"] and f["file"] == n for f in findings),
+                     "findings": sum(f["file"] == n for f in findings)} for n in names]
+        verdict = {"blocked": report.blocked, "files": names, "findings": findings, "per_file": per_file,
+                   "cleaned": cleaned}
         with store.session() as s:
-            s.add(CheckHistory(account_id=account.id, at=now(), files=names, decision=report.decision,
-                               findings=len(report.findings)))
+            row = CheckHistory(account_id=account.id, at=now(), files=names, decision=report.decision,
+                               findings=len(report.findings), verdict=verdict)
+            s.add(row)
             s.commit()
+            check_id = row.id
         if cleaned:
             request.session.setdefault("tickets", [])
             request.session["tickets"] = [*request.session["tickets"], ticket][-20:]
-        return page(request, "verdict.html", title="Verdict", blocked=report.blocked, files=names, findings=findings,
-                    cleaned=cleaned)
+        return page(request, "verdict.html", title="Verdict", check_id=check_id, **verdict)
+
+    @app.get("/history/{check_id}", response_class=HTMLResponse, include_in_schema=False)
+    def verdict_again(request: Request, check_id: int) -> HTMLResponse:
+        """A check's verdict page again (masked findings as shown then; cleaned copies while kept)."""
+        account = user(request)
+        with store.session() as s:
+            row = s.get(CheckHistory, check_id) if 0 < check_id < 2**31 else None
+            if row is None or row.account_id != account.id or not row.verdict:
+                raise Denied(404)
+            verdict = dict(row.verdict)
+        cleaned = verdict.get("cleaned")
+        if cleaned:  # links only to copies this session may still fetch
+            cleaned = {**cleaned, "links": [link for link in cleaned["links"] if _own_download(request, link["href"])]}
+        return page(request, "verdict.html", title="Verdict", check_id=check_id, again=True,
+                    **{**verdict, "cleaned": cleaned})
 
     @app.get("/download/{ticket}/{name:path}", include_in_schema=False)
     def download(request: Request, ticket: str, name: str) -> FileResponse:
@@ -259,8 +293,8 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
             rows = s.scalars(select(CheckHistory).where(CheckHistory.account_id == account.id)
                              .order_by(CheckHistory.id.desc()).limit(200)).all()
         return page(request, "history.html", title="My checks", history=[
-            {"at": r.at.strftime("%Y-%m-%d %H:%M"), "files": ", ".join(r.files), "decision": r.decision,
-             "findings": r.findings} for r in rows])
+            {"id": r.id, "at": r.at.strftime("%Y-%m-%d %H:%M"), "files": ", ".join(r.files), "decision": r.decision,
+             "findings": r.findings, "kept": bool(r.verdict)} for r in rows])
 
     @app.get("/incidents", response_class=HTMLResponse, include_in_schema=False)
     def incidents(request: Request) -> HTMLResponse:

@@ -1,4 +1,5 @@
-"""Revocable web sessions, disabled accounts, revoked API tokens; background jobs of the web app.
+"""Revocable web sessions, disabled accounts, revoked API tokens; background jobs of the web app;
+the verdict of a check kept (masked) so that its page can be seen again.
 
 Revision ID: 0008
 Revises: 0007
@@ -40,9 +41,13 @@ def upgrade() -> None:
         batch.add_column(sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()))
     with op.batch_alter_table("api_token") as batch:
         batch.add_column(sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("check_history") as batch:
+        batch.add_column(sa.Column("verdict", sa.JSON, nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("check_history") as batch:
+        batch.drop_column("verdict")
     with op.batch_alter_table("api_token") as batch:
         batch.drop_column("revoked_at")
     with op.batch_alter_table("account") as batch:
