@@ -138,3 +138,19 @@ def test_cookies_are_secure_behind_https_and_work_on_plain_localhost(site) -> No
     assert "secure" not in plain.get("/login").headers["set-cookie"].lower()
     login(secure, "pat")  # the whole log-in works over HTTPS with Secure cookies
     assert secure.get("/history").status_code == 200
+
+
+def test_one_account_cannot_multiply_the_cap_with_parallel_uploads(site) -> None:  # noqa: F811
+    from spillguard.web.security import BodyGate
+
+    app, _ = site
+    client = TestClient(app)
+    csrf = login(client, "pat")
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    gate = app.middleware_stack
+    while not isinstance(gate, BodyGate):  # the gate inside the app's middleware stack
+        gate = gate.app
+    gate.inflight["pat"] = BodyGate.PER_USER  # two of pat's uploads are being checked
+    assert call(app, "POST", "/check", {**MULTIPART, "cookie": cookie, "content-length": "100"},
+                f"csrf={csrf}") == (429, False)
+    gate.inflight["pat"] = 0

@@ -93,6 +93,7 @@ class Uploads:
         self.retain_hours = max(0.0, retain_hours)
         #: the web pages' owner-only folder of cleaned copies and notices (set by add_pages)
         self.downloads: Path | None = None
+        self._swept = 0.0
 
     def open(self) -> Path:
         self.sweep()
@@ -106,9 +107,13 @@ class Uploads:
         kept.mkdir(mode=0o700, exist_ok=True)
         folder.rename(kept / f"{int(time.time())}-{folder.name}")
 
-    def sweep(self, downloads_hours: float = 1.0) -> None:
-        """Remove retained uploads past their time, and cleaned copies nobody fetched within an hour."""
+    def sweep(self, downloads_hours: float = 1.0, every: float = 0.0) -> None:
+        """Remove retained uploads past their time, and cleaned copies and notices past their hour;
+        ``every``: not again within that many seconds (pages call it on their way)."""
         now = time.time()
+        if every and now - self._swept < every:
+            return
+        self._swept = now
         for folder, hours in ((self.base / "spillguard-retained", self.retain_hours),
                               (self.downloads, downloads_hours)):
             if folder is None or not folder.is_dir() or folder.is_symlink():
@@ -224,8 +229,8 @@ def create_app(db: str | None = None, config: Config | None = None, upload_dir: 
 
     # inside the session middleware that add_pages puts around it: who and how much, before the body
     app.add_middleware(BodyGate, max_body=max_upload + MULTIPART_OVERHEAD,
-                       token_ok=lambda token: account_for_token(store, token) is not None,
-                       session_ok=lambda sid: session_account(store, sid) is not None)
+                       token_user=lambda token: getattr(account_for_token(store, token), "name", None),
+                       session_user=lambda sid: getattr(session_account(store, sid), "name", None))
     add_pages(app, store, cfg, uploads, max_upload, zone=zone)
     app.add_middleware(SecurityHeaders)
     return app

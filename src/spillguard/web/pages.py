@@ -120,6 +120,7 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
         return account
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        uploads.sweep(every=60)  # copies past their hour go even when nobody uploads
         context.setdefault("user", user(request, None))
         context.setdefault("title", "spillguard")
         html = env.get_template(name).render(csrf=csrf(request), **context)

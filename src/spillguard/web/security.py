@@ -8,7 +8,8 @@
   gate checks who is asking and how much: a request to an upload route without a session (or a
   valid API token), without the CSRF token of its session (forms put it in the action URL), or
   announcing more than the cap is answered at once (401/403/413) and its body never read; a body
-  sent without a length is counted as it streams and cut at the cap (413).
+  sent without a length is counted as it streams and cut at the cap (413); one account has at most
+  two uploads in flight (429), so parallel requests cannot multiply the cap.
 """
 
 from __future__ import annotations
@@ -67,12 +68,17 @@ async def _answer(send: Send, status: int, text: str) -> None:
 
 
 class BodyGate:
-    """Runs inside the session middleware (it reads ``scope["session"]``); ``token_ok`` says
-    whether a bearer token is a live API token, ``session_ok`` whether a session id is live."""
+    """Runs inside the session middleware (it reads ``scope["session"]``); ``token_user`` and
+    ``session_user`` name the account of a live API token or session id (None: not live). An
+    account has at most ``PER_USER`` uploads in flight (429 past that)."""
 
-    def __init__(self, app: ASGIApp, max_body: int, token_ok: Callable[[str], bool],
-                 session_ok: Callable[[str | None], bool]) -> None:
-        self.app, self.max_body, self.token_ok, self.session_ok = app, max_body, token_ok, session_ok
+    #: uploads one account may have in flight at once (each up to the cap)
+    PER_USER = 2
+
+    def __init__(self, app: ASGIApp, max_body: int, token_user: Callable[[str], str | None],
+                 session_user: Callable[[str | None], str | None]) -> None:
+        self.app, self.max_body, self.token_user, self.session_user = app, max_body, token_user, session_user
+        self.inflight: dict[str, int] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -85,12 +91,14 @@ class BodyGate:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         if kind == "api":
             scheme, _, token = headers.get("authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not token.strip() or not self.token_ok(token.strip()):
+            who = self.token_user(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+            if who is None:
                 await _answer(send, 401, "a valid API token is needed")
                 return
         else:
             session = scope.get("session") or {}
-            if not self.session_ok(session.get("sid")):
+            who = self.session_user(session.get("sid"))
+            if who is None:
                 await _answer(send, 401, "please log in")
                 return
             given = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("csrf", [""])[0]
@@ -101,6 +109,16 @@ class BodyGate:
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             await _answer(send, 413, f"uploads over {self.max_body:,} bytes are refused")
             return
+        if self.inflight.get(who, 0) >= self.PER_USER:
+            await _answer(send, 429, "another upload of yours is still being checked: wait for it")
+            return
+        self.inflight[who] = self.inflight.get(who, 0) + 1
+        try:
+            await self._counted(scope, receive, send)
+        finally:
+            self.inflight[who] -= 1
+
+    async def _counted(self, scope: Scope, receive: Receive, send: Send) -> None:
         seen, over = 0, False
 
         async def counted() -> dict[str, Any]:
