@@ -57,6 +57,14 @@ STATUS_LABELS = {"hold": "On hold", "removed_before_exposure": "Removed before t
                  "released": "Released", "lifted": "Hold lifted", "unassessed": "Not yet assessed"}
 
 
+def _in_words(text: str) -> str:
+    """Entity codes in an explanation (``A_NUMBER``) as the words a reader uses (A-numbers)."""
+    from spillguard.model import Entity
+
+    codes = re.compile(r"\b(" + "|".join(sorted((e.value for e in Entity), key=len, reverse=True)) + r")\b")
+    return codes.sub(lambda m: ENTITY_WORDS.get(Entity(m.group(1)), m.group(1)), text)
+
+
 class Denied(Exception):
     def __init__(self, status: int) -> None:
         self.status = status
@@ -235,7 +243,7 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
         finally:
             uploads.done(folder)  # uploads live for the scan only, unless a retention is set
         prefix = folder.as_posix().rstrip("/") + "/"
-        findings = [{"title": f.title, "severity": f.severity.label, "rule": f.rule, "why": f.why,
+        findings = [{"title": f.title, "severity": f.severity.label, "rule": f.rule, "why": _in_words(f.why),
                      "file": f.location.file.replace(prefix, "").split("!/", 1)[0],
                      "where": " · ".join(x for x in (PLACE_WORDS.get(f.visibility, f.visibility.value),
                                                      f"sheet '{f.location.sheet}'" if f.location.sheet else
