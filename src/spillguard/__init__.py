@@ -2,9 +2,35 @@
 
 __version__ = "0.1.0"
 
+import sys
+import types
+from typing import TYPE_CHECKING
+
 from spillguard.config import Config
 from spillguard.model import Entity, Finding, Location, Report, Severity, Visibility
-from spillguard.scan import scan
+
+if TYPE_CHECKING:
+    from spillguard.scan import scan
+
+
+class _Package(types.ModuleType):
+    """``spillguard.scan`` is the library's entry, loaded on first use: the scanner imports every
+    reader (polars, pyarrow, the PDF stack), which ``spillguard version`` or ``rules`` never need.
+    The import system records the ``spillguard.scan`` submodule on the package when it loads; the
+    setter keeps the function the attribute (the submodule stays in ``sys.modules``)."""
+
+    @property
+    def scan(self):  # type: ignore[no-untyped-def]
+        from spillguard.scan import scan as function
+
+        return function
+
+    @scan.setter
+    def scan(self, value: object) -> None:
+        pass
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "Config",

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -27,7 +27,9 @@ from spillguard.report import json as json_report
 from spillguard.report import sarif as sarif_report
 from spillguard.report import text as text_report
 from spillguard.rules import RULES
-from spillguard.scan import Scanner
+
+if TYPE_CHECKING:
+    from spillguard.scan import Scanner
 
 EXIT_PASS, EXIT_BLOCK, EXIT_USAGE = 0, 1, 2
 
@@ -200,6 +202,8 @@ def scan(
     cfg = _config_or_exit(config, fail_on, select, ignore, show_values, baseline)
     cfg = cfg.with_overrides(fingerprints=str(fingerprints) if fingerprints else None)
     cfg = _execution(cfg, jobs, dask, db, no_cache)
+    from spillguard.scan import Scanner
+
     _finish(_guarded(lambda: _progress_scan(Scanner(cfg), paths)), format, output)
 
 
@@ -314,6 +318,8 @@ def _baseline_scan(paths: list[Path], config: Path | None) -> tuple[Report, byte
     cfg = _config_or_exit(config, None, None, None, False)
     cfg = cfg.with_overrides(baseline="")  # scan everything: this is what gets accepted
     key = _guarded_key(lambda: bl.load_key(cfg.baseline_key_file))
+    from spillguard.scan import Scanner
+
     return _progress_scan(Scanner(cfg), paths), key
 
 
