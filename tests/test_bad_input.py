@@ -135,16 +135,16 @@ def test_truncated_jpeg_is_corrupt(tmp_path: Path) -> None:
 def test_time_budget_in_the_calling_process(tmp_path: Path, roster: list[Person], monkeypatch) -> None:
     import time
 
-    from spillguard.scan import Scanner
+    from spillguard.inspection import Inspector
 
-    judge = Scanner._judge
+    judge = Inspector._judge
 
     def slow_judge(self, content):  # type: ignore[no-untyped-def]
         if "slow" in content.location.file:
             time.sleep(30)  # a pathological file: interrupted by the budget
         return judge(self, content)
 
-    monkeypatch.setattr(Scanner, "_judge", slow_judge)
+    monkeypatch.setattr(Inspector, "_judge", slow_judge)
     write(tmp_path, "a-slow.csv", b"Country,Detained\nMexico,12\n")
     write(tmp_path, "b-roster.xlsx", good_workbook(roster[:20]))
     started = time.monotonic()

@@ -249,20 +249,19 @@ def test_the_budget_starts_after_the_scanner_is_ready(tmp_path: Path, monkeypatc
     """Issue 22: a worker's start-up (imports, lexicons) counted against its first file's budget,
     so a plain page was SG903 on a loaded machine. The scanner is built before the clock starts."""
     import dataclasses
-    import importlib
     import time
 
     from spillguard.config import Limits
     from spillguard.execute import task
+    from spillguard.inspection import Inspector
 
-    scan_module = importlib.import_module("spillguard.scan")  # the module, not the scan() function
-    original = scan_module.Scanner.__init__
+    original = Inspector.__init__
 
     def slow_start(self, *args, **kwargs):  # a loaded machine: set-up takes longer than the budget
         time.sleep(1.5)
         original(self, *args, **kwargs)
 
-    monkeypatch.setattr(scan_module.Scanner, "__init__", slow_start)
+    monkeypatch.setattr(Inspector, "__init__", slow_start)
     monkeypatch.setattr(task, "_SCANNERS", {})
     page = tmp_path / "page.txt"
     page.write_text("Quarterly figures.\n", encoding="utf-8")

@@ -6,11 +6,23 @@ import sys
 import types
 from typing import TYPE_CHECKING
 
-from spillguard.config import Config
-from spillguard.model import Entity, Finding, Location, Report, Severity, Visibility
-
 if TYPE_CHECKING:
+    from spillguard.config import Config
+    from spillguard.model import Entity, Finding, Location, Report, Severity, Visibility
     from spillguard.scan import scan
+
+#: the library's names, each imported from its module on first use (``spillguard version`` needs none)
+_LAZY = {"Config": "spillguard.config", "Entity": "spillguard.model", "Finding": "spillguard.model",
+         "Location": "spillguard.model", "Report": "spillguard.model", "Severity": "spillguard.model",
+         "Visibility": "spillguard.model"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _Package(types.ModuleType):

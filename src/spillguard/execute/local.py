@@ -41,7 +41,7 @@ def _context(jobs: int) -> multiprocessing.context.BaseContext:
 
     os.environ.setdefault("POLARS_MAX_THREADS", str(max(1, cores() // max(jobs, 1))))
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["spillguard.scan", "spillguard.execute.task"])
+    ctx.set_forkserver_preload(["spillguard.inspection", "spillguard.execute.task"])
     return ctx
 
 

@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spillguard.execute.task import FileResult, is_url, lost
+from spillguard.execute.result import FileResult, is_url, lost
+from spillguard.files import excluded, iter_files
 
 if TYPE_CHECKING:
-    from spillguard.scan import Scanner
+    from spillguard.config import Config
+    from spillguard.execute.cache import ScanCache
 
 Progress = Callable[[str, int, int], None]
 
@@ -24,8 +26,6 @@ AUTO_MIN_BYTES = 8 << 20
 def items(paths: Iterable[str | Path], exclude: tuple[str, ...]) -> Iterator[tuple[str, str]]:
     """(name shown, location) of every file: local files and folders in sorted order, and fsspec
     URLs (a folder URL is listed by the file system behind it)."""
-    from spillguard.scan import _excluded, iter_files
-
     for raw in paths:
         text = str(raw)
         if not is_url(text):
@@ -49,7 +49,7 @@ def items(paths: Iterable[str | Path], exclude: tuple[str, ...]) -> Iterator[tup
         found = sorted(fs.find(root)) if fs.isdir(root) else [root]
         for entry in found:
             url = entry if "://" in entry else f"{protocol}://{entry}"
-            if not _excluded(Path(entry), exclude):
+            if not excluded(Path(entry), exclude):
                 yield url, url
 
 
@@ -57,14 +57,14 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def carry_out(scanner: Scanner, paths: Iterable[str | Path], progress: Progress | None = None) -> list[FileResult]:
+def carry_out(config: Config, paths: Iterable[str | Path], progress: Progress | None = None,
+              cache: ScanCache | None = None) -> list[FileResult]:
     """Scan every file of ``paths``; the results in the order of the files, whatever ran them."""
-    config = scanner.config
     run = config.execution
     listed = list(items(paths, config.exclude))
     results: list[FileResult | None] = [None] * len(listed)
     keys: dict[int, tuple[str, str]] = {}
-    store_cache = scanner.cache
+    store_cache = cache
     if store_cache is None and run.cache:
         from spillguard.execute.cache import ScanCache
         from spillguard.respond.store import Store
@@ -108,12 +108,14 @@ def carry_out(scanner: Scanner, paths: Iterable[str | Path], progress: Progress 
         local.run(listed, todo, config, min(jobs, len(todo)), done)
     else:
         from spillguard.execute.task import scan_file
+        from spillguard.inspection import Inspector
 
+        inspector = Inspector(config) if todo else None  # one per run in this process
         for index in todo:
             name, location = listed[index]
             if progress is not None:
                 progress(name, finished, len(listed))
-            results[index] = scan_file(name, location, config, scanner)
+            results[index] = scan_file(name, location, config, inspector)
             if store_cache is not None and index in keys:
                 store_cache.put(*keys[index], results[index])
             finished += 1

@@ -15,70 +15,25 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from spillguard.model import Finding, InspectionError, Location, Report, add_coverage
-from spillguard.rules import not_inspected
+from spillguard.execute.result import FileResult, is_url, local_path, lost
+from spillguard.inspection import Inspector
 
 if TYPE_CHECKING:
     from spillguard.config import Config
-    from spillguard.scan import Scanner
-
-
-@dataclass(slots=True)
-class FileResult:
-    """One top-level file's share of a report."""
-
-    name: str
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[InspectionError] = field(default_factory=list)
-    tables: list[Any] = field(default_factory=list)
-    suppressed: int = 0
-    allowed: int = 0
-    bytes: int = 0
-    #: served from the scan cache rather than scanned
-    cached: bool = False
-    #: parts of containers by reader (see ``Report.coverage``)
-    coverage: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    def add_to(self, report: Report) -> None:
-        report.findings.extend(self.findings)
-        report.errors.extend(self.errors)
-        report.tables.extend(self.tables)
-        report.suppressed += self.suppressed
-        report.allowed += self.allowed
-        add_coverage(report.coverage, self.coverage)
-        report.stats.files += 1
-        report.stats.bytes += self.bytes
-
-
-def is_url(location: str) -> bool:
-    return "://" in location and not location.startswith("file://")
-
-
-def local_path(location: str) -> Path:
-    return Path(location.removeprefix("file://"))
-
-
-def lost(name: str, rule: str, reason: str) -> FileResult:
-    """The result of a file whose task did not come back: an SG9xx error and a blocking finding."""
-    error, finding = not_inspected(rule, reason, Location(file=name))
-    return FileResult(name=name, errors=[error], findings=[finding])
 
 
 #: one scanner per settings in each worker process (NER models and fingerprints load once)
-_SCANNERS: dict[str, Scanner] = {}
+_SCANNERS: dict[str, Inspector] = {}
 
 
-def _scanner(config: Config) -> Scanner:
-    from spillguard.scan import Scanner
-
+def _scanner(config: Config) -> Inspector:
     key = hashlib.blake2b(pickle.dumps(config), digest_size=16).hexdigest()
     if key not in _SCANNERS:
         _SCANNERS.clear()
-        _SCANNERS[key] = Scanner(config)
+        _SCANNERS[key] = Inspector(config)
     return _SCANNERS[key]
 
 
@@ -115,7 +70,7 @@ def budget(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def scan_file(name: str, location: str, config: Config, scanner: Scanner | None = None) -> FileResult:
+def scan_file(name: str, location: str, config: Config, scanner: Inspector | None = None) -> FileResult:
     """Scan one top-level file. ``location`` is a path, or a URL the worker reads through fsspec."""
     from spillguard.errors import ResourceLimit
 
@@ -127,7 +82,7 @@ def scan_file(name: str, location: str, config: Config, scanner: Scanner | None 
         return lost(name, "SG903", exc.reason)
 
 
-def _scan_file(name: str, location: str, config: Config, scanner: Scanner | None) -> FileResult:
+def _scan_file(name: str, location: str, config: Config, scanner: Inspector | None) -> FileResult:
     scanner = scanner or _scanner(config)
     if not is_url(location):
         return scanner.scan_one(name, local_path(location))

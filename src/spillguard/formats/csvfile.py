@@ -7,8 +7,6 @@ pyarrow hands them to us and their text is scanned as well.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import sys
 from collections.abc import Iterator
@@ -18,44 +16,16 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from spillguard.errors import CorruptFile
+from spillguard.formats import csvdialect
 from spillguard.formats.base import Context, Source
-from spillguard.formats.textfile import detect_encoding
+from spillguard.formats.csvdialect import dialect, sample_rows
 from spillguard.model import Content, Location, Table, Text, Visibility
 
 NAME = "csv"
-_DELIMITERS = ",;\t|"
 _MAX_RAGGED_KEPT = 10_000
 
 
-def _sample_rows(head: bytes, encoding: str, delimiter: str) -> list[list[str]]:
-    text = head.decode(encoding, errors="replace")
-    lines = text.splitlines()[:-1] if len(head) >= 65536 else text.splitlines()
-    return list(csv.reader(io.StringIO("\n".join(lines[:50])), delimiter=delimiter))
-
-
-def dialect(head: bytes) -> tuple[str, str] | None:
-    """(encoding, delimiter) when the head reads as a delimited table, else None."""
-    encoding = detect_encoding(head)
-    if encoding is None:
-        return None
-    best: tuple[float, str] | None = None
-    for delim in _DELIMITERS:
-        try:
-            rows = [r for r in _sample_rows(head, encoding, delim) if r]
-        except csv.Error:
-            continue
-        if len(rows) < 2:
-            continue
-        widths = [len(r) for r in rows]
-        mode = max(set(widths), key=widths.count)
-        share = widths.count(mode) / len(widths)
-        if mode >= 2 and share >= 0.9 and (best is None or share > best[0]):
-            best = (share, delim)
-    return (encoding, best[1]) if best else None
-
-
-def sniff(head: bytes) -> bool:
-    return dialect(head) is not None
+sniff = csvdialect.sniff
 
 
 def _arrow_encoding(encoding: str) -> str:
@@ -87,7 +57,7 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
     if found is None:
         raise CorruptFile("the delimited text could not be parsed")
     encoding, delim = found
-    first = _sample_rows(head, encoding, delim)[0]
+    first = sample_rows(head, encoding, delim)[0]
     header = _has_header(first)
     width = len(first)
     names = [f"c{j}" for j in range(width)]

@@ -18,13 +18,14 @@ from collections.abc import Iterator
 from PIL import ExifTags, Image, ImageChops, ImageStat, IptcImagePlugin, UnidentifiedImageError, features
 
 from spillguard.errors import CorruptFile, ResourceLimit, UnsupportedFormat
+from spillguard.formats import magic
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import record_table
 from spillguard.formats.ooxml import parse_xml
 from spillguard.model import Content, Entity, Location, Notice, Text, Visibility
 
 NAME = "image"
-MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a")
+MAGIC = magic.IMAGE
 #: EXIF fields that name or describe a person (a table: the field name is the header)
 PERSON_TAGS = ("Artist", "XPAuthor", "CameraOwnerName")
 #: EXIF fields of free text
@@ -35,15 +36,12 @@ THUMBNAIL_DIFFERS = 12
 _COMPARE = (32, 32)
 
 
-_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif")
 
 
-#: JPEG XL: a bare codestream, or the ISOBMFF-style container (ISO/IEC 18181-2)
-JXL_CODESTREAM, JXL_CONTAINER = b"\xff\x0a", b"\x00\x00\x00\x0cJXL \r\n\x87\n"
+JXL_CODESTREAM, JXL_CONTAINER = magic.JXL_CODESTREAM, magic.JXL_CONTAINER
 
 
-def _heif(head: bytes) -> bool:
-    return head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
+_heif = magic.heif
 
 
 def _avif(head: bytes) -> bool:
@@ -51,9 +49,7 @@ def _avif(head: bytes) -> bool:
     return head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis")
 
 
-def sniff(head: bytes) -> bool:
-    return (head.startswith(MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or _heif(head)
-            or head.startswith((JXL_CODESTREAM, JXL_CONTAINER)))
+sniff = magic.image
 
 
 class _Boxes:

@@ -18,13 +18,13 @@ from collections.abc import Iterator
 import olefile
 
 from spillguard.errors import CorruptFile, EncryptedFile, UnsupportedFormat
-from spillguard.formats import catch_all, convert, msg, xls
+from spillguard.formats import catch_all, convert, magic, msg, xls
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import record_table
 from spillguard.model import Content, Incomplete, Location, Text, Visibility
 
 NAME = "ole"
-MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAGIC = magic.OLE
 #: summary-information fields that name a person, and free-text ones
 _PEOPLE = ("author", "last_saved_by", "manager")
 _TEXTS = ("title", "subject", "keywords", "comments", "company", "category")
@@ -36,8 +36,7 @@ _WORD = re.compile(r"WordDocument|[01]Table|Data|ObjectPool(/.*)?|\x05(Summary|D
 _POWERPOINT = re.compile(r"PowerPoint Document|Current User|Pictures|\x05(Summary|DocumentSummary)Information")
 
 
-def sniff(head: bytes) -> bool:
-    return head.startswith(MAGIC)
+sniff = magic.ole
 
 
 def read(source: Source, ctx: Context) -> Iterator[Content]:

@@ -21,7 +21,7 @@ import polars as pl
 import pypdfium2 as pdfium
 
 from spillguard.errors import CorruptFile, EncryptedFile, ResourceLimit
-from spillguard.formats import pdf_objects, pdf_ocr
+from spillguard.formats import magic, pdf_objects, pdf_ocr
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import author_table
 from spillguard.formats.pdf_geometry import classify
@@ -52,8 +52,7 @@ def _xmp_key(key: str) -> str:
 _DARK = 0.35
 
 
-def sniff(head: bytes) -> bool:
-    return head.lstrip(b"\x00\t\r\n ")[:5] == b"%PDF-" or b"%PDF-" in head[:1024]
+sniff = magic.pdf
 
 
 def read(source: Source, ctx: Context) -> Iterator[Content]:

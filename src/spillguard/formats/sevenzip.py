@@ -10,17 +10,16 @@ import py7zr
 from py7zr.io import Py7zIO, WriterFactory
 
 from spillguard.errors import CorruptFile, EncryptedFile, ResourceLimit
-from spillguard.formats import archive
+from spillguard.formats import archive, magic
 from spillguard.formats.base import Context, Source
 from spillguard.formats.ooxml import MiB
 from spillguard.model import Content, Location
 
 NAME = "7z"
-MAGIC = b"7z\xbc\xaf\x27\x1c"
+MAGIC = magic.SEVENZIP
 
 
-def sniff(head: bytes) -> bool:
-    return head.startswith(MAGIC)
+sniff = magic.sevenzip
 
 
 class _Capped(Py7zIO):

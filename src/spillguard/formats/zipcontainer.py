@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from spillguard.errors import UnsupportedFormat
-from spillguard.formats import archive, docx, epub, odf, pptx, xlsb, xlsx
+from spillguard.formats import archive, docx, epub, magic, odf, pptx, xlsb, xlsx
 from spillguard.formats.base import Context, Source
 from spillguard.formats.ooxml import SafeZip
 from spillguard.model import Content
@@ -16,8 +16,7 @@ NAME = "zip"
 _NOT_YET: dict[str, str] = {}
 
 
-def sniff(head: bytes) -> bool:
-    return head.startswith((b"PK\x03\x04", b"PK\x05\x06"))
+sniff = magic.zip_package
 
 
 def read(source: Source, ctx: Context) -> Iterator[Content]:

@@ -18,10 +18,10 @@ from spillguard.detect.columns import classify
 from spillguard.detect.doc import Doc
 from spillguard.detect.text import find_spans
 from spillguard.formats.base import Source
+from spillguard.inspection import Inspector
 from spillguard.mask import mask_a_number, mask_name
 from spillguard.model import Entity, Incomplete, Table, Text
 from spillguard.rules import PLACE_WORDS
-from spillguard.scan import Scanner
 
 #: what can be exposed about a person (the columns read per row)
 PERSONAL_FIELDS = (Entity.A_NUMBER, Entity.PERSON_NAME, Entity.DATE_OF_BIRTH, Entity.NATIONALITY, Entity.FACILITY,
@@ -114,7 +114,7 @@ def _text_people(text: Text, config: Config, out: list[Found]) -> None:
 def extract(path: Path, config: Config) -> Extraction:
     found: list[Found] = []
     incomplete: list[str] = []
-    scanner = Scanner(config)
+    scanner = Inspector(config)
     for content in scanner._contents(Source(path.as_posix(), path=path)):
         if isinstance(content, Incomplete):
             incomplete.append(f"{content.rule}: {content.reason}")
