@@ -40,7 +40,8 @@ JOBS = {"spillguard": spillguard_scan, "pyarrow": pyarrow_read, "calamine": cala
 
 #: modules each job imports before the clock starts: the interpreter's start and imports are the
 #: same for any input size, and are not what is compared
-IMPORTS = {"spillguard": ("spillguard.scan", "spillguard.formats", "spillguard.detect"), "pyarrow": ("pyarrow.csv",),
+IMPORTS = {"spillguard": ("spillguard.scan", "spillguard.execute.task", "spillguard.formats.csvfile",
+                          "spillguard.formats.zipcontainer"), "pyarrow": ("pyarrow.csv",),
            "calamine": ("python_calamine",)}
 
 if __name__ == "__main__":

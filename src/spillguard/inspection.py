@@ -175,7 +175,8 @@ class Inspector:
         observer = TableObserver(table, self._disclosure(declared))
         small = _small_table(table)
         table.batches = observer.tee(iter(table.batches))
-        prof = profile(table, show_values=self.config.show_values, min_confidence=self.config.min_confidence)
+        prof = profile(table, show_values=self.config.show_values, min_confidence=self.config.min_confidence,
+                       known=observer.classified)
         if prof.rows == 0 and any(h.strip() for h in table.headers):
             # a block of one row was taken for a header ("hidden 1 | hidden 2" alone on a hidden
             # sheet): its cells are the content, read as text in the table's place

@@ -18,6 +18,7 @@ import polars as pl
 
 from spillguard.checks.granularity import Shape, decide, numbers, suppressed
 from spillguard.config import Disclosure
+from spillguard.detect import columns
 from spillguard.detect.columns import TableProfile, classify
 from spillguard.formats.cells import col_letter
 from spillguard.mask import mask_date, mask_generic
@@ -117,6 +118,8 @@ class TableObserver:
         self.too_fine = False
         self._row_sum = 0
         self._classified: list = []
+        #: the batch ``_classified`` was decided on (the column profile reuses it for that batch)
+        self._classified_on: pl.DataFrame | None = None
         self._layout: Shape | None = None
         self._layout_rows = 0
 
@@ -124,6 +127,10 @@ class TableObserver:
         for batch in batches:
             self._feed(batch)
             yield batch
+
+    def classified(self, batch: pl.DataFrame) -> list | None:
+        """The columns classified on this very batch's first rows, if they were (one pass, not two)."""
+        return self._classified if batch is self._classified_on else None
 
     @property
     def digest(self) -> str:
@@ -166,7 +173,8 @@ class TableObserver:
         self._layout_rows = head.height
         if self._layout.kind != "microdata":
             return False
-        self._classified = classify(self.table.headers, head.head(2_000))
+        self._classified = classify(self.table.headers, batch.head(columns.SAMPLE_ROWS))
+        self._classified_on = batch
         return not any(c.entity in DIRECT_IDENTIFIERS for c in self._classified)
 
     def _quasi_identifiers(self, sample: pl.DataFrame) -> list[int]:

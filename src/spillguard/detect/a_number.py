@@ -54,7 +54,14 @@ class ANumber(Detector):
         return values.str.contains(self._prefixed) | values.str.contains(self._bare)  # 7 to 9 digits
 
     def normalize(self, values: pl.Series) -> pl.Series:
-        return digits(values).str.zfill(9)
+        # most exports write "A123456789" or the bare digits: only the other values pay for the
+        # general removal of every non-digit
+        out = values.str.strip_chars_start("Aa").str.strip_chars()
+        other = out.str.contains(r"\D").fill_null(False)
+        if other.any():
+            idx = other.arg_true()
+            out = out.scatter(idx, digits(values.gather(idx)))
+        return out.str.zfill(9)
 
     def mask(self, value: str) -> str:
         return mask_a_number(re.sub(r"\D", "", value))

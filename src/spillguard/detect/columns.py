@@ -7,7 +7,11 @@ plus eight bytes per identified person (a hash, for counting distinct people).
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import polars as pl
 
@@ -17,6 +21,8 @@ from spillguard.detect.text import MIN_CONFIDENCE
 from spillguard.model import IDENTIFIER_PRIORITY, Entity, Table
 
 SAMPLE_ROWS = 2_000
+T = TypeVar("T")
+R = TypeVar("R")
 SAMPLES_PER_COLUMN = 3
 
 
@@ -124,8 +130,12 @@ def classify(headers: list[str], sample: pl.DataFrame) -> list[ColumnProfile]:
     return chosen
 
 
-def profile(table: Table, *, show_values: bool = False, min_confidence: float = MIN_CONFIDENCE) -> TableProfile:
-    """Consume the table's batches once and return what it holds."""
+def profile(table: Table, *, show_values: bool = False, min_confidence: float = MIN_CONFIDENCE,
+            known: Callable[[pl.DataFrame], list[ColumnProfile] | None] | None = None) -> TableProfile:
+    """Consume the table's batches once and return what it holds. ``known`` gives the columns
+    already classified on a batch (the disclosure check's pass over the same first rows), if any.
+    The columns of a batch are matched at once, a slice of rows per thread (polars works outside
+    the GIL)."""
     result = TableProfile()
     hashes: list[pl.Series] = []
     prose: list[ProseColumn] = []
@@ -135,31 +145,38 @@ def profile(table: Table, *, show_values: bool = False, min_confidence: float = 
         if batch.height == 0:
             continue
         # columns with a cell at all (the null count is kept by each column: a wide, mostly empty
-        # sheet costs its filled columns)
+        # sheet costs its filled columns); rows and cells counted in one query
         held = [c for c, n in zip(batch.columns, batch.null_count().row(0), strict=True) if n < batch.height]
         if held:
-            present = batch.select(pl.col(held).str.strip_chars().fill_null("").str.len_chars().gt(0))
-            result.rows += int(present.select(pl.any_horizontal(pl.all())).to_series().sum())
-            result.cells += int(present.sum().sum_horizontal()[0])
+            present = pl.col(held).str.strip_chars().fill_null("").str.len_chars().gt(0)
+            rows, cells = batch.select(pl.any_horizontal(present).sum().alias("rows"),
+                                       pl.sum_horizontal(present.sum()).alias("cells")).row(0)
+            result.rows += int(rows)
+            result.cells += int(cells)
         if not classified and result.rows:
             classified = True
             sample = batch.head(SAMPLE_ROWS)
-            result.columns = classify(table.headers, sample)
+            reused = known(batch) if known is not None else None
+            result.columns = reused if reused is not None else classify(table.headers, sample)
             prose = prose_columns(table.headers, sample, {c.index for c in result.columns})
         for pc in prose:
             scan_column(pc, batch.get_column(f"c{pc.index}"), min_confidence=min_confidence,
                         show_values=show_values)
         matched_by: dict[int, tuple[pl.Series, pl.Series]] = {}
+        pieces = _pieces(batch.height)
+        jobs = [(col, batch.slice(start, length)) for col in result.columns for start, length in pieces]
+        done = iter(parallel(_column_job, jobs))
         for col in result.columns:
-            raw = batch.get_column(f"c{col.index}").str.strip_chars()
-            filled = raw.fill_null("")
-            nonempty = filled != ""
-            matched = _match(col.detector, filled, col.header_hit) & nonempty
-            col.non_empty += int(nonempty.sum())
-            col.matches += int(matched.sum())
-            if len(col.samples) < SAMPLES_PER_COLUMN:
-                for value in raw.filter(matched).head(SAMPLES_PER_COLUMN - len(col.samples)):
-                    col.samples.append(value if show_values else col.detector.mask(value))
+            parts = [next(done) for _ in pieces]
+            col.non_empty += sum(part[2] for part in parts)
+            col.matches += sum(part[3] for part in parts)
+            for part in parts:
+                wanted = SAMPLES_PER_COLUMN - len(col.samples)
+                if wanted > 0 and part[3]:
+                    col.samples.extend(v if show_values else col.detector.mask(v)
+                                       for v in part[0].filter(part[1]).head(wanted).to_list())
+            filled = parts[0][0] if len(parts) == 1 else pl.concat([part[0] for part in parts])
+            matched = parts[0][1] if len(parts) == 1 else pl.concat([part[1] for part in parts])
             matched_by[col.index] = (filled, matched)
         key = _person_keys(result.columns, matched_by, batch.height, offset)
         offset += batch.height
@@ -172,6 +189,48 @@ def profile(table: Table, *, show_values: bool = False, min_confidence: float = 
     if hashes and kept & set(IDENTIFIER_PRIORITY):
         result.people = pl.concat(hashes).n_unique()
     return result
+
+
+def _column_job(job: tuple[ColumnProfile, pl.DataFrame]) -> tuple[pl.Series, pl.Series, int, int]:
+    """One column of one slice of a batch: its values (trimmed, empty for a blank cell), which
+    match, and how many are filled and match."""
+    col, frame = job
+    filled = frame.get_column(f"c{col.index}").str.strip_chars().fill_null("")
+    nonempty = filled != ""
+    matched = _match(col.detector, filled, col.header_hit) & nonempty
+    return filled, matched, int(nonempty.sum()), int(matched.sum())
+
+
+#: rows below which a column of a batch is not cut into slices for the threads
+_MIN_SLICE = 32_768
+
+
+def _pieces(height: int) -> list[tuple[int, int]]:
+    """(start, length) slices of a batch: a slice per core of every column (of ``_MIN_SLICE`` rows
+    at least), so that the threads share the work when one column (names) costs more than all the
+    others together."""
+    per_column = max(1, min(height // _MIN_SLICE, _cores()))
+    step = -(-height // per_column)
+    return [(start, min(step, height - start)) for start in range(0, height, step)] or [(0, 0)]
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+_POOL: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def parallel(fn: Callable[[T], R], items: list[T]) -> list[R]:
+    """``fn`` over ``items`` on a thread per core (this process's pool, made on first use: a
+    worker forked later makes its own), results in order; one item runs here."""
+    global _POOL
+    if len(items) < 2:
+        return [fn(i) for i in items]
+    if _POOL is None or _POOL[0] != os.getpid():
+        _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=max(2, min(8, _cores())),
+                                                 thread_name_prefix="spillguard-columns"))
+    return list(_POOL[1].map(fn, items))
 
 
 def cell_entities(headers: list[str], frame: pl.DataFrame) -> dict[int, tuple[Entity, pl.Series]]:
@@ -195,12 +254,31 @@ _DEDUP_MIN_ROWS = 4096
 def _match(detector: Detector, values: pl.Series, header_hit: bool) -> pl.Series:
     """The detector's test on every row. Columns of repeated values (countries, facilities,
     birth dates) are tested once per distinct value and mapped back, in Rust."""
-    if len(values) >= _DEDUP_MIN_ROWS and values.head(_DEDUP_MIN_ROWS).n_unique() * 2 <= _DEDUP_MIN_ROWS:
+    if len(values) >= _DEDUP_MIN_ROWS and _repeats(values):
         distinct = values.unique()
         if len(distinct) * 2 <= len(values):
             hits = distinct.filter(detector.match(distinct, header_hit).fill_null(False))
             return values.is_in(hits.implode())
     return detector.match(values, header_hit).fill_null(False)
+
+
+def _repeats(values: pl.Series) -> bool:
+    """Whether a column repeats its values enough to be tested per distinct value: half the
+    first rows repeat (countries, facilities), or a spread sample (16,384 rows, or a quarter of a
+    shorter column) repeats a fifth of its values (birth dates: some ten thousand days over a
+    hundred thousand rows), which means at most about a third of the whole column is distinct;
+    the caller still checks the whole column's distinct count. Unique columns (names, A-numbers)
+    cost two small hash passes."""
+    if values.head(_DEDUP_MIN_ROWS).n_unique() * 2 <= _DEDUP_MIN_ROWS:
+        return True
+    size = min(_SPREAD_SAMPLE, len(values) // 4)
+    if size < _DEDUP_MIN_ROWS:
+        return False
+    return values.gather_every(len(values) // size).head(size).n_unique() <= 0.8 * size
+
+
+#: rows of the spread sample ``_repeats`` takes
+_SPREAD_SAMPLE = 16_384
 
 
 def _bar(col: ColumnProfile) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 
 import polars as pl
@@ -61,22 +61,28 @@ def _particle_set() -> frozenset[str]:
 _SMALL = 2_000
 
 
-def _in(values: pl.Series, words: frozenset[str], series: pl.Series) -> pl.Series:
+#: a lexicon as a Python set (small inputs) and as a polars list (large ones), each built on first use
+Lexicon = tuple[Callable[[], frozenset[str]], Callable[[], pl.Series]]
+
+
+def _in(values: pl.Series, lexicon: Lexicon) -> pl.Series:
     if len(values) < _SMALL:
+        words = lexicon[0]()
         return pl.Series(values.name, [v in words if v is not None else None for v in values.to_list()],
                          dtype=pl.Boolean)
-    return values.is_in(series)
+    return values.is_in(lexicon[1]())
 
 
-def _words_in(words: pl.Series, how: str, *sets: tuple[frozenset[str], pl.Series]) -> pl.Series:
-    """Per row of a list-of-words column: are all (``how="all"``) or any of its words in the sets?"""
+def _words_in(words: pl.Series, how: str, *lexicons: Lexicon) -> pl.Series:
+    """Per row of a list-of-words column: are all (``how="all"``) or any of its words in the lexicons?"""
     if len(words) < _SMALL:
         test = all if how == "all" else any
-        return pl.Series([None if ws is None else test(any(w in s for s, _ in sets) for w in ws)
+        sets = [lexicon[0]() for lexicon in lexicons]
+        return pl.Series([None if ws is None else test(any(w in s for s in sets) for w in ws)
                           for ws in words.to_list()], dtype=pl.Boolean)
     expr = pl.lit(False)
-    for _, series in sets:
-        expr = expr | pl.element().is_in(series)
+    for _, series in lexicons:
+        expr = expr | pl.element().is_in(series())
     out = words.list.eval(expr)
     return out.list.all() if how == "all" else out.list.any()
 
@@ -170,14 +176,14 @@ class PersonName(Detector):
             if single.any():
                 idx = single.arg_true()
                 words = folded.gather(idx).str.split(" ")
-                known = _words_in(words, "all", (_name_set(), _known_names()), (_particle_set(), _particles()))
+                known = _words_in(words, "all", (_name_set, _known_names), (_particle_set, _particles))
                 shape = shape.scatter(idx, known)
-        not_place = ~_in(folded, _place_set(), _places())
+        not_place = ~_in(folded, (_place_set, _places))
         if not not_place.all():
             # "Guadalupe" is a place and a name: a known name is not excluded as a place. A value
             # of several words that is a place as a whole ("PORT ISABEL", "Chevy Chase") is one.
             idx = (~not_place & ~folded.str.contains(" ", literal=True)).fill_null(False).arg_true()
-            not_place = not_place.scatter(idx, _in(folded.gather(idx), _name_set(), _known_names()))
+            not_place = not_place.scatter(idx, _in(folded.gather(idx), (_name_set, _known_names)))
         no_stopword = ~folded.str.contains(_stopword_regex())
         return shape & not_place & no_stopword & (v.str.len_chars() <= 80)
 
@@ -190,7 +196,7 @@ class PersonName(Detector):
             return False
         # ... and the values must also contain known given names or surnames.
         words = fold_series(values.filter(matched)).str.split(" ")
-        hits = _words_in(words, "any", (_name_set(), _known_names()))
+        hits = _words_in(words, "any", (_name_set, _known_names))
         return bool(hits.mean() or 0) >= 0.3
 
     def normalize(self, values: pl.Series) -> pl.Series:

@@ -31,8 +31,10 @@ HEADER_SCAN_ROWS = 10
 
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
 _LAST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d{1,8})"')
-#: cell references of exactly 1, 2 or 3 column letters (``<c r="XFD1048576"``)
-_REF_LETTERS = {n: re.compile(rb'<c\b[^>]*?\br="([A-Z]{%d})\d' % n) for n in (2, 3)}
+#: cell references of exactly 2 or 3 column letters (``<c r="XFD1048576"``). Only cells have an
+#: ``r`` attribute of letters then digits (a row's is digits): the pattern starts at ``r="``, a
+#: literal the regex engine skips to, which is five times faster than anchoring at ``<c``
+_REF_LETTERS = {n: re.compile(rb'r="([A-Z]{%d})\d' % n) for n in (2, 3)}
 
 _ROW_NUM = re.compile(rb'\br="(\d+)"')
 _COL = re.compile(rb"<col\b[^>]*>")
@@ -188,7 +190,9 @@ def prepass(z: SafeZip, part: str, camo_styles: set[int], shared: bool = False) 
                 top = max(_REF_LETTERS[letters].findall(chunk))  # same length: the last sorts last
                 layout.last_col = max(layout.last_col, col_index(top.decode()))
                 break
-        for m in _HIDDEN_ROW.finditer(chunk):
+        # each pattern runs only where its literal occurs (a substring test is a fast scan of
+        # the chunk; a pattern anchored at ``<`` tries every tag of a 70 MB sheet)
+        for m in _HIDDEN_ROW.finditer(chunk) if b'hidden="' in chunk else ():
             num = _ROW_NUM.search(m.group(0))
             if num:
                 layout.hidden_rows[int(num.group(1))] = b"outlineLevel=" in m.group(0)
@@ -197,11 +201,11 @@ def prepass(z: SafeZip, part: str, camo_styles: set[int], shared: bool = False) 
                 num = _ROW_NUM.search(m.group(0))
                 if num:
                     layout.hidden_rows.setdefault(int(num.group(1)), False)
-        if b"<hyperlink" in chunk or b":hyperlink" in chunk:
+        if b"hyperlink" in chunk:
             for m in _HYPERLINK.finditer(chunk):
                 attrs = {k.decode(): _unescape(v) for k, v in _ATTR.findall(m.group(0))}
                 layout.hyperlinks.append(attrs)
-        for m in _COL.finditer(chunk):
+        for m in _COL.finditer(chunk) if b"<col" in chunk or b":col" in chunk else ():
             attrs = dict(_ATTR.findall(m.group(0)))
             width = attrs.get(b"width")
             zero = width is not None and re.fullmatch(rb"0(?:\.0*)?", width) is not None
@@ -219,7 +223,8 @@ def prepass(z: SafeZip, part: str, camo_styles: set[int], shared: bool = False) 
         window = tail + chunk
         if shared and b't="s"' in window:
             layout.shared_used.update(int(i) for i in set(_SHARED_INDEX.findall(window)))
-        if (b"<f>" in window or b"<f " in window or b":f>" in window) and len(layout.formula_literals) < MAX_LITERALS:
+        # a literal is in a formula's text, which ends at "</f>" or "</x:f>"
+        if b"f>" in window and len(layout.formula_literals) < MAX_LITERALS:
             for m in _FORMULA_LITERAL.finditer(window):
                 for lit in _QUOTED.findall(_unescape(m.group(1))):
                     if any(c.isalnum() for c in lit):
@@ -229,7 +234,7 @@ def prepass(z: SafeZip, part: str, camo_styles: set[int], shared: bool = False) 
                 text = _unescape(m.group(2))
                 if text.strip():
                     layout.headers_footers[(m.group(1).decode(), text)] = None
-        if _DV_LIST.search(window):
+        if b"dataValidation" in window and _DV_LIST.search(window):
             for m in _FORMULA1.finditer(window):
                 value = m.group(1).decode("utf-8", "replace").replace("&quot;", '"').replace("&amp;", "&")
                 if value.startswith('"') and value not in layout.validation_lists:

@@ -25,7 +25,7 @@ from spillguard.model import Location, Table, Visibility
 
 _ITEM_TAGS = {"s", "n", "d", "b", "e", "m"}
 _TOKEN = r"<[xsndbem](?:\s[^>]*)?/?>"
-_CHUNK = 32 * 1024 * 1024
+_CHUNK = 4 * 1024 * 1024
 
 
 class CacheField:
