@@ -62,9 +62,24 @@ def xlsx_roster(path: Path, n: int = 200_000) -> Path:
     return path
 
 
+def small_files(folder: Path) -> tuple[Path, Path]:
+    """What a pre-commit or upload hook hands over: a three-row CSV and a three-row workbook."""
+    folder.mkdir(parents=True, exist_ok=True)
+    frame = roster(3, seed=13)
+    csv_path, xlsx_path = folder / "small.csv", folder / "small.xlsx"
+    if not csv_path.exists():
+        frame.write_csv(csv_path)
+    if not xlsx_path.exists():
+        book = Book()
+        book.sheet("Roster", [HEADERS, *frame.rows()])
+        xlsx_path.write_bytes(book.to_bytes())
+    return csv_path, xlsx_path
+
+
 if __name__ == "__main__":
     import sys
 
     out = Path(sys.argv[1])
     csv_roster(out / "roster_1m.csv")
     xlsx_roster(out / "roster_200k.xlsx")
+    small_files(out)

@@ -104,3 +104,26 @@ def test_name_lexicons_come_from_the_cache_folder_and_survive_a_bad_one(tmp_path
     (tmp_path / "file").write_text("not a folder")  # cannot be written: built in memory
     assert lexicon.surnames() == built
     lexicon.surnames.cache_clear()
+
+
+def test_dates_parse_as_before_when_formats_are_ranked_in_one_query() -> None:
+    """Formats that parse none of a short column are not tried on it; a long column still tries
+    every format on what is left (its sample is not all of it)."""
+    from spillguard.detect.date_of_birth import _DATE_FORMATS, parse_dates
+
+    def plain(values: pl.Series) -> list[object]:  # every format on every value, first hit wins
+        out = []
+        for v in values.to_list():
+            got = None
+            for fmt in _DATE_FORMATS:
+                got = pl.Series([v]).str.strip_chars().str.to_date(fmt, strict=False)[0] if v else None
+                if got is not None:
+                    break
+            out.append(got)
+        return out
+
+    short = pl.Series(["1990-03-04", "04/03/1990", "3 March 1990", "March 3, 1990", "12,345,678", "n/a", None,
+                       "", "31.12.1985", "1,234"])
+    assert parse_dates(short).to_list() == plain(short)
+    long = pl.Series(["1,234"] * 300 + ["1990-03-04", "31.12.1985", "March 3, 1990"])  # dates after the sample
+    assert parse_dates(long).to_list()[-3:] == plain(long[-3:]) and parse_dates(long).null_count() == 300

@@ -21,6 +21,10 @@ _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%d
 _DATE_SHAPE = r"\d[-/. ,]+\S+[-/. ,]+\d|\p{L}[-/. ,]+\d+,?[-/. ,]+\d"
 
 
+#: values the formats are ranked on
+_SAMPLE = 200
+
+
 def parse_dates(values: pl.Series) -> pl.Series:
     """Dates in any common written form (ISO date-times too) → pl.Date, else null.
 
@@ -28,16 +32,22 @@ def parse_dates(values: pl.Series) -> pl.Series:
     values still unparsed (a column is almost always written in one format).
     """
     v = values.str.strip_chars()
-    if not v.str.contains(_DATE_SHAPE).any():  # no value has the shape of any of the formats
+    shaped = v.str.contains(_DATE_SHAPE).fill_null(False)
+    if not shaped.any():  # no value has the shape of any of the formats
         return pl.Series(values.name, [None] * len(values), dtype=pl.Date)
     if v.str.contains(":", literal=True).any():
         v = v.str.replace(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2})?.*$", "$1")
-    sample = v.drop_nulls().head(200)
-    ranked = sorted(_DATE_FORMATS, key=lambda f: -int(sample.str.to_date(f, strict=False).is_not_null().sum()))
-    out = v.str.to_date(ranked[0], strict=False)
-    present = v.is_not_null() & (v != "")
-    for fmt in ranked[1:]:
-        missing = out.is_null() & present
+    sample = v.drop_nulls().head(_SAMPLE).alias("v").to_frame()
+    # every format tried on the sample in one query (a many-sheet workbook has thousands of columns)
+    parsed = sample.select(pl.col("v").str.to_date(f, strict=False).is_not_null().sum().alias(str(k))
+                           for k, f in enumerate(_DATE_FORMATS)).row(0)
+    ranked = sorted(zip(parsed, _DATE_FORMATS, strict=True), key=lambda pair: -pair[0])
+    out = v.str.to_date(ranked[0][1], strict=False)
+    whole = len(v) - v.null_count() <= _SAMPLE  # the sample is every value
+    for hits, fmt in ranked[1:]:
+        if whole and hits == 0:  # parsed none of the values: none of those left either (the rest rank lower)
+            break
+        missing = out.is_null() & shaped  # a value without the shape parses in no format
         if not missing.any():
             break
         idx = missing.arg_true()
