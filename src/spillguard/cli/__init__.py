@@ -59,7 +59,3 @@ def __getattr__(name: str) -> typer.Typer:
 
 def main() -> None:
     load(_command(sys.argv[1:]))(prog_name="spillguard")
-
-
-if __name__ == "__main__":
-    main()

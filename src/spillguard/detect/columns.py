@@ -215,7 +215,9 @@ def _pieces(height: int) -> list[tuple[int, int]]:
 
 
 def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """The cores this process's polars uses (a worker of a pool gets its share through
+    ``POLARS_MAX_THREADS``): as many slices and threads, never more."""
+    return max(1, pl.thread_pool_size())
 
 
 _POOL: tuple[int, ThreadPoolExecutor] | None = None
@@ -225,10 +227,10 @@ def parallel(fn: Callable[[T], R], items: list[T]) -> list[R]:
     """``fn`` over ``items`` on a thread per core (this process's pool, made on first use: a
     worker forked later makes its own), results in order; one item runs here."""
     global _POOL
-    if len(items) < 2:
+    if len(items) < 2 or _cores() < 2:
         return [fn(i) for i in items]
     if _POOL is None or _POOL[0] != os.getpid():
-        _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=max(2, min(8, _cores())),
+        _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=min(8, _cores()),
                                                  thread_name_prefix="spillguard-columns"))
     return list(_POOL[1].map(fn, items))
 
