@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import polars as pl
 
@@ -21,9 +21,9 @@ from spillguard.detect.text import MIN_CONFIDENCE
 from spillguard.model import IDENTIFIER_PRIORITY, Entity, Table
 
 SAMPLE_ROWS = 2_000
+SAMPLES_PER_COLUMN = 3
 T = TypeVar("T")
 R = TypeVar("R")
-SAMPLES_PER_COLUMN = 3
 
 
 @dataclass(slots=True)
@@ -168,15 +168,15 @@ def profile(table: Table, *, show_values: bool = False, min_confidence: float = 
         done = iter(parallel(_column_job, jobs))
         for col in result.columns:
             parts = [next(done) for _ in pieces]
-            col.non_empty += sum(part[2] for part in parts)
-            col.matches += sum(part[3] for part in parts)
+            col.non_empty += sum(part.non_empty for part in parts)
+            col.matches += sum(part.matches for part in parts)
             for part in parts:
                 wanted = SAMPLES_PER_COLUMN - len(col.samples)
-                if wanted > 0 and part[3]:
+                if wanted > 0 and part.matches:
                     col.samples.extend(v if show_values else col.detector.mask(v)
-                                       for v in part[0].filter(part[1]).head(wanted).to_list())
-            filled = parts[0][0] if len(parts) == 1 else pl.concat([part[0] for part in parts])
-            matched = parts[0][1] if len(parts) == 1 else pl.concat([part[1] for part in parts])
+                                       for v in part.filled.filter(part.matched).head(wanted).to_list())
+            filled = pl.concat([part.filled for part in parts]) if len(parts) > 1 else parts[0].filled
+            matched = pl.concat([part.matched for part in parts]) if len(parts) > 1 else parts[0].matched
             matched_by[col.index] = (filled, matched)
         key = _person_keys(result.columns, matched_by, batch.height, offset)
         offset += batch.height
@@ -191,14 +191,22 @@ def profile(table: Table, *, show_values: bool = False, min_confidence: float = 
     return result
 
 
-def _column_job(job: tuple[ColumnProfile, pl.DataFrame]) -> tuple[pl.Series, pl.Series, int, int]:
+class _Slice(NamedTuple):
     """One column of one slice of a batch: its values (trimmed, empty for a blank cell), which
     match, and how many are filled and match."""
+
+    filled: pl.Series
+    matched: pl.Series
+    non_empty: int
+    matches: int
+
+
+def _column_job(job: tuple[ColumnProfile, pl.DataFrame]) -> _Slice:
     col, frame = job
     filled = frame.get_column(f"c{col.index}").str.strip_chars().fill_null("")
     nonempty = filled != ""
     matched = _match(col.detector, filled, col.header_hit) & nonempty
-    return filled, matched, int(nonempty.sum()), int(matched.sum())
+    return _Slice(filled, matched, int(nonempty.sum()), int(matched.sum()))
 
 
 #: rows below which a column of a batch is not cut into slices for the threads

@@ -4,7 +4,7 @@ The large lists are folded and merged once per installation and kept in the user
 (``$SPILLGUARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/spillguard``, else ``~/.cache/spillguard``) as
 marshal files: a process then loads the gazetteer in milliseconds instead of re-folding 60,000
 lines, which is most of the time a one-file scan takes. The file's name carries a stamp of the
-data files, this code and pycountry's version, so a change rebuilds it; a cache that cannot be
+data files, this code and pycountry's version, so a change rebuilds it (and removes the old one); a cache that cannot be
 read or written is rebuilt in memory, never an error. Only public word lists are kept there.
 """
 
@@ -69,6 +69,9 @@ def _on_disk(build: Callable[[], frozenset[str]]) -> Callable[[], frozenset[str]
             partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
             partial.write_bytes(marshal.dumps(value))
             os.replace(partial, path)
+            for stale in path.parent.glob(f"lexicon-{build.__name__}-*.marshal"):  # earlier stamps
+                if stale != path:
+                    stale.unlink(missing_ok=True)
         except OSError:
             pass
         return value

@@ -25,7 +25,6 @@ from spillguard.formats.ooxml import parse_xml
 from spillguard.model import Content, Entity, Location, Notice, Text, Visibility
 
 NAME = "image"
-MAGIC = magic.IMAGE
 #: EXIF fields that name or describe a person (a table: the field name is the header)
 PERSON_TAGS = ("Artist", "XPAuthor", "CameraOwnerName")
 #: EXIF fields of free text
@@ -41,7 +40,6 @@ _COMPARE = (32, 32)
 JXL_CODESTREAM, JXL_CONTAINER = magic.JXL_CODESTREAM, magic.JXL_CONTAINER
 
 
-_heif = magic.heif
 
 
 def _avif(head: bytes) -> bool:
@@ -117,7 +115,7 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
         return
     if _avif(data[:16]) and features.check("avif"):
         pass
-    elif _heif(data[:16]) and not _heif_support():
+    elif magic.heif(data[:16]) and not _heif_support():
         raise UnsupportedFormat("HEIC/HEIF images need the optional 'heic' extra (pillow-heif)")
     try:
         with Image.open(io.BytesIO(data)) as im:

@@ -24,7 +24,6 @@ from spillguard.formats.cells import record_table
 from spillguard.model import Content, Incomplete, Location, Text, Visibility
 
 NAME = "ole"
-MAGIC = magic.OLE
 #: summary-information fields that name a person, and free-text ones
 _PEOPLE = ("author", "last_saved_by", "manager")
 _TEXTS = ("title", "subject", "keywords", "comments", "company", "category")

@@ -16,7 +16,6 @@ from spillguard.formats.ooxml import MiB
 from spillguard.model import Content, Location
 
 NAME = "7z"
-MAGIC = magic.SEVENZIP
 
 
 sniff = magic.sevenzip
