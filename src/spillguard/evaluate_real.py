@@ -8,7 +8,11 @@ else. Each file is then judged against its expectation:
 
 * ``pass`` — a real aggregate publication: the default gate (``--fail-on high``) lets it through;
 * ``block`` — a real file that lists people: blocked by what it holds (an SG9xx alone does not count);
-* ``either`` — not scored;
+* ``either`` — a defensible call either way: the decision is not scored;
+* ``pass, report hidden content`` / ``block, …`` / ``either, …`` — the decision as above **and**
+  every hiding place listed in ``hidden`` is reported (below the fail level where the file passes,
+  so the publisher still sees it);
+* anything else is an error (:func:`parse_expect`), never skipped;
 * ``report hidden content`` — a peer project's fixture: every hiding place listed in ``hidden`` is
   the visibility of at least one finding (at any severity);
 * ``no hidden-channel alarm`` — a peer's clean control: no high or critical finding anywhere but in
@@ -43,8 +47,8 @@ CHANNELS: dict[str, frozenset[str]] = {
 
 #: the scores a run is held to (see ``thresholds``): name → what it measures
 SCORES = {
-    "aggregates_passed": "real aggregate publications marked pass that the gate passes",
-    "personal_blocked": "real files listing people marked block that the gate blocks on their content",
+    "aggregates_passed": "files marked pass (aggregate publications, clean fixtures) that the gate passes",
+    "personal_blocked": "files marked block (they list people) that the gate blocks on their content",
     "hidden_reported": "hiding places listed for peer fixtures that a finding reports",
     "controls_quiet": "peer clean controls without a high/critical hidden-channel finding or SG9xx",
     "stdout_json": "standard output of --format json is one JSON document and nothing else",
@@ -131,6 +135,32 @@ def _line(f: dict[str, Any]) -> str:
     return f"{f['rule']} {f['severity']} {f['visibility']}: {f['title'][:90]}"
 
 
+#: the gate decisions an expectation can ask for
+DECISIONS = ("pass", "block", "either")
+#: the clause an expectation may add after its decision
+REPORT_HIDDEN = "report hidden content"
+CONTROL = "no hidden-channel alarm"
+
+
+def parse_expect(expect: str) -> tuple[str | None, bool]:
+    """``"pass, report hidden content"`` → ``("pass", True)``; ``"report hidden content"`` →
+    ``(None, True)``; ``"no hidden-channel alarm"`` → ``("control", False)``.
+
+    Raises:
+        UsageError: an expectation this evaluation does not know (never skipped silently).
+    """
+    text = expect.strip()
+    if text == CONTROL:
+        return "control", False
+    if text == REPORT_HIDDEN:
+        return None, True
+    head, _, tail = (part.strip() for part in text.partition(","))
+    if head in DECISIONS and tail in ("", REPORT_HIDDEN):
+        return head, tail == REPORT_HIDDEN
+    raise UsageError(f"unknown expectation {expect!r}: known are {', '.join(DECISIONS)}, "
+                     f"'{REPORT_HIDDEN}', '<decision>, {REPORT_HIDDEN}' and '{CONTROL}'")
+
+
 def judge(entries: Iterable[dict[str, Any]], report: dict[str, Any], folder: Path,
           stdout_json: bool) -> RealResult:
     findings: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -141,19 +171,32 @@ def judge(entries: Iterable[dict[str, Any]], report: dict[str, Any], folder: Pat
     channels: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for entry in entries:
         name, expect = entry["file"], entry["expect"]
+        decision, report_hidden = parse_expect(expect)
         fs = findings.get(name, [])
         blocking = [f for f in fs if Severity.parse(f["severity"]) >= Severity.HIGH]
         fatal = [f for f in fs if f["rule"].startswith("SG9")]
-        if expect == "pass":
+        problems: list[str] = []
+        if decision == "pass":
             ok = not blocking
-            detail = "blocked: " + "; ".join(map(_line, blocking[:4]))
-            key = "aggregates_passed"
-        elif expect == "block":
+            counts["aggregates_passed"][0] += ok
+            counts["aggregates_passed"][1] += 1
+            if not ok:
+                problems.append("blocked: " + "; ".join(map(_line, blocking[:4])))
+        elif decision == "block":
             real = [f for f in blocking if not f["rule"].startswith("SG9")]
             ok = bool(real)
-            detail = "not blocked by its content: " + ("; ".join(map(_line, fs[:4])) or "no finding")
-            key = "personal_blocked"
-        elif expect == "report hidden content":
+            counts["personal_blocked"][0] += ok
+            counts["personal_blocked"][1] += 1
+            if not ok:
+                problems.append("not blocked by its content: " + ("; ".join(map(_line, fs[:4])) or "no finding"))
+        elif decision == "control":
+            alarms = [f for f in blocking if f["visibility"] != "visible"] + fatal
+            ok = not alarms
+            counts["controls_quiet"][0] += ok
+            counts["controls_quiet"][1] += 1
+            if not ok:
+                problems.append("alarm: " + "; ".join(map(_line, alarms[:4])))
+        if report_hidden:
             seen = {f["visibility"] for f in fs if not f["rule"].startswith("SG9")}
             missing = []
             for place in entry.get("hidden", []):
@@ -164,21 +207,12 @@ def judge(entries: Iterable[dict[str, Any]], report: dict[str, Any], folder: Pat
                 counts["hidden_reported"][1] += 1
                 if not hit:
                     missing.append(place)
-            ok = not missing
-            detail = f"not reported: {', '.join(missing)}" + (
-                f" (could not inspect: {'; '.join(f['title'][21:80] for f in fatal[:2])})" if fatal else "")
-            result.verdicts.append(Verdict(name, expect, ok, "" if ok else detail))
+            if missing:
+                problems.append(f"not reported: {', '.join(missing)}" + (
+                    f" (could not inspect: {'; '.join(f['title'][21:80] for f in fatal[:2])})" if fatal else ""))
+        if decision == "either" and not report_hidden:
             continue
-        elif expect == "no hidden-channel alarm":
-            alarms = [f for f in blocking if f["visibility"] != "visible"] + fatal
-            ok = not alarms
-            detail = "alarm: " + "; ".join(map(_line, alarms[:4]))
-            key = "controls_quiet"
-        else:
-            continue
-        counts[key][0] += ok
-        counts[key][1] += 1
-        result.verdicts.append(Verdict(name, expect, ok, "" if ok else detail))
+        result.verdicts.append(Verdict(name, expect, not problems, " | ".join(problems)))
     counts["stdout_json"] = [int(stdout_json), 1]
     result.counts = {k: (v[0], v[1]) for k, v in counts.items()}
     result.channels = {k: (v[0], v[1]) for k, v in channels.items()}

@@ -41,7 +41,8 @@ _RULES = [
          Severity.LOW),
     Rule("SG115", "macros", "The file carries a macro (VBA) project.", Severity.LOW),
     Rule("SG116", "hidden-data-table",
-         "A hidden place holds a data table of 100 rows or more.", Severity.HIGH),
+         "A hidden place holds a data table of 100 rows or more, with no personal data recognised in it "
+         "(reported: where a table sits never blocks alone; was high).", Severity.LOW),
     Rule("SG117", "tracked-changes",
          "Tracked changes (deleted or inserted text) remain in the document.", Severity.LOW),
     Rule("SG118", "hidden-text",
@@ -88,7 +89,8 @@ _RULES = [
          Severity.HIGH),
     Rule("SG208", "personal-data-in-unseen-text",
          "Personal identifiers in text no reader is meant to see: tracked changes, hidden or "
-         "camouflaged text, an earlier revision, text under a redaction box.", Severity.HIGH),
+         "camouflaged text, an earlier revision, text under a redaction box (one incidental name "
+         "alone there: medium).", Severity.HIGH),
     Rule("SG209", "linked-identity-in-text",
          "Text in plain view names a person with an A-number, birth date or document number (or an "
          "A-number with a birth date or document number): a personal record, one person is enough.",
@@ -148,7 +150,8 @@ _RULES = [
          Severity.MEDIUM),
     Rule("SG505", "thumbnail-differs",
          "A picture's embedded thumbnail differs from the picture (it may show what was cropped or "
-         "blacked out).", Severity.HIGH),
+         "blacked out); high when the thumbnail shows a face or text, medium otherwise (was high).",
+         Severity.MEDIUM),
     # SG9xx: could not inspect (always fails the gate)
     Rule("SG901", "corrupt", "The file or a part of it is corrupt or truncated.", Severity.CRITICAL),
     Rule("SG902", "encrypted", "The file is encrypted or password-protected.", Severity.CRITICAL),

@@ -3,9 +3,12 @@ picture no longer does."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from spillguard.synth.image import gradient, picture, with_segments
+import pytest
+
+from spillguard.synth.image import gradient, lettered, picture, schematic_face, with_segments
 from spillguard.synth.people import Person
 from tests.helpers import scan_one, summary, write
 
@@ -22,9 +25,38 @@ def test_exif_people_text_and_gps(tmp_path: Path, roster: list[Person]) -> None:
     assert "32" not in gps.why and "116" not in gps.why  # the position itself is never printed
 
 
-def test_a_thumbnail_that_shows_what_was_blacked_out(tmp_path: Path) -> None:
+def test_a_differing_thumbnail_of_a_scene_is_reported_not_blocking(tmp_path: Path) -> None:
+    # the rule of evidence: a thumbnail that differs but shows no face and no text discloses no one
     report = scan_one(write(tmp_path, "photo.jpg", picture(thumbnail_of=gradient(), blacked_out=True)))
-    assert [f.rule for f in report.findings] == ["SG505"] and report.decision == "block"
+    assert [(f.rule, f.severity.label) for f in report.findings] == [("SG505", "medium")]
+    assert report.decision == "pass" and "0 face(s)" in report.findings[0].why
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr is not installed")
+def test_a_thumbnail_that_still_shows_text_blocks_and_its_text_is_judged(tmp_path: Path) -> None:
+    before = lettered(["MARIA GARCIA LOPEZ", "FILE 2022 CASES", "STEWART CENTER"])
+    report = scan_one(write(tmp_path, "photo.jpg", picture(thumbnail_of=before, blacked_out=True,
+                                                           thumb_size=(160, 120))))
+    rules = {(f.rule, f.severity.label) for f in report.findings}
+    assert ("SG505", "high") in rules and report.decision == "block"
+    assert any(f.visibility.value == "earlier_revision" and f.rule != "SG505" for f in report.findings)
+
+
+def test_a_thumbnail_that_still_shows_a_face_blocks(tmp_path: Path) -> None:
+    report = scan_one(write(tmp_path, "photo.jpg", picture(thumbnail_of=schematic_face(), blacked_out=True,
+                                                           thumb_size=(160, 120))))
+    sg505 = [f for f in report.findings if f.rule == "SG505"]
+    assert [f.severity.label for f in sg505] == ["high"] and "1 face(s)" in sg505[0].why
+    assert report.decision == "block"
+
+
+def test_without_a_face_detector_a_differing_thumbnail_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spillguard.formats import thumbnail
+
+    monkeypatch.setattr(thumbnail, "count_faces", lambda gray: None)
+    seen = thumbnail.examine(gradient((160, 120)), 10)
+    assert seen.faces is None and seen.shows_person_or_text
+    assert "no face detector" in seen.explain()
 
 
 def test_clean_picture_passes(tmp_path: Path) -> None:

@@ -277,7 +277,10 @@ def test_pdf_objects_no_reader_reaches_go_to_the_catch_all(tmp_path: Path, roste
     report = scan_one(write(tmp_path, "orphan.pdf", orphan))
     assert [(f.rule, f.visibility.value, f.location.part, tuple(sorted(e.value for e in f.entities)))
             for f in report.findings] == [("SG211", "other_part", "object 5 0 (referenced by nothing)",
-                                           ("A_NUMBER", "PERSON_NAME"))]
+                                           ("A_NUMBER", "PERSON_NAME")),
+                                          # the appended object is an incremental update: the
+                                          # revision before it is reported too (issue 30)
+                                          ("SG120", "earlier_revision", "earlier revisions", ())]
     assert report.coverage["pdf"]["catch_all"] == 1
 
     with pikepdf.open(io.BytesIO(memo("visible", CLEAN))) as pdf:

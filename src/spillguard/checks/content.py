@@ -19,6 +19,7 @@ from spillguard.model import (
     Detection,
     Entity,
     Finding,
+    Severity,
     Table,
     Text,
     Visibility,
@@ -52,9 +53,23 @@ def words(entities: list[Entity]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _finding(rule: str, title: str, content: Table | Text, **extra: object) -> Finding:
-    return Finding(rule=rule, severity=RULES[rule].default, title=title,
+def _finding(rule: str, title: str, content: Table | Text, *, severity: Severity | None = None,
+             **extra: object) -> Finding:
+    return Finding(rule=rule, severity=RULES[rule].default if severity is None else severity, title=title,
                    location=content.location, visibility=content.visibility, **extra)  # type: ignore[arg-type]
+
+
+#: the rule of evidence: one name alone in a place no reader sees (an annotation's author, a
+#: name in an earlier revision's properties, a picture's alt text) is reported, not blocking
+INCIDENTAL = "one incidental name, nothing else personal: reported, not blocking"
+
+
+def _unseen_severity(entities: list[Entity], distinct_names: int) -> Severity | None:
+    """SG208's severity: its default (high) for personal data beyond a single incidental name,
+    medium for one name alone."""
+    if entities == [Entity.PERSON_NAME] and distinct_names <= 1:
+        return Severity.MEDIUM
+    return None
 
 
 def _where(content: Table | Text) -> str:
@@ -102,6 +117,12 @@ def table_finding(table: Table, prof: TableProfile) -> Finding | None:
     if table.visibility is Visibility.METADATA:
         if not entities:
             return None
+        if Entity.PERSON_NAME in entities and set(entities) & LINKING or (
+                Entity.A_NUMBER in entities and set(entities) & LINKING_A_NUMBER):
+            # a name with an A-number, a birth date or a document number in the properties (custom
+            # properties of a case file): a linked identity no reader sees
+            return _finding("SG211", f"A person's {words(entities)} together {_where(table)}", table,
+                            records=1, **{**common, "why": f"linked identity in document properties; {why}"})
         rule = "SG501" if entities == [Entity.PERSON_NAME] else "SG502"
         return _finding(rule, f"Document properties name a person ({words(entities)})", table,
                         records=sum(c.matches for c in prof.columns), **common)
@@ -109,9 +130,13 @@ def table_finding(table: Table, prof: TableProfile) -> Finding | None:
     if direct and not record_ids & DIRECT_IDENTIFIERS:
         # identifiers only as mentions in free text: no column of people, so no records
         mentions = sum(p.rows_with_identifier for p in prof.prose)
-        rule = "SG208" if table.visibility in UNSEEN_TEXT else "SG205"
+        unseen = table.visibility in UNSEEN_TEXT
+        rule = "SG208" if unseen else "SG205"
+        severity = _unseen_severity(entities, mentions) if unseen else None
+        if severity is not None:
+            common["why"] = f"{INCIDENTAL}; {why}"
         title = f"{words(direct).capitalize()} mentioned in free text {_where(table)} ({mentions:,} cells)"
-        return _finding(rule, title, table, records=mentions, **common)
+        return _finding(rule, title, table, records=mentions, severity=severity, **common)
     if direct and len(entities) >= 2:
         rule = "SG201" if hidden else "SG202"
         count = prof.people if prof.people is not None else _prose_people(prof)
@@ -238,9 +263,11 @@ def text_finding(text: Text, doc: Doc, spans: list[Span], *, show_values: bool) 
                             entities=entities, samples=samples[:3], why=why, **extra)
         title = f"{words(entities).capitalize()} {_where(text)}{label}"
         direct = [e for e in entities if e in DIRECT_IDENTIFIERS]
-        rule = "SG208" if direct and text.visibility in UNSEEN_TEXT else "SG205"
-        return _finding(rule, title, text, entities=entities, samples=samples[:3],
-                        records=records, why=why, **extra)
+        unseen = bool(direct) and text.visibility in UNSEEN_TEXT
+        severity = _unseen_severity(entities, distinct) if unseen else None
+        return _finding("SG208" if unseen else "SG205", title, text, entities=entities, samples=samples[:3],
+                        records=records, why=why if severity is None else f"{INCIDENTAL}; {why}",
+                        severity=severity, **extra)
     if text.visibility is Visibility.METADATA or text.visibility in QUIET_PLACES:
         return None
     if not text.visibility.hidden:

@@ -342,7 +342,7 @@ def _context(doc: Doc, words: list[Word], first: int) -> int:
     out = 0
     k = first - 1
     while k >= 0 and words[k].kinds & (Kind.HONORIFIC | Kind.OFFICIAL) and first - k <= _CONTEXT_WORDS \
-            and re.fullmatch(r"\.?[ \t]+", doc.text[words[k].end:words[k + 1].start]):
+            and re.fullmatch(r"\.?[ \t]+|[ \t]*[-–—:][ \t]*", doc.text[words[k].end:words[k + 1].start]):
         out |= words[k].kinds & (Kind.HONORIFIC | Kind.OFFICIAL)
         k -= 1
     for k in range(max(0, first - _CONTEXT_WORDS), first):
@@ -396,6 +396,10 @@ def _score(doc: Doc, words: list[Word], first: int, last: int, *, inverted: bool
         return None
     if before & Kind.OFFICIAL and not honorific:
         return None  # "Secretary Ana Ruiz", "Judge Lee": officials acting in office
+    if _title_after(doc, words, last) or _role_list(doc, words[first].start):
+        return None  # "Peter Fong, Principal", "Board of Education - Ana Ruiz, Ben Liao": in office
+    if _quoted_title(doc.text, words[first].start, words[last - 1].end):
+        return None  # "The Magic Treehouse": the title of a work
     # "ICE Removals", "File Numbers", "An Alien's": every lexicon hit is also an institution or
     # table word or a common word; without one unambiguous name word, the run is no name
     if not (honorific or inverted) and not any(w.kinds & NAME and not w.kinds & _WEAK for w in names):
@@ -442,6 +446,37 @@ COUNT_ROW_WHY = ", labels a row of counts"
 
 _CUE_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(?:a|an|the|un|una|el|la)?\s*(?:a\s?#|a\s?no|dob|born|nacid|age|aged|"
                         r"detainee|respondent|applicant|client|minor|\d{2}\s?(?:years|anos))", re.IGNORECASE)
+
+
+#: a public body heading a list of its members on one line: "Board of Education - A, B, C"
+_ROLE_LIST = re.compile(
+    r"\b(?:board|council|commission|committee|trustees|officers|cabinet|bench|panel|directors|"
+    r"junta|consejo|comit[eé]|conseil|bestuur|raad|gemeenteraad)\b[^\n]{0,60}?[ \t]*[-–—:][ \t]*"
+    r"(?:[^\n,;]{2,40},[ \t]*)*$", re.IGNORECASE)
+
+
+def _role_list(doc: Doc, start: int) -> bool:
+    """The name is an item of a list a public body heads on the same line."""
+    line_start = doc.text.rfind("\n", 0, start) + 1
+    return bool(_ROLE_LIST.search(doc.text[line_start:start]))
+
+
+def _title_after(doc: Doc, words: list[Word], last: int) -> bool:
+    """An official's title right after the name, after a comma or a dash ("Peter Fong, Principal")."""
+    if last >= len(words) or not words[last].kinds & Kind.OFFICIAL or not words[last].capitalised:
+        return False
+    return bool(re.fullmatch(r",[ \t]*|[ \t]*[-–—][ \t]*|[ \t]+", doc.text[words[last - 1].end:words[last].start]))
+
+
+_QUOTES = {"\"": "\"", "“": "”", "«": "»", "„": "“"}
+
+
+def _quoted_title(text: str, start: int, end: int) -> bool:
+    """The run is all of a quotation ("The Magic Treehouse"), with at most an article before it:
+    the title of a show, a book, a programme."""
+    before = text[max(0, start - 5):start]
+    m = re.search(r"([\"“«„])(?:(?:The|El|La|Le|Les|Los|Las|Der|Die|Das)[ \t]+)?$", before)
+    return bool(m) and text[end:end + 1] == _QUOTES[m.group(1)]
 
 
 def _cue_after(doc: Doc, words: list[Word], last: int) -> bool:

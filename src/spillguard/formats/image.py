@@ -22,7 +22,7 @@ from spillguard.formats import magic
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import record_table
 from spillguard.formats.ooxml import parse_xml
-from spillguard.model import Content, Entity, Location, Notice, Text, Visibility
+from spillguard.model import Content, Entity, Location, Notice, Severity, Text, Visibility
 
 NAME = "image"
 #: EXIF fields that name or describe a person (a table: the field name is the header)
@@ -127,7 +127,7 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
             yield from _iptc(im, loc)
             yield from _xmp(im, loc)
             yield from _text_chunks(im, loc)
-            yield from _thumbnail(im, loc)
+            yield from _thumbnail(im, loc, ctx)
             yield from _ocr(im, source, ctx)
     except Image.DecompressionBombError:
         raise ResourceLimit("the image has more pixels than is safe to decode (decompression bomb?)") from None
@@ -276,7 +276,9 @@ def _ocr(im: Image.Image, source: Source, ctx: Context) -> Iterator[Content]:
         yield Text(loc, Visibility.VISIBLE, text, "picture, read by OCR")
 
 
-def _thumbnail(im: Image.Image, loc: Location) -> Iterator[Content]:
+def _thumbnail(im: Image.Image, loc: Location, ctx: Context) -> Iterator[Content]:
+    from spillguard.formats import thumbnail
+
     ifd1 = im.getexif().get_ifd(ExifTags.IFD.IFD1)  # present even when IFD0 is empty
     offset, length = ifd1.get(513), ifd1.get(514)  # JPEGInterchangeFormat(Length)
     data = getattr(im, "applist", None)
@@ -288,14 +290,24 @@ def _thumbnail(im: Image.Image, loc: Location) -> Iterator[Content]:
     blob = app1[6 + int(offset):6 + int(offset) + int(length)]  # type: ignore[call-overload]
     try:
         with Image.open(io.BytesIO(blob)) as thumb:
+            thumb.load()
             small = thumb.convert("L").resize(_COMPARE)
+            shown = thumb.copy()
         im.draft("L", (im.width // 8 or 1, im.height // 8 or 1))
         picture = im.convert("L").resize(_COMPARE)
     except (UnidentifiedImageError, OSError, ValueError):
         return
     mean = ImageStat.Stat(ImageChops.difference(small, picture)).mean[0]
-    if mean >= THUMBNAIL_DIFFERS:
-        yield Notice("SG505", "The picture's embedded thumbnail differs from the picture",
-                     loc.with_(part="EXIF thumbnail"), Visibility.EARLIER_REVISION,
-                     f"the thumbnail differs by {mean:.0f}/255 on average: it may still show what was "
-                     "cropped or blacked out; strip EXIF before publishing")
+    if mean < THUMBNAIL_DIFFERS:
+        return
+    # the rule of evidence: a thumbnail that differs blocks only when it shows a face or text
+    seen = thumbnail.examine(shown, ctx.limits.ocr_seconds_per_page)
+    where = loc.with_(part="EXIF thumbnail")
+    if seen.words:
+        # the thumbnail's text is judged like any text no reader sees
+        yield Text(where, Visibility.EARLIER_REVISION, seen.text or "", "EXIF thumbnail, read by OCR")
+    yield Notice("SG505", "The picture's embedded thumbnail differs from the picture", where,
+                 Visibility.EARLIER_REVISION,
+                 f"the thumbnail differs by {mean:.0f}/255 on average: it may still show what was "
+                 f"cropped or blacked out; strip EXIF before publishing; in the thumbnail: {seen.explain()}",
+                 severity=Severity.HIGH if seen.shows_person_or_text else Severity.MEDIUM)

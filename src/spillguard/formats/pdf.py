@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pikepdf
 import polars as pl
@@ -65,6 +65,7 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
     except pikepdf.PdfError as exc:
         raise CorruptFile(f"the PDF cannot be parsed ({type(exc).__name__})") from None
     with structure:
+        linearized = bool(structure.is_linearized)
         _within_limits(structure, ctx)
         document = _open_pdfium(data)
         try:
@@ -77,7 +78,7 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
         yield from _forms_and_outline(structure, loc)
         yield from _attachments(structure, source, ctx, loc)
         yield from pdf_objects.leftovers(structure, source, ctx, loc)
-    yield from _revisions(data, latest, loc)
+    yield from _revisions(data, latest, loc, linearized)
 
 
 def _within_limits(structure: pikepdf.Pdf, ctx: Context) -> None:
@@ -333,8 +334,27 @@ def _layers_off(pdf: pikepdf.Pdf) -> bool:
         return False
 
 
+def _annotation_files(pdf: pikepdf.Pdf) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    """Files attached to pages by /FileAttachment annotations (a paper-clip icon on the page):
+    not in the document's EmbeddedFiles tree, published all the same."""
+    for number, page in enumerate(pdf.pages, start=1):
+        for annot in page.obj.get("/Annots", []) or []:
+            try:
+                if annot.get("/Subtype") != "/FileAttachment":
+                    continue
+                spec = annot.get("/FS")
+                stream = spec.get("/EF", {}).get("/F") if isinstance(spec, pikepdf.Dictionary) else None
+                name = str(spec.get("/UF", spec.get("/F", "file"))) if isinstance(spec, pikepdf.Dictionary) else "file"
+            except (pikepdf.PdfError, ValueError, AttributeError):
+                continue
+            if isinstance(stream, pikepdf.Stream):
+                yield f"{name} (page {number} annotation)", stream.read_bytes
+
+
 def _attachments(pdf: pikepdf.Pdf, source: Source, ctx: Context, loc: Location) -> Iterator[Content]:
-    for name, spec in pdf.attachments.items():
+    files: list[tuple[str, Callable[[], bytes]]] = [
+        (name, lambda spec=spec: spec.get_file().read_bytes()) for name, spec in pdf.attachments.items()]
+    for name, read in [*files, *_annotation_files(pdf)]:
         where = loc.with_(part=f"attachment {name}")
         yield Notice("SG114", f"A file is attached to the PDF: {name}", where, Visibility.EMBEDDED_OBJECT,
                      "attached files are published with the PDF")
@@ -342,7 +362,7 @@ def _attachments(pdf: pikepdf.Pdf, source: Source, ctx: Context, loc: Location) 
             yield Incomplete("SG903", f"attachment nested deeper than {ctx.limits.max_depth} levels (max_depth)", where)
             continue
         try:
-            data = spec.get_file().read_bytes()
+            data = read()
         except pikepdf.PdfError:
             yield Incomplete("SG901", "an attached file cannot be decoded", where)
             continue
@@ -355,19 +375,32 @@ def _attachments(pdf: pikepdf.Pdf, source: Source, ctx: Context, loc: Location) 
 _EOF = re.compile(rb"%%EOF[ \t\r\n]*")
 
 
-def _revisions(data: bytes, latest: set[str], loc: Location) -> Iterator[Content]:
+def _revisions(data: bytes, latest: set[str], loc: Location, linearized: bool = False) -> Iterator[Content]:
     """Each earlier revision (the file up to an earlier ``%%EOF``) is opened; lines of text
-    it shows and the latest revision does not are what the update removed."""
+    it shows and the latest revision does not are what the update removed. That earlier
+    revisions are kept at all is reported too (a reader of the file can open each), even when
+    they show no text the latest does not."""
     ends = [m.end() for m in _EOF.finditer(data)][:-1][-MAX_REVISIONS:]
+    if linearized and ends:
+        ends = ends[1:]  # the first-page section of a linearised file ends with its own %%EOF
+    opened = reported = 0
     for number, end in enumerate(ends, start=1):
         try:
             document = pdfium.PdfDocument(data[:end], password="")
         except pdfium.PdfiumError:
             continue  # a linearisation marker, not a revision a reader can open
+        opened += 1
         try:
             removed = sorted(_lines(document) - latest)
         finally:
             document.close()
         if removed:
+            reported += 1
             yield Text(loc.with_(part=f"revision {number} of {len(ends) + 1}", line=1), Visibility.EARLIER_REVISION,
                        "\n".join(removed), f"revision {number}, text removed later")
+    if opened and not reported:  # a revision that removed text is reported with that text
+        yield Notice("SG120", f"The PDF keeps {opened} earlier revision{'s' if opened > 1 else ''} "
+                     "(incremental updates) a reader can open", loc.with_(part="earlier revisions"),
+                     Visibility.EARLIER_REVISION, "each revision's text and properties are compared "
+                     "with the latest: what they held is reported on its own; save the file anew (no "
+                     "incremental update) to drop them")

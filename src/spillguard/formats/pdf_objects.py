@@ -155,8 +155,9 @@ def leftovers(pdf: pikepdf.Pdf, source: Source, ctx: Context, loc: Location) -> 
         ctx.covered(READER, catch_all=1)
         if key not in private and len(_INFO_KEYS & set(obj.keys())) >= 2:
             # document properties an incremental update replaced: the earlier revision's own
-            yield Text(loc.with_(part=part), Visibility.EARLIER_REVISION, "\n".join(texts),
-                       label="document properties an update replaced")
+            # properties, judged as properties are (the revision itself is reported by pdf.py)
+            yield Text(loc.with_(part=part), Visibility.METADATA, "\n".join(texts),
+                       label="document properties of an earlier revision")
             continue
         yield Text(loc.with_(part=part), Visibility.OTHER_PART, "\n".join(texts), label=part)
     ctx.covered(READER, read=read, structural=structural)

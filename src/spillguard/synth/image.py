@@ -13,7 +13,8 @@ from PIL import Image
 
 
 def picture(*, artist: str = "", description: str = "", gps: tuple[float, float] | None = None,
-            thumbnail_of: Image.Image | None = None, blacked_out: bool = False) -> bytes:
+            thumbnail_of: Image.Image | None = None, blacked_out: bool = False,
+            thumb_size: tuple[int, int] = (80, 60)) -> bytes:
     """A JPEG of a gradient (black when ``blacked_out``), with the EXIF fields asked for; the
     thumbnail is of ``thumbnail_of`` (the picture before it was edited) when given."""
     import piexif
@@ -33,7 +34,7 @@ def picture(*, artist: str = "", description: str = "", gps: tuple[float, float]
                        piexif.GPSIFD.GPSLongitude: _dms(abs(gps[1]))}
     source = thumbnail_of if thumbnail_of is not None else shown
     thumb = io.BytesIO()
-    source.resize((80, 60)).save(thumb, "JPEG")
+    source.resize(thumb_size).save(thumb, "JPEG", quality=95)
     exif["thumbnail"] = thumb.getvalue()
     exif["1st"] = {piexif.ImageIFD.Compression: 6}
     out = io.BytesIO()
@@ -75,3 +76,33 @@ def _dms(value: float) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int
     minutes = int((value - degrees) * 60)
     seconds = round(((value - degrees) * 60 - minutes) * 60 * 100)
     return (degrees, 1), (minutes, 1), (seconds, 100)
+
+
+def lettered(lines: list[str], size: tuple[int, int] = (640, 480)) -> Image.Image:
+    """A white page with black lines of text (a photographed list, before it was blacked out)."""
+    from PIL import ImageDraw, ImageFont
+
+    im = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.load_default(size=size[1] // (len(lines) + 2))
+    for i, line in enumerate(lines):
+        draw.text((size[0] // 16, (i + 1) * size[1] // (len(lines) + 2)), line, fill="black", font=font)
+    return im
+
+
+def schematic_face(size: tuple[int, int] = (640, 480)) -> Image.Image:
+    """A drawn face (oval, brows, eyes, nose, mouth, softened) that a frontal-face detector finds:
+    a portrait, before it was blacked out."""
+    from PIL import ImageDraw, ImageFilter
+
+    im = Image.new("RGB", size, (90, 90, 90))
+    draw = ImageDraw.Draw(im)
+    s = min(size) / 480
+    x0 = (size[0] - size[1]) / 2 if size[0] > size[1] else 0
+    for box, shade in (((140, 90, 340, 350), 200), ((185, 170, 225, 195), 30), ((255, 170, 295, 195), 30),
+                       ((205, 280, 275, 300), 50)):
+        draw.ellipse([x0 + box[0] * s, box[1] * s, x0 + box[2] * s, box[3] * s], fill=(shade,) * 3)
+    for box in ((175, 150, 235, 160), (245, 150, 305, 160)):
+        draw.rectangle([x0 + box[0] * s, box[1] * s, x0 + box[2] * s, box[3] * s], fill=(60, 60, 60))
+    draw.polygon([(x0 + 240 * s, 200 * s), (x0 + 225 * s, 255 * s), (x0 + 255 * s, 255 * s)], fill=(160,) * 3)
+    return im.filter(ImageFilter.GaussianBlur(6 * s))
