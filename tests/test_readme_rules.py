@@ -30,3 +30,22 @@ def test_the_readme_severity_table_matches_the_registry() -> None:
             severities = severities * len(codes)
         assert [RULES[c].default.label for c in codes] == severities, codes
     assert "SG211" in {c for codes, _ in found for c in codes}
+
+
+def test_the_rule_of_evidence_in_the_readme_is_the_registry_s() -> None:
+    """Issue 30: the README's table of what blocks and what is only reported is exactly
+    ``rules.EVIDENCE`` rendered, and each clause's severity comes from the registry."""
+    from spillguard.model import Severity
+    from spillguard.rules import EVIDENCE, evidence_table
+
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## What blocks and what is only reported", 1)[1].split("\n## ", 1)[0]
+    assert evidence_table() in section
+    for clause in EVIDENCE:
+        rule = RULES[clause.rule]
+        assert clause.severity == (rule.default if clause.variant is None else dict(rule.variants)[clause.variant])
+    blocking = {c.rule for c in EVIDENCE if c.severity >= Severity.HIGH}
+    reported = {(c.rule, c.variant) for c in EVIDENCE if c.severity < Severity.HIGH}
+    # where something sits never blocks alone: hidden structure and single names are reported
+    assert {("SG116", None), ("SG208", "one incidental name"), ("SG505", None), ("SG501", None)} <= reported
+    assert {"SG209", "SG211", "SG201", "SG202", "SG302", "SG906"} <= blocking

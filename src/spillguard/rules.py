@@ -13,6 +13,18 @@ class Rule:
     name: str
     summary: str
     default: Severity
+    #: named cases the rule of evidence gives another severity (``"one incidental name"`` → medium)
+    variants: tuple[tuple[str, Severity], ...] = ()
+
+    def severity(self, variant: str | None = None) -> Severity:
+        """The default, or the severity of a named case.
+
+        Raises:
+            KeyError: a case the rule does not declare.
+        """
+        if variant is None:
+            return self.default
+        return dict(self.variants)[variant]
 
 
 _RULES = [
@@ -31,7 +43,9 @@ _RULES = [
     Rule("SG108", "pivot-cache-records",
          "A pivot table carries a cached copy of its source rows.", Severity.LOW),
     Rule("SG109", "chart-cache-hidden-data",
-         "A chart caches values from a hidden or deleted range.", Severity.LOW),
+         "A chart caches values from a hidden or deleted range (a cache that repeats visible cells, "
+         "or a chart drawn from a hidden range with no cache: info).", Severity.LOW,
+         (("repeats visible cells", Severity.INFO),)),
     Rule("SG110", "external-link-cache",
          "An external-link cache holds values copied from another workbook.", Severity.LOW),
     Rule("SG111", "defined-name-constant", "A defined name holds constant values.", Severity.LOW),
@@ -90,7 +104,7 @@ _RULES = [
     Rule("SG208", "personal-data-in-unseen-text",
          "Personal identifiers in text no reader is meant to see: tracked changes, hidden or "
          "camouflaged text, an earlier revision, text under a redaction box (one incidental name "
-         "alone there: medium).", Severity.HIGH),
+         "alone there: medium).", Severity.HIGH, (("one incidental name", Severity.MEDIUM),)),
     Rule("SG209", "linked-identity-in-text",
          "Text in plain view names a person with an A-number, birth date or document number (or an "
          "A-number with a birth date or document number): a personal record, one person is enough.",
@@ -151,7 +165,7 @@ _RULES = [
     Rule("SG505", "thumbnail-differs",
          "A picture's embedded thumbnail differs from the picture (it may show what was cropped or "
          "blacked out); high when the thumbnail shows a face or text, medium otherwise (was high).",
-         Severity.MEDIUM),
+         Severity.MEDIUM, (("shows a face or text", Severity.HIGH),)),
     # SG9xx: could not inspect (always fails the gate)
     Rule("SG901", "corrupt", "The file or a part of it is corrupt or truncated.", Severity.CRITICAL),
     Rule("SG902", "encrypted", "The file is encrypted or password-protected.", Severity.CRITICAL),
@@ -268,3 +282,61 @@ def not_inspected(rule: str, reason: str, location: Location) -> tuple[Inspectio
             Finding(rule=rule, severity=RULES[rule].default, title=f"Not fully inspected: {reason}",
                     location=location, visibility=Visibility.VISIBLE,
                     why="an input that could not be fully inspected fails the gate (fail closed)"))
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One line of the rule of evidence: what was found, where, and what follows."""
+
+    evidence: str
+    place: str
+    rule: str
+    variant: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return RULES[self.rule].severity(self.variant)
+
+
+#: The rule of evidence (README, "What blocks and what is only reported"): a file blocks because
+#: of evidence that it discloses people's personal data, or because its bytes could not be read;
+#: where something sits sets how it is reported, never alone whether it blocks. Each clause's
+#: severity is the registry's, so the README table, ``spillguard rules`` and the code agree.
+EVIDENCE: tuple[Clause, ...] = (
+    # blocks (at the default --fail-on high)
+    Clause("a linked identity: a name or A-number with an A-number, a birth date or a document number",
+           "plain view", "SG209"),
+    Clause("a linked identity", "any hidden place (metadata, comments, caches, revisions, objects…)", "SG211"),
+    Clause("a list of people: 10 or more distinct direct identifiers in text", "anywhere", "SG207"),
+    Clause("a table of personal records (an identifier with another personal attribute)", "plain view", "SG202"),
+    Clause("a table of personal records", "any hidden place", "SG201"),
+    Clause("a row-level table keyed by identified people", "anywhere", "SG302"),
+    Clause("a column of identifiers", "any hidden place", "SG204"),
+    Clause("personal data beyond a single incidental name", "text no reader is meant to see", "SG208"),
+    Clause("a differing thumbnail that shows a face or text", "EXIF thumbnail", "SG505", "shows a face or text"),
+    Clause("records of a known leak (fingerprints)", "anywhere", "SG210"),
+    Clause("bytes that could not be read: corrupt, encrypted, over a limit, a format whose reader is "
+           "missing, a part still compressed or encrypted after the known decodings", "—", "SG906"),
+    # reported, not blocking
+    Clause("a column of identifiers, names mentioned in text", "plain view", "SG203"),
+    Clause("hidden structure with no personal data: hidden sheets, rows, columns, caches of aggregates, "
+           "however large", "hidden places", "SG116"),
+    Clause("one incidental name (an author, an annotator, a name in alt text or an earlier revision)",
+           "text no reader is meant to see", "SG208", "one incidental name"),
+    Clause("a person's name in document properties", "metadata", "SG501"),
+    Clause("a camera position with no person", "EXIF", "SG504"),
+    Clause("a differing thumbnail with no face and no text in it", "EXIF thumbnail", "SG505"),
+    Clause("a chart cache that repeats visible cells", "chart cache", "SG109", "repeats visible cells"),
+    Clause("earlier revisions that show nothing the latest does not", "earlier revision", "SG120"),
+    Clause("text in a part no reader knows, with no personal data", "other part", "SG125"),
+)
+
+
+def evidence_table() -> str:
+    """The rule of evidence as the README's Markdown table."""
+    lines = ["| evidence | where | rule | severity | gate (default) |", "|---|---|---|---|---|"]
+    for c in EVIDENCE:
+        gate = "blocks" if c.severity >= Severity.HIGH else "reported"
+        case = f" ({c.variant})" if c.variant else ""
+        lines.append(f"| {c.evidence} | {c.place} | {c.rule}{case} | {c.severity.label} | {gate} |")
+    return "\n".join(lines)

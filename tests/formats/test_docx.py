@@ -4,6 +4,7 @@ visibility and entities, and the clean twin of each file passes."""
 from __future__ import annotations
 
 import io
+import random
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -169,7 +170,9 @@ def test_broken_files_fail_closed(tmp_path: Path) -> None:
         "malformed.docx": _rewrite(good, lambda n, b: b[: len(b) // 2] if n == "word/document.xml" else b, {}),
         "entities.docx": _rewrite(good, lambda n, b: b.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "b">]>', 1)
                                   if n == "word/document.xml" else b, {}),
-        "unknown-part.docx": _rewrite(good, lambda n, b: b, {"word/secret.bin": b"\x00\x01"}),
+        # issue 30: an unknown binary part fails closed when its bytes are still compressed or
+        # encrypted (high entropy), not for being unknown
+        "unknown-part.docx": _rewrite(good, lambda n, b: b, {"word/secret.bin": random.Random(30).randbytes(4096)}),
         "macros.docm": _rewrite(good, lambda n, b: b, {"word/vbaProject.bin": b"\xd0\xcf\x11\xe0"}),
     }
     rules = {name: sorted({f.rule for f in scan_one(write(tmp_path, name, data)).findings})

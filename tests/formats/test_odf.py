@@ -4,6 +4,7 @@ the right visibility and entities, and the clean twin of each file passes."""
 from __future__ import annotations
 
 import io
+import random
 import zipfile
 from pathlib import Path
 
@@ -229,7 +230,8 @@ def test_encrypted_truncated_and_bomb_documents_fail_closed(tmp_path: Path) -> N
 
 def test_macros_and_unknown_parts_are_reported(tmp_path: Path) -> None:
     data = letter_with("body", CLEAN).to_bytes()
-    data = _rezip(data, {"Basic/Standard/Module1.xml": b"<x/>", "extra/data.bin": b"\x00\x01"})
+    # issue 30: an unknown binary part fails closed when its bytes are compressed or encrypted
+    data = _rezip(data, {"Basic/Standard/Module1.xml": b"<x/>", "extra/data.bin": random.Random(30).randbytes(4096)})
     report = scan_one(write(tmp_path, "memo.odt", data))
     assert [f.rule for f in report.findings if not f.rule.startswith("SG9")] == ["SG115"]
     assert [(e.rule, e.part) for e in report.errors] == [("SG906", "extra/data.bin")]

@@ -5,6 +5,7 @@ writes the docx equivalent without the hidden places."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from spillguard.synth.docx import Memo
@@ -83,13 +84,26 @@ def test_an_embedded_workbook_is_scanned(tmp_path: Path, roster: list[Person]) -
         ("SG114", "embedded_object", None), ("SG201", "embedded_object", 20)]
 
 
-def test_an_object_of_an_unknown_class_fails_closed(tmp_path: Path) -> None:
+def test_an_object_of_an_unknown_class_is_read_and_fails_closed_only_when_compressed(tmp_path: Path,
+                                                                                     roster: list[Person]) -> None:
+    """Issue 30: an object of a class no reader knows is read by the catch-all (its text judged);
+    it fails closed only when its bytes are still compressed or encrypted."""
     klass = b"Equation.3\x00"
-    ole1 = b"\x01\x05\x00\x00\x02\x00\x00\x00" + len(klass).to_bytes(4, "little") + klass + b"\x00" * 32
-    data = rb"{\rtf1\ansi\pard x\par{\object{\*\objdata " + ole1.hex().encode() + b"}}}"
-    report = scan_one(write(tmp_path, "memo.rtf", data))
+    head = b"\x01\x05\x00\x00\x02\x00\x00\x00" + len(klass).to_bytes(4, "little") + klass
+
+    def rtf(body: bytes) -> bytes:
+        return rb"{\rtf1\ansi\pard x\par{\object{\*\objdata " + (head + body).hex().encode() + b"}}}"
+
+    p = roster[0]
+    record = f"{p.name} A{p.a_number}".encode("utf-16-le")
+    report = scan_one(write(tmp_path, "memo.rtf", rtf(b"\x00" * 32 + record + b"\x00" * 32)))
+    assert report.errors == []
+    assert [(f.rule, f.visibility.value) for f in report.findings] == [
+        ("SG114", "embedded_object"), ("SG211", "embedded_object")]
+    report = scan_one(write(tmp_path, "packed.rtf", rtf(random.Random(30).randbytes(4096))))
     [error] = report.errors
-    assert error.rule == "SG906" and "Equation.3" in error.reason and report.decision == "block"
+    assert error.rule == "SG906" and "Equation.3" in error.reason and "compressed or encrypted" in error.reason
+    assert report.decision == "block"
 
 
 def test_groups_nested_past_the_limit_are_sg903(tmp_path: Path) -> None:

@@ -232,13 +232,18 @@ def test_chart_cache_of_hidden_sheet(tmp_path: Path, roster: list[Person]) -> No
                                ("SG302", "hidden_sheet", (), 15)]
 
 
-def test_chart_cache_of_visible_range_is_not_reported(tmp_path: Path) -> None:
+def test_chart_cache_of_visible_range_is_listed_at_info(tmp_path: Path) -> None:
+    # issue 30: nothing hidden from the publisher — a cache that repeats visible cells is listed
+    # (info, never blocking), so a stricter --fail-on still sees every place values travel
     book = Book()
     book.sheet("Stats", AGG)
     chart = book.wb.add_chart({"type": "bar"})
     chart.add_series({"categories": "=Stats!$A$2:$A$4", "values": "=Stats!$B$2:$B$4"})
     book.wb.worksheets()[0].insert_chart("E2", chart)
-    assert summary(run(tmp_path, book)) == []
+    report = run(tmp_path, book)
+    assert [(f.rule, f.severity.label, f.visibility.value) for f in report.findings] == [
+        ("SG109", "info", "chart_cache")]
+    assert report.decision == "pass"
 
 
 def test_external_link_cache(tmp_path: Path, roster: list[Person]) -> None:

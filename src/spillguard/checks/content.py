@@ -68,7 +68,7 @@ def _unseen_severity(entities: list[Entity], distinct_names: int) -> Severity | 
     """SG208's severity: its default (high) for personal data beyond a single incidental name,
     medium for one name alone."""
     if entities == [Entity.PERSON_NAME] and distinct_names <= 1:
-        return Severity.MEDIUM
+        return RULES["SG208"].severity("one incidental name")
     return None
 
 
@@ -117,7 +117,7 @@ def table_finding(table: Table, prof: TableProfile) -> Finding | None:
     if table.visibility is Visibility.METADATA:
         if not entities:
             return None
-        if Entity.PERSON_NAME in entities and set(entities) & LINKING or (
+        if (Entity.PERSON_NAME in entities and set(entities) & LINKING) or (
                 Entity.A_NUMBER in entities and set(entities) & LINKING_A_NUMBER):
             # a name with an A-number, a birth date or a document number in the properties (custom
             # properties of a case file): a linked identity no reader sees

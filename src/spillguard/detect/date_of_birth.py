@@ -67,10 +67,15 @@ def serial_dates(values: pl.Series) -> pl.Series:
     return pl.select(pl.lit(_EXCEL_EPOCH, dtype=pl.Date) + pl.duration(days=days)).to_series().alias(values.name)
 
 
-_MONTH = r"[A-Za-z\u00e9\u00fb]{3,10}\.?"
-#: dates as prose writes them: ISO, numeric, "3 March 1990", "March 3, 1990", "3 de marzo de 1990"
-_TEXT_DATE = (r"\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"
-              rf"|\d{{1,2}}\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}")
+#: a month's name in any script (the birth words before it say the date is one)
+_MONTH = r"[^\W\d_]{2,10}\.?"
+#: dates as prose writes them: ISO, numeric, "3 March 1990", "March 3, 1990", "3 de marzo de 1990",
+#: "20 januari 1925", "3 марта 1990 г.", "1990年3月4日"
+_TEXT_DATE = (r"\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}\s?年\s?\d{1,2}\s?月\s?\d{1,2}\s?日"
+              rf"|\d{{1,2}}(?:er)?\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}")
+#: where a birth sentence names the place first: "born in Lagos on", "geboren te Borgloon op",
+#: "né à Dakar le", "nacido en Quito el", "nascida em Luanda em"
+_PLACE = r"(?:\s+(?:in|at|te|à|a|en|em|au|aux|nan|в|во)\s+[^\W\d_][^\d\n;:]{0,40}?)?"
 
 
 class DateOfBirth(Detector):
@@ -88,10 +93,13 @@ class DateOfBirth(Detector):
     header_excludes = ("country of birth", "place of birth", "birth country", "pais de nacimiento",
                        "lugar de nacimiento", "birth place", "birthplace")
     _ctx = re.compile(
-        r"(?i)\b(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|fecha\s+de\s+nacimiento"
-        r"|f\.?\s?nac\.?|nacid[oa]\s+el|n[ée]e?\s+le|date\s+de\s+naissance)"
+        r"(?i)(?:\b(?:born|geboren|geb\.|n[ée]e?|nacid[oa]|nascid[oa]|f[eè]t|родил(?:ся|ась)|урожен(?:ец|ка))"
+        rf"{_PLACE}(?:,?\s+(?:on|op|am|le|el|em|a|the|в))?"
+        r"|\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|fecha\s+de\s+nacimiento"
+        r"|f\.?\s?nac\.?|date\s+de\s+naissance|data\s+de\s+nascimento|geboortedatum|geburtsdatum"
+        r"|dat\s+nesans|дата\s+рождения)|出生日期|出生于|出生|تاريخ\s+الميلاد)"
         # a key's closing bracket or quote, then ':', '=' or '-' (``[DOB] = '…'``, ``"dob": "…"``)
-        r"[\]\)\"'`]?\s*(?:[:=\-]|\bis\b)?\s*[\"'`]?\s*(?:on\s+|el\s+)?"
+        r"[\]\)\"'`]?\s*(?:[:=\-：]|\bis\b)?\s*[\"'`]?\s*(?:on\s+|el\s+)?"
         rf"({_TEXT_DATE})"
     )
 

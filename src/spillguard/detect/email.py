@@ -18,7 +18,9 @@ class Email(Detector):
     needs_letter = True
     header_terms = ("email", "e mail", "mail", "email address", "correo", "correo electronico")
     _value = r"(?i)^[a-z0-9._%+'-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$"
-    _text = re.compile(r"(?i)(?<![\w.+-])[a-z0-9._%+'-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
+    #: not after "/" or ":": ``scott/tiger@db.example`` (a database connect string) and
+    #: ``ftp://user:pw@host`` are credentials for a machine, not someone's mailbox
+    _text = re.compile(r"(?i)(?<![\w.+/:-])[a-z0-9._%+'-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
 
     def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
         return values.str.contains(self._value)

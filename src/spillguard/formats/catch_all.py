@@ -3,13 +3,22 @@
 An XML part gives its text nodes and attribute values, a plain-text part its text, a part that
 is a file of a known format is scanned as an embedded file; each with the visibility
 ``other_part`` and the part's name, so that a reviewer knows no reader was written for it.
-Only a part that is none of these (binary of no known format) stays "not inspected" (SG906):
-the gate still fails closed on what nobody can read.
+
+A binary part of no known format is first decoded where it is in a known encoding (zlib or raw
+deflate, gzip, base64 text, MS-OVBA compression: what Power Query's DataMashup and VBA modules
+use) and read again. What is left is judged by its bytes: a part whose bytes are still
+compressed or encrypted (high entropy) could not be read and fails closed (SG906); any other
+binary part (records of a revision log, an ActiveX control's properties, a bitmap) gives up the
+text it carries — its runs of single-byte and UTF-16 characters — which is judged like any text.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import math
 import re
+import zlib
 from collections.abc import Callable, Iterator
 
 from lxml import etree
@@ -70,7 +79,7 @@ def _is_xml(data: bytes) -> bool:
 
 def read_part(part: str, data: Callable[[], bytes], source: Source, ctx: Context, loc: Location,
               reader: str, what: str | None = None,
-              visibility: Visibility = Visibility.OTHER_PART) -> Iterator[Content]:
+              visibility: Visibility = Visibility.OTHER_PART, depth: int = 0) -> Iterator[Content]:
     """Read one part no dedicated reader took; ``what`` names the kind of part when known."""
     from spillguard import formats
     from spillguard.formats.ooxml import parse_xml
@@ -102,8 +111,136 @@ def read_part(part: str, data: Callable[[], bytes], source: Source, ctx: Context
         if text.strip():
             yield Text(where, visibility, text, label=label)
         return
-    reason = f"{what} was not inspected: {part}" if what else f"unknown part was not inspected: {part}"
-    yield Incomplete(PartNotInspected.rule, reason, where)
+    decoded = decode(body, ctx.limits.max_file_bytes)
+    if decoded is not None and depth < MAX_DECODINGS:
+        how, inner = decoded
+        yield from read_part(f"{part} ({how}-decoded)", lambda: inner, source, ctx, loc, reader, what,
+                             visibility, depth + 1)
+        return
+    bits = entropy(body)
+    if compressed(bits, len(body)):
+        reason = (f"{what} was not inspected" if what else "an unknown part was not inspected") + \
+            f": {part} (compressed or encrypted: {bits:.1f} bits a byte, no known decoding)"
+        yield Incomplete(PartNotInspected.rule, reason, where)
+        return
+    ctx.covered(reader, catch_all=1)
+    strings = binary_strings(body)
+    if strings.strip():
+        yield Text(where, visibility, strings, label=f"{label} (text in binary records)")
+
+
+#: decodings tried one inside another at most this many times
+MAX_DECODINGS = 3
+#: bits of information a byte from which a part is compressed or encrypted (text is ~4.5, x86
+#: code ~6, a bitmap 1–5; zip, JPEG, AES and random bytes are ≥ 7.9)
+HIGH_ENTROPY = 7.2
+#: a part this short is read for its text whatever its bytes (it cannot hide a table)
+MIN_ENTROPY_BYTES = 64
+#: at most this much of a part is measured
+_ENTROPY_SAMPLE = 4 << 20
+#: runs of this many characters or more are text: single-byte (ASCII, Latin-1) or UTF-16LE
+_RUN = 4
+_SINGLE = re.compile(rb"[\x20-\x7e\xa0-\xff\t]{%d,}" % _RUN)
+_WIDE = re.compile(rb"(?:[\x20-\x7e\xa0-\xff\t]\x00){%d,}" % _RUN)
+#: at most this much text is taken from one binary part
+MAX_BINARY_TEXT = 8 << 20
+
+
+def entropy(data: bytes) -> float:
+    """Shannon entropy of the bytes, in bits a byte (0–8)."""
+    import numpy as np
+
+    sample = np.frombuffer(data[:_ENTROPY_SAMPLE], dtype=np.uint8)
+    if sample.size == 0:
+        return 0.0
+    counts = np.bincount(sample, minlength=256)
+    p = counts[counts > 0] / sample.size
+    return float(-(p * np.log2(p)).sum())
+
+
+def compressed(bits: float, size: int) -> bool:
+    """Bytes that are still compressed or encrypted: near the most entropy their length allows
+    (n distinct bytes carry at most log2(n) bits a byte, so a short part is held to less)."""
+    if size < MIN_ENTROPY_BYTES:
+        return False
+    return bits >= min(HIGH_ENTROPY, 0.9 * math.log2(size))
+
+
+def binary_strings(data: bytes) -> str:
+    """Runs of text inside binary records, in the order they stand, UTF-16 runs decoded."""
+    found: list[tuple[int, str]] = []
+    size = 0
+    for m in _WIDE.finditer(data):
+        found.append((m.start(), m.group(0).decode("utf-16-le", "replace")))
+        size += len(found[-1][1])
+        if size > MAX_BINARY_TEXT:
+            break
+    wide = [(m, m + 2 * len(t)) for m, t in found]
+    for m in _SINGLE.finditer(data):
+        if any(a <= m.start() < b for a, b in wide[:10_000]):
+            continue
+        text = m.group(0).decode("latin-1")
+        if any(c.isalpha() for c in text):
+            found.append((m.start(), text))
+            size += len(text)
+        if size > MAX_BINARY_TEXT:
+            break
+    return "\n".join(t for _, t in sorted(found))
+
+
+_BASE64 = re.compile(rb"[A-Za-z0-9+/=\r\n]+")
+
+
+def decode(body: bytes, limit: int) -> tuple[str, bytes] | None:
+    """The part decoded, when it is in an encoding spillguard knows: (encoding, bytes)."""
+    if body[:2] == b"\x1f\x8b":
+        out = _inflate(body, limit, 16 + zlib.MAX_WBITS)
+        if out:
+            return "gzip", out
+    if body[:1] == b"\x78" and (body[0] * 256 + body[1]) % 31 == 0:
+        out = _inflate(body, limit, zlib.MAX_WBITS)
+        if out:
+            return "zlib", out
+    if len(body) >= 64 and _BASE64.fullmatch(body[:4096]) and len(body) % 4 in (0, 2, 3):
+        try:
+            return "base64", base64.b64decode(re.sub(rb"\s+", b"", body), validate=True)
+        except (binascii.Error, ValueError):
+            pass
+    if body[:1] == b"\x01" and len(body) > 3:
+        out = ovba_decompress(body, limit)
+        if out:
+            return "MS-OVBA", out
+    out = _inflate(body, limit, -zlib.MAX_WBITS)
+    if out and len(out) > len(body):
+        return "deflate", out
+    return None
+
+
+def _inflate(body: bytes, limit: int, wbits: int) -> bytes | None:
+    try:
+        engine = zlib.decompressobj(wbits)
+        out = engine.decompress(body, limit)
+    except zlib.error:
+        return None
+    return out if engine.eof and out else None
+
+
+def ovba_decompress(body: bytes, limit: int) -> bytes | None:
+    """MS-OVBA 2.4.1 decompression (VBA module source, the VBA project's dir stream), through
+    oletools' implementation; None when the bytes are not such a container."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():  # its pyparsing grammar uses names pyparsing deprecates
+            warnings.simplefilter("ignore")
+            from oletools.olevba import decompress_stream
+    except ImportError:
+        return None
+    try:
+        out = bytes(decompress_stream(bytearray(body)))
+    except Exception:
+        return None
+    return out[:limit] if out else None
 
 
 #: streams of any OLE compound file that hold no text: the class id, OLE link and object info,
@@ -113,9 +250,11 @@ OLE_STRUCTURAL = re.compile(r"\x01CompObj|\x01Ole|\x02OlePres\d{3}|\x03ObjInfo|\
 
 
 def ole_leftovers(data: bytes, streams: set[str], consumed: Callable[[str], bool], source: Source, ctx: Context,
-                  loc: Location, reader: str, unreadable: dict[str, str] | None = None) -> Iterator[Content]:
+                  loc: Location, reader: str, unreadable: dict[str, str] | None = None,
+                  places: dict[str, Visibility] | None = None) -> Iterator[Content]:
     """Every stream of an OLE compound file that the format's reader neither consumed nor knows
-    to hold no text goes to the catch-all, as a zip package's parts do; counted for coverage."""
+    to hold no text goes to the catch-all, as a zip package's parts do; counted for coverage.
+    ``unreadable`` names what a stream holds, ``places`` where a reader would (not) see it."""
     import olefile
 
     rest = sorted(s for s in streams if not consumed(s))
@@ -127,4 +266,7 @@ def ole_leftovers(data: bytes, streams: set[str], consumed: Callable[[str], bool
         for stream in todo:
             what = next((v for k, v in (unreadable or {}).items() if stream == k or stream.startswith(f"{k}/")),
                         None)
-            yield from read_part(stream, lambda p=stream: ole.openstream(p).read(), source, ctx, loc, reader, what)
+            place = next((v for k, v in (places or {}).items() if stream == k or stream.startswith(f"{k}/")),
+                         Visibility.OTHER_PART)
+            yield from read_part(stream, lambda p=stream: ole.openstream(p).read(), source, ctx, loc, reader, what,
+                                 place)

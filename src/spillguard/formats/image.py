@@ -22,7 +22,8 @@ from spillguard.formats import magic
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import record_table
 from spillguard.formats.ooxml import parse_xml
-from spillguard.model import Content, Entity, Location, Notice, Severity, Text, Visibility
+from spillguard.model import Content, Entity, Location, Notice, Text, Visibility
+from spillguard.rules import RULES
 
 NAME = "image"
 #: EXIF fields that name or describe a person (a table: the field name is the header)
@@ -310,4 +311,4 @@ def _thumbnail(im: Image.Image, loc: Location, ctx: Context) -> Iterator[Content
                  Visibility.EARLIER_REVISION,
                  f"the thumbnail differs by {mean:.0f}/255 on average: it may still show what was "
                  f"cropped or blacked out; strip EXIF before publishing; in the thumbnail: {seen.explain()}",
-                 severity=Severity.HIGH if seen.shows_person_or_text else Severity.MEDIUM)
+                 severity=RULES["SG505"].severity("shows a face or text" if seen.shows_person_or_text else None))

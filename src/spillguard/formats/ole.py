@@ -60,7 +60,12 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
     kind = ("legacy Word document (.doc)" if "WordDocument" in streams else
             "legacy PowerPoint presentation (.ppt)" if "PowerPoint Document" in streams else None)
     if kind is None:
-        raise UnsupportedFormat("OLE compound file of an unknown kind")
+        # an OLE object of a class no reader knows (a Visio drawing, a Photo Editor picture, an
+        # equation): its properties and every stream are read by the catch-all, which fails
+        # closed only on a stream still compressed or encrypted after the known decodings
+        yield from properties(meta, loc)
+        yield from catch_all.ole_leftovers(data, streams, lambda s: False, source, ctx, loc, NAME)
+        return
     target = "docx" if "WordDocument" in streams else "pptx"
     try:
         converted = convert.convert(data, ".doc" if target == "docx" else ".ppt", target,

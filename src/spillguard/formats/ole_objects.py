@@ -9,8 +9,9 @@ What an object holds decides how it is read:
   embedded picture (SG114); its bytes are scanned when they are a format the registry reads;
 * only presentation streams (``\\x02OlePres…``, ``CompObj``, ``\\x01Ole``) — the object's picture, drawn
   from data kept elsewhere: an embedded object, nothing more to read;
-* anything else (an MS Graph chart's binary workbook, an equation, an ActiveX control) stays not
-  inspected (SG906), naming the object's class.
+* anything else (an MS Graph chart's binary workbook, an equation, an ActiveX control) is read by
+  the catch-all (formats/catch_all.py): decoded where it can be, its text judged, and not
+  inspected (SG906) only when its bytes are still compressed or encrypted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 import struct
 from collections.abc import Callable, Iterator
 
+from spillguard.formats import catch_all
 from spillguard.formats.base import Context, Source
 from spillguard.formats.ooxml_package import scan_embedded
 from spillguard.model import Content, Incomplete, Location, Notice, Visibility
@@ -61,8 +63,9 @@ def read_objects(storages: dict[str, dict[str, Callable[[], bytes]]], source: So
             reader = data_streams.pop("CONTENTS")
             yield from _picture(source, ctx, where, name, reader)
         for stream in sorted(data_streams):
-            yield Incomplete("SG906", f"an embedded object of class {cls} was not inspected: {name}/"
-                             f"{stream.strip(chr(1) + chr(2) + chr(3))}", where)
+            yield from catch_all.read_part(f"{name}/{stream.strip(chr(1) + chr(2) + chr(3))}", data_streams[stream],
+                                           source, ctx, loc, "ole", f"an embedded object of class {cls}",
+                                           Visibility.EMBEDDED_OBJECT)
 
 
 def _picture(source: Source, ctx: Context, where: Location, name: str,

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from spillguard.formats.cells import frame
 from spillguard.formats.ooxml import SafeZip, local
 from spillguard.formats.ooxml_package import matching
-from spillguard.model import Content, Location, Table, Text, Visibility
+from spillguard.model import Content, Location, Notice, Table, Text, Visibility
+from spillguard.rules import RULES
 
 #: chart parts (classic DrawingML charts and Office 2016 chartEx)
 _CHART = r"{folder}charts/chart(Ex)?\d*\.xml"
@@ -115,6 +116,12 @@ def read(z: SafeZip, folder: str, loc: Location, handled: set[str]) -> Iterator[
             rows = [[categories.get(i), *(v.get(i) for v in values)] for i in range(length)]
             note = None if vis is Visibility.VISIBLE else "a chart part that no page draws"
             yield Table(where, vis, headers, iter([frame(rows, len(headers))]), note=note)
+            if vis is Visibility.VISIBLE:
+                # the chart draws its cache: judged in plain view above; the cache itself is still
+                # listed, so the publisher sees every place values travel
+                yield Notice("SG109", f"A chart caches the {length:,} rows it draws", where, Visibility.CHART_CACHE,
+                             "the cache repeats the chart's embedded workbook; both travel with the file",
+                             severity=RULES["SG109"].severity("repeats visible cells"))
         for _, target in z.rels(part).values():
             if z.has(target) and "/drawings/" in target and target.endswith(".xml"):
                 handled.add(target)  # shapes drawn over the chart (c:userShapes)

@@ -258,11 +258,12 @@ def _comments_part(z: SafeZip, part: str, number: int, loc: Location) -> Iterato
 
 
 def _notes(root: etree._Element) -> list[str]:
-    """The notes placeholder's paragraphs (not the slide image or the slide number)."""
+    """The notes page's paragraphs: its body and the header, footer and date printed with the
+    notes (not the slide image or the slide number)."""
     out: list[str] = []
     for sp in root.iter(f"{_P}sp"):
         ph = next(sp.iter(f"{_P}ph"), None)
-        if ph is not None and ph.get("type") in ("sldNum", "sldImg", "hdr", "ftr", "dt"):
+        if ph is not None and ph.get("type") in ("sldNum", "sldImg"):
             continue
         body = next(sp.iter(f"{_P}txBody"), None)
         if body is not None:

@@ -323,8 +323,13 @@ class _Reader:
                              Visibility.EMBEDDED_OBJECT, "embedded objects are published with the document")
                 payload = _payload(bytes(blob))
                 if payload is None:
-                    yield Incomplete("SG906", f"an embedded object of class {_ole1_class(bytes(blob))} was not "
-                                     f"inspected: {part}", where)
+                    # an object of a class no reader knows: its bytes to the catch-all, which
+                    # decodes, reads the text or fails closed on what stays compressed
+                    from spillguard.formats import catch_all
+
+                    yield from catch_all.read_part(part, lambda b=bytes(blob): b, source, ctx, self.loc, "rtf",
+                                                   f"an embedded object of class {_ole1_class(bytes(blob))}",
+                                                   Visibility.EMBEDDED_OBJECT)
                     continue
                 yield from scan_embedded(source, ctx, where, part, lambda p=payload: p)
             elif bytes(blob[:3]) == b"\xff\xd8\xff" or bytes(blob[:4]) == b"\x89PNG":

@@ -37,6 +37,9 @@ _UNREAD = {
     "User Names": "the user list of a shared workbook",
     "ObjectPool": "embedded objects",
 }
+#: where a reader of the workbook would (not) see what those streams hold
+_PLACES = {"_SX_DB_CUR": Visibility.PIVOT_CACHE, "_SX_DB": Visibility.PIVOT_CACHE,
+           "Revision Log": Visibility.TRACKED_CHANGE, "User Names": Visibility.METADATA}
 #: streams read elsewhere: properties (ole.properties), ActiveX controls' and toolbar settings
 _KNOWN = {"\x05SummaryInformation", "\x05DocumentSummaryInformation", "Ctls", "XCB"}
 _WHITE = (255, 255, 255)
@@ -168,7 +171,7 @@ def read_workbook(data: bytes, source: Source, ctx: Context, streams: set[str]) 
     yield from ole_objects.read_objects(objects, source, ctx, loc)
     read = {"Workbook", "Book", *_KNOWN}
     yield from catch_all.ole_leftovers(
-        data, streams, lambda s: s in read or s.split("/", 1)[0] in objects, source, ctx, loc, NAME, _UNREAD)
+        data, streams, lambda s: s in read or s.split("/", 1)[0] in objects, source, ctx, loc, NAME, _UNREAD, _PLACES)
     if any(s.startswith("_VBA_PROJECT_CUR") for s in streams):
         yield Notice("SG115", "The workbook carries a macro (VBA) project", loc.with_(part="_VBA_PROJECT_CUR"),
                      Visibility.EMBEDDED_OBJECT, "macro code can hold data and paths; publish without macros")

@@ -29,18 +29,19 @@ ROW_GAP = 20
 COL_GAP = 10
 HEADER_SCAN_ROWS = 10
 
-_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
-_LAST_ROW = re.compile(rb'<row\b[^>]*?\br="(\d{1,8})"')
+#: elements may carry a namespace prefix (``<x:row>``, ``<ns2:col>``: POI, .NET writers)
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d{1,8})"')
 #: cell references of exactly 2 or 3 column letters (``<c r="XFD1048576"``). Only cells have an
 #: ``r`` attribute of letters then digits (a row's is digits): the pattern starts at ``r="``, a
 #: literal the regex engine skips to, which is five times faster than anchoring at ``<c``
 _REF_LETTERS = {n: re.compile(rb'r="([A-Z]{%d})\d' % n) for n in (2, 3)}
 
 _ROW_NUM = re.compile(rb'\br="(\d+)"')
-_COL = re.compile(rb"<col\b[^>]*>")
+_COL = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
 _ATTR = re.compile(rb'\b(\w+)="([^"]*)"')
 #: a row of zero height or a column of zero width shows nothing, hidden or not
-_ZERO_ROW = re.compile(rb'<row\b[^>]*?\bht="0(?:\.0*)?"[^>]*>')
+_ZERO_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bht="0(?:\.0*)?"[^>]*>')
 _HEADER_FOOTER = re.compile(rb"<(?:\w+:)?((?:odd|even|first)(?:Header|Footer))>([^<]*)</")
 _HYPERLINK = re.compile(rb"<(?:\w+:)?hyperlink\b[^>]*>")
 #: a formula holding a string literal (a quote, escaped or not, in the XML text)
@@ -176,7 +177,7 @@ def prepass(z: SafeZip, part: str, camo_styles: set[int], shared: bool = False) 
     camo_re = None
     if camo_styles:
         alt = b"|".join(str(s).encode() for s in sorted(camo_styles))
-        camo_re = re.compile(rb'<c\b[^>]*?\bs="(?:' + alt + rb')"[^>]*>')
+        camo_re = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bs="(?:' + alt + rb')"[^>]*>')
     tail = b""
     widest = 1  # letters of the widest column reference seen (one letter: column Z at most)
     layout.last_col = 25
@@ -212,7 +213,7 @@ def prepass(z: SafeZip, part: str, camo_styles: set[int], shared: bool = False) 
             if attrs.get(b"hidden") in (b"1", b"true") or zero:
                 lo, hi = int(attrs.get(b"min", b"1")), int(attrs.get(b"max", b"1"))
                 layout.hidden_cols.update(range(lo - 1, min(hi, 16384)))
-        if b"<autoFilter" in chunk:
+        if b"autoFilter" in chunk:
             layout.has_filter = True
         if camo_re is not None:
             for m in camo_re.finditer(chunk):

@@ -13,6 +13,7 @@ import polars as pl
 from spillguard.formats.cells import col_index, frame, split_ref
 from spillguard.formats.ooxml import SafeZip, local
 from spillguard.model import Content, Location, Notice, Table, Text, Visibility
+from spillguard.rules import RULES
 
 
 def _texts(el) -> str:
@@ -66,40 +67,54 @@ def formula_sheet(formula: str) -> tuple[str | None, bool]:
 
 
 def chart_caches(z: SafeZip, part: str, loc: Location, visible_sheets: set[str]) -> Iterator[Content]:
-    """Series caches of a chart that point at hidden, deleted or external ranges.
-
-    Caches of visible ranges repeat what a reader can see and are not reported.
-    """
+    """Series caches of a chart: those of hidden, deleted or external ranges as a table (judged
+    like any hidden table); those that repeat visible cells, and references to hidden ranges
+    with no cached values, as a notice, so the publisher sees every chart cache."""
     root = z.xml(part)
     headers: list[str] = []
     columns: list[list[str | None]] = []
     reasons: set[str] = set()
+    mirrored = 0
+    uncached: set[str] = set()
     for ref in root.iter("{*}strRef", "{*}numRef"):
         f = next((c for c in ref if local(c.tag) == "f"), None)
         cache = next((c for c in ref if local(c.tag) in ("strCache", "numCache")), None)
-        if f is None or cache is None or not (f.text or "").strip():
-            continue
-        sheet, external = formula_sheet(f.text)
-        if external:
-            reasons.add("an external workbook")
-        elif sheet is not None and sheet not in visible_sheets:
-            reasons.add(f"sheet '{sheet}', which is hidden or no longer exists")
-        else:
+        if f is None or not (f.text or "").strip():
             continue
         points: dict[int, str] = {}
-        for pt in cache.iter("{*}pt"):
+        for pt in cache.iter("{*}pt") if cache is not None else ():
             v = next((c for c in pt if local(c.tag) == "v"), None)
             if v is not None and v.text is not None:
                 points[int(pt.get("idx", "0"))] = v.text
-        if points:
-            headers.append(f.text.strip())
-            columns.append([points.get(i) for i in range(max(points) + 1)])
+        sheet, external = formula_sheet(f.text)
+        if external:
+            reason = "an external workbook"
+        elif sheet is not None and sheet not in visible_sheets:
+            reason = f"sheet '{sheet}', which is hidden or no longer exists"
+        else:
+            mirrored += len(points)
+            continue
+        if not points:
+            uncached.add(reason)
+            continue
+        reasons.add(reason)
+        headers.append(f.text.strip())
+        columns.append([points.get(i) for i in range(max(points) + 1)])
+    where = loc.with_(part=part)
     if columns:
         longest = max(map(len, columns))
         rows = [[c[i] if i < len(c) else None for c in columns] for i in range(longest)]
-        yield Table(loc.with_(part=part), Visibility.CHART_CACHE, headers,
-                    iter([frame(rows, len(headers))]),
+        yield Table(where, Visibility.CHART_CACHE, headers, iter([frame(rows, len(headers))]),
                     note="chart caches values from " + " and ".join(sorted(reasons)))
+    if uncached:
+        yield Notice("SG109", "A chart draws from " + " and ".join(sorted(uncached)), where, Visibility.CHART_CACHE,
+                     "no values are cached in the chart: what it draws is the hidden range's, reported there",
+                     severity=RULES["SG109"].severity("repeats visible cells"))
+    if mirrored and not columns:
+        yield Notice("SG109", f"A chart caches {mirrored:,} values that repeat visible cells", where,
+                     Visibility.CHART_CACHE, "the cache repeats what the sheet shows; it travels with the file "
+                     "and stays when the cells change or are deleted",
+                     severity=RULES["SG109"].severity("repeats visible cells"))
 
 
 def external_link(z: SafeZip, part: str, loc: Location) -> Iterator[Content]:
