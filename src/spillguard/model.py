@@ -80,6 +80,10 @@ class Entity(StrEnum):
     USCIS_RECEIPT = "USCIS_RECEIPT"
     I94 = "I94"
     GPS_LOCATION = "GPS_LOCATION"
+    #: another country's identity number with a check digit (python-stdnum): CURP, 身份证号…
+    NATIONAL_ID = "NATIONAL_ID"
+    #: a payment card number (Luhn, issuer prefix)
+    PAYMENT_CARD = "PAYMENT_CARD"
 
 
 #: Entities that point at one person by themselves.
@@ -91,6 +95,8 @@ DIRECT_IDENTIFIERS = frozenset(
         Entity.PASSPORT,
         Entity.USCIS_RECEIPT,
         Entity.I94,
+        Entity.NATIONAL_ID,
+        Entity.PAYMENT_CARD,
     }
 )
 
@@ -101,6 +107,8 @@ IDENTIFIER_PRIORITY: tuple[Entity, ...] = (
     Entity.PASSPORT,
     Entity.USCIS_RECEIPT,
     Entity.I94,
+    Entity.NATIONAL_ID,
+    Entity.PAYMENT_CARD,
     Entity.EMAIL,
     Entity.PERSON_NAME,
 )

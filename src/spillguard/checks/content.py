@@ -45,6 +45,8 @@ ENTITY_WORDS: dict[Entity, str] = {
     Entity.USCIS_RECEIPT: "USCIS receipt numbers",
     Entity.I94: "I-94 numbers",
     Entity.GPS_LOCATION: "GPS locations",
+    Entity.NATIONAL_ID: "national identity numbers",
+    Entity.PAYMENT_CARD: "payment card numbers",
 }
 
 
@@ -168,7 +170,7 @@ LINK_CHARS = 400
 #: what links to a name to make a personal record in text: an A-number, a birth date or a document
 #: number — under the asylum confidentiality rule (8 CFR 208.6) one person so linked is a disclosure
 LINKING = frozenset({Entity.A_NUMBER, Entity.DATE_OF_BIRTH, Entity.SSN, Entity.PASSPORT, Entity.USCIS_RECEIPT,
-                     Entity.I94})
+                     Entity.I94, Entity.NATIONAL_ID, Entity.PAYMENT_CARD})
 #: and to an A-number: a birth date or another document number
 LINKING_A_NUMBER = LINKING - {Entity.A_NUMBER}
 

@@ -104,7 +104,8 @@ def _main_table(cells: dict[tuple[int, int], object], name: str) -> Table | None
 #: what strict mode blanks in a per-person table: what identifies or reaches a person (the
 #: categories — nationality, facility — stay; k-anonymity on the re-scan says if they are enough)
 PERSONAL = frozenset({Entity.PERSON_NAME, Entity.A_NUMBER, Entity.SSN, Entity.DATE_OF_BIRTH, Entity.ADDRESS,
-                      Entity.PHONE, Entity.EMAIL, Entity.PASSPORT, Entity.USCIS_RECEIPT, Entity.I94})
+                      Entity.PHONE, Entity.EMAIL, Entity.PASSPORT, Entity.USCIS_RECEIPT, Entity.I94,
+                      Entity.NATIONAL_ID, Entity.PAYMENT_CARD})
 
 
 def strict_grid(cells: dict[tuple[int, int], object], name: str, opts: Options, removed: Counter[str]) -> None:

@@ -9,6 +9,7 @@ from spillguard.detect.date_of_birth import DateOfBirth
 from spillguard.detect.email import Email
 from spillguard.detect.facility import Facility
 from spillguard.detect.i94 import I94
+from spillguard.detect.national_id import NationalId, PaymentCard
 from spillguard.detect.nationality import Nationality
 from spillguard.detect.passport import Passport
 from spillguard.detect.person_name import PersonName
@@ -22,6 +23,8 @@ DETECTORS: tuple[Detector, ...] = (
     UscisReceipt(),
     Passport(),
     I94(),
+    NationalId(),
+    PaymentCard(),
     Email(),
     DateOfBirth(),
     PersonName(),

@@ -74,8 +74,11 @@ class ANumber(Detector):
         for m in self._text.finditer(doc.text):
             if m.start() in seen or m.start(m.lastgroup or 0) in seen:
                 continue
-            if negative_before(doc, m.start()):
-                continue  # "Invoice A12345678", "order no. A1234567"
+            canonical = m.group("a") is not None and m.group("a").count("-") == 2 and doc.text[m.start() + 1] == "-"
+            if negative_before(doc, m.start()) and not canonical:
+                # "Invoice A12345678", "order no. A1234567"; never "A-164-252-691", the form only
+                # A-numbers take, whatever word stands before it ("reference", "file")
+                continue
             if _A_WORDS.search(doc.before(m.start(), 30)):
                 yield Span(self.entity, m.start(), m.end(), m.group(0), "A-number pattern after A-number words", 0.99)
             else:

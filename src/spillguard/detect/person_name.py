@@ -107,7 +107,19 @@ _THING_NOUNS = (
     "country", "province", "region", "area", "street", "road", "precinct", "ward", "court", "jail",
     "center", "centre", "institution", "trade", "brand", "product", "item", "dog", "pet", "animal",
     "breed", "file", "sheet", "field", "table", "host", "event", "team", "party", "station", "route",
-    "park", "hotel", "store", "shop", "branch", "bank", "plant", "project", "grant", "award", "course")
+    "park", "hotel", "store", "shop", "branch", "bank", "plant", "project", "grant", "award", "course",
+    "municipality", "municipio", "commune", "borough", "township", "parish", "village", "zip", "postcode",
+    "employer", "variety", "cultivar", "species", "crop", "commodity", "category", "industry", "sector")
+#: a header that is one of these nouns says its values are places, organisations or products:
+#: such a column is no column of people whatever surnames its values share
+_THING_HEADS = frozenset({
+    "office", "facility", "agency", "company", "business", "firm", "organization", "organisation", "department",
+    "division", "school", "district", "hospital", "clinic", "place", "location", "site", "venue", "building",
+    "city", "town", "county", "state", "country", "province", "region", "area", "street", "road", "precinct",
+    "ward", "jail", "center", "centre", "institution", "brand", "product", "item", "breed", "park", "hotel",
+    "store", "shop", "branch", "bank", "municipality", "municipio", "commune", "borough", "township", "parish",
+    "village", "zip", "postcode", "employer", "variety", "cultivar", "species", "crop", "commodity",
+    "category", "industry", "sector", "ciudad", "condado", "estado", "pais", "ville", "pays"})
 
 #: text gaps allowed inside a name: spaces, or "M. " after an initial
 _GAP = re.compile(r"[ \t]{1,3}|\.[ \t]{1,2}|\.")
@@ -144,7 +156,12 @@ class PersonName(Detector):
     min_share_role = 0.25
 
     def share_needed(self, header: str, header_hit: bool) -> float:
-        if not header_hit and phrase_in(self.role_terms, fold_header(header)):
+        folded = fold_header(header)
+        if not header_hit and folded and folded.split(" ")[-1] in _THING_HEADS:
+            # "County", "Polling place", "Employer": the header says what the values are, and it
+            # is no person, whatever surnames the values share ("Adams", "Douglas", "Grant")
+            return 2.0
+        if not header_hit and phrase_in(self.role_terms, folded):
             return self.min_share_role
         return super().share_needed(header, header_hit)
 

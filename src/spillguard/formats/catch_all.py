@@ -18,6 +18,7 @@ import base64
 import binascii
 import math
 import re
+import struct
 import zlib
 from collections.abc import Callable, Iterator
 
@@ -65,6 +66,8 @@ def plain_text(data: bytes) -> str | None:
     return text if printable >= _PRINTABLE * len(text) else None
 
 
+#: markup read by its own reader, not as generic XML (an altChunk page of a Word document)
+_MARKUP_FORMATS = frozenset({"html", "eml"})
 #: formats that sniff loosely on any bytes that decode: for a part, plain_text decides instead
 _TEXT_FORMATS = frozenset({"text", "csv", "json"})
 
@@ -90,13 +93,13 @@ def read_part(part: str, data: Callable[[], bytes], source: Source, ctx: Context
         ctx.covered(reader, structural=1)
         return
     label = f"{what}: {part}" if what else f"part {part}"
-    if _is_xml(body):
+    fmt = formats.find(body[:8192])
+    if _is_xml(body) and not (fmt is not None and fmt.NAME in _MARKUP_FORMATS):
         ctx.covered(reader, catch_all=1)
         text = xml_text(parse_xml(body, part))
         if text.strip():
             yield Text(where, visibility, text, label=label)
         return
-    fmt = formats.find(body[:8192])
     if fmt is not None and fmt.NAME not in _TEXT_FORMATS:  # text is judged below, more strictly
         from spillguard.formats.ooxml_package import scan_embedded
 
@@ -268,5 +271,10 @@ def ole_leftovers(data: bytes, streams: set[str], consumed: Callable[[str], bool
                         None)
             place = next((v for k, v in (places or {}).items() if stream == k or stream.startswith(f"{k}/")),
                          Visibility.OTHER_PART)
-            yield from read_part(stream, lambda p=stream: ole.openstream(p).read(), source, ctx, loc, reader, what,
-                                 place)
+            try:
+                body = ole.openstream(stream).read()
+            except (OSError, ValueError, IndexError, struct.error, TypeError, OverflowError, KeyError) as exc:
+                yield Incomplete("SG901", f"a stream of the OLE file cannot be read ({type(exc).__name__}): {stream}",
+                                 loc.with_(part=stream))
+                continue
+            yield from read_part(stream, lambda b=body: b, source, ctx, loc, reader, what, place)

@@ -17,7 +17,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from spillguard.errors import CorruptFile
-from spillguard.formats import records
+from spillguard.formats import records, scripts
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import record_table, text_table
 from spillguard.formats.textfile import detect_encoding
@@ -32,7 +32,10 @@ _DOCUMENT_LINK = re.compile(r"\.(?:xlsx?|xlsm|csv|tsv|docx?|pptx?|pdf|odt|ods|od
                             re.IGNORECASE)
 _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header",
           "footer", "td", "th", "dd", "dt", "blockquote", "pre", "table", "ul", "ol", "title"}
-_SKIP = {"script", "style", "template", "noscript", "head"}
+_SKIP = {"script", "style", "head"}
+#: elements whose content a browser does not render (a template is cloned by script, noscript
+#: shows only without script): read as hidden text
+_UNRENDERED = {"template", "noscript"}
 #: ``<meta>`` names that hold a person (checked as a names column, the name as its header)
 _META_PEOPLE = {"author", "creator", "dc.creator", "dc.contributor", "dcterms.creator", "article:author",
                 "twitter:creator", "owner", "reply-to", "designer", "copyright"}
@@ -127,7 +130,13 @@ class _Page:
             kind = el.get("type", "").lower()
             if "json" in kind and (el.text or "").strip():
                 self.json_blocks.append((el.sourceline, el.text or ""))
+            elif (el.text or "").strip():
+                # a script's data (an array of people, a message) is in its string literals
+                for literal in scripts.js_literals(el.text or ""):
+                    self._place("script string literals", Visibility.HIDDEN_TEXT, literal, el.sourceline)
             return
+        if tag in _UNRENDERED:
+            hidden = True
         if tag in _SKIP:
             if tag == "head":
                 for child in el:

@@ -63,6 +63,9 @@ def macros(z: SafeZip, part: str, loc: Location, handled: set[str], what: str) -
         handled.add(part)
         yield Notice("SG115", f"The {what} carries a macro (VBA) project", loc.with_(part=part),
                      Visibility.EMBEDDED_OBJECT, "macro code can hold data and paths; publish without macros")
+        from spillguard.formats import scripts
+
+        yield from scripts.vba_contents(z.read(part), part, loc.with_(part=part))
 
 
 def leftovers(z: SafeZip, source: Source, ctx: Context, loc: Location, handled: set[str],

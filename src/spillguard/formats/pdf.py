@@ -76,6 +76,7 @@ def read(source: Source, ctx: Context) -> Iterator[Content]:
         yield from _metadata(structure, loc)
         yield from _annotations(structure, loc)
         yield from _forms_and_outline(structure, loc)
+        yield from _javascript(structure, loc)
         yield from _attachments(structure, source, ctx, loc)
         yield from pdf_objects.leftovers(structure, source, ctx, loc)
     yield from _revisions(data, latest, loc, linearized)
@@ -332,6 +333,73 @@ def _layers_off(pdf: pikepdf.Pdf) -> bool:
         return bool(config.get("/OFF")) or str(config.get("/BaseState", "")) == "/OFF"
     except (AttributeError, pikepdf.PdfError):
         return False
+
+
+#: actions visited at most (a chain of /Next actions, a name tree) per file
+_MAX_ACTIONS = 10_000
+
+
+def _js_code(action: object) -> str:
+    """The code of one JavaScript action (its /JS a string or a stream)."""
+    if not isinstance(action, pikepdf.Dictionary) or action.get("/S") != "/JavaScript":
+        return ""
+    code = action.get("/JS")
+    try:
+        if isinstance(code, pikepdf.Stream):
+            return code.read_bytes().decode("latin-1")
+        return str(code) if code is not None else ""
+    except (pikepdf.PdfError, ValueError):
+        return ""
+
+
+def _actions(pdf: pikepdf.Pdf) -> Iterator[object]:
+    """Every action a reader's viewer may run: the document's JavaScript name tree, its open
+    action and additional actions, each page's and each annotation's, and their /Next chains."""
+    todo: list[object] = []
+    names = pdf.Root.get("/Names")
+    tree = names.get("/JavaScript") if isinstance(names, pikepdf.Dictionary) else None
+    nodes = [tree] if tree is not None else []
+    while nodes and len(todo) < _MAX_ACTIONS:
+        node = nodes.pop()
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        pairs = list(node.get("/Names", []) or [])
+        todo.extend(pairs[1::2])
+        nodes.extend(node.get("/Kids", []) or [])
+    todo.append(pdf.Root.get("/OpenAction"))
+    todo.extend((pdf.Root.get("/AA") or {}).values() if isinstance(pdf.Root.get("/AA"), pikepdf.Dictionary) else [])
+    for page in pdf.pages:
+        aa = page.obj.get("/AA")
+        todo.extend(aa.values() if isinstance(aa, pikepdf.Dictionary) else [])
+        for annot in page.obj.get("/Annots", []) or []:
+            if isinstance(annot, pikepdf.Dictionary):
+                todo.append(annot.get("/A"))
+                aa = annot.get("/AA")
+                todo.extend(aa.values() if isinstance(aa, pikepdf.Dictionary) else [])
+    seen = 0
+    while todo and seen < _MAX_ACTIONS:
+        action = todo.pop()
+        seen += 1
+        if isinstance(action, pikepdf.Dictionary):
+            yield action
+            nxt = action.get("/Next")
+            todo.extend(nxt if isinstance(nxt, pikepdf.Array) else [nxt] if nxt is not None else [])
+
+
+def _javascript(pdf: pikepdf.Pdf, loc: Location) -> Iterator[Content]:
+    """The string literals of the document's JavaScript: what a script shows or carries (an
+    alert, an array of records) is text no reader of the page sees."""
+    from spillguard.formats import scripts
+
+    literals: list[str] = []
+    try:
+        for action in _actions(pdf):
+            literals.extend(scripts.js_literals(_js_code(action)))
+    except (pikepdf.PdfError, ValueError, AttributeError):
+        pass  # a broken action tree: the objects themselves are read by the leftovers pass
+    if literals:
+        yield Text(loc.with_(part="JavaScript", line=1), Visibility.HIDDEN_TEXT, "\n".join(dict.fromkeys(literals)),
+                   "JavaScript string literals")
 
 
 def _annotation_files(pdf: pikepdf.Pdf) -> Iterator[tuple[str, Callable[[], bytes]]]:

@@ -20,7 +20,7 @@ import olefile
 import xlrd
 
 from spillguard.errors import CorruptFile, EncryptedFile
-from spillguard.formats import catch_all, ole_objects, xls_shapes
+from spillguard.formats import catch_all, ole_objects, scripts, xls_shapes
 from spillguard.formats.base import Context, Source
 from spillguard.formats.cells import author_table, col_letter
 from spillguard.formats.xlsx_grid import SheetGrid, SheetLayout
@@ -175,3 +175,4 @@ def read_workbook(data: bytes, source: Source, ctx: Context, streams: set[str]) 
     if any(s.startswith("_VBA_PROJECT_CUR") for s in streams):
         yield Notice("SG115", "The workbook carries a macro (VBA) project", loc.with_(part="_VBA_PROJECT_CUR"),
                      Visibility.EMBEDDED_OBJECT, "macro code can hold data and paths; publish without macros")
+        yield from scripts.vba_contents(data, source.name, loc.with_(part="_VBA_PROJECT_CUR"))

@@ -33,7 +33,7 @@ _STRUCTURAL = re.compile(
     r"xl/(styles|calcChain|metadata|volatileDependencies|sharedStrings)\.xml|xl/theme/.*|"
     r"xl/printerSettings/.*|xl/drawings/vmlDrawing\d*\.vml|xl/drawings/_rels/.*|"
     r"xl/pivotTables/.*|xl/tables/.*|xl/queryTables/.*|xl/charts/(style|colors)\d*\.xml|"
-    r"xl/slicers/.*|xl/slicerCaches/.*|xl/timelines/.*|xl/timelineCaches/.*|xl/ctrlProps/.*|"
+    r"xl/slicers/.*|xl/timelines/.*|xl/timelineCaches/.*|xl/ctrlProps/.*|"
     r"xl/webextensions/.*|docMetadata/LabelInfo\.xml|xl/worksheets/binaryIndex\d*\.bin|"
     r"customXml/itemProps\d*\.xml|xl/media/.*)$"
 )
@@ -50,7 +50,9 @@ _UNREADABLE = {
 
 
 #: places of parts the catch-all reads whose visibility is known
-_PLACES = {"xl/revisions/": Visibility.EARLIER_REVISION, "xl/usernames.xml": Visibility.METADATA}
+_PLACES = {"xl/revisions/": Visibility.EARLIER_REVISION, "xl/usernames.xml": Visibility.METADATA,
+           # a slicer's cache lists the items it filters by (OLAP member captions: names)
+           "xl/slicerCaches/": Visibility.PIVOT_CACHE}
 
 
 def is_workbook(names: set[str]) -> bool:

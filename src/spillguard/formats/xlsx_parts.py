@@ -253,8 +253,14 @@ def covering_shapes(z: SafeZip, sheet_part: str) -> list[tuple[int, int, int, in
 
 
 def xml_text(z: SafeZip, part: str, loc: Location, vis: Visibility, label: str) -> Iterator[Content]:
-    """All text and attribute values of a part (custom XML, connections, rich values)."""
+    """All text and attribute values of a part (custom XML, connections, rich values); Power
+    Query's DataMashup decoded (formats/datamashup.py)."""
+    from spillguard.formats import datamashup
+
     root = z.xml(part)
+    if datamashup.is_mashup(root):
+        yield from datamashup.read(root, part, loc)
+        return
     bits = [t.strip() for t in root.itertext() if t.strip()]
     for el in root.iter():
         bits.extend(v for k, v in el.attrib.items() if len(v) > 3 and not k.startswith("{http://www.w3.org"))
