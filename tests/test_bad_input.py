@@ -4,7 +4,6 @@ the gate fails closed and the rest of the batch is still scanned."""
 from __future__ import annotations
 
 import random
-
 from dataclasses import replace
 from pathlib import Path
 

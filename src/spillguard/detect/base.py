@@ -117,9 +117,13 @@ class Detector:
 
     def header_hit(self, header: str) -> bool:
         folded = fold_header(header)
-        if not folded or phrase_in(self.header_excludes, folded):
+        if folded and phrase_in(self.header_excludes, folded):
             return False
-        return phrase_in(self.header_terms, folded)
+        if phrase_in(self.header_terms, folded) if folded else False:
+            return True
+        # terms in scripts fold() drops ("姓名", "Дата рождения", "الاسم") are looked for as written
+        lowered = header.lower()
+        return any(not term.isascii() and term in lowered for term in self.header_terms)
 
     def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
         """Boolean Series: which (stripped, non-null) values are this entity."""

@@ -89,7 +89,8 @@ class DateOfBirth(Detector):
     needs_digit = True
     header_terms = ("dob", "d o b", "date of birth", "birth date", "birthdate", "birthday", "born",
                     "fecha de nacimiento", "fecha nacimiento", "f nacimiento", "nacimiento",
-                    "date de naissance", "birth", "fec nac", "fnac")
+                    "date de naissance", "birth", "fec nac", "fnac", "data de nascimento", "geboortedatum",
+                    "geburtsdatum", "дата рождения", "出生日期", "出生年月", "تاريخ الميلاد")
     header_excludes = ("country of birth", "place of birth", "birth country", "pais de nacimiento",
                        "lugar de nacimiento", "birth place", "birthplace")
     _ctx = re.compile(

@@ -10,7 +10,7 @@ from functools import cache
 
 import polars as pl
 
-from spillguard.detect import lexicon
+from spillguard.detect import lexicon, nonlatin
 from spillguard.detect.base import Detector, Span, fold_header, fold_series, phrase_in
 from spillguard.detect.doc import Doc, Word
 from spillguard.detect.gazetteer import NAME, PLACE_LIKE, Kind
@@ -26,7 +26,8 @@ _NAME = (
     rf"|^{_LEAD}{_TOKEN}(?:[\s-]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{0,3}},\s*{_TOKEN}(?:\s+{_TOKEN}){{0,3}}$"
 )
 #: letters-only words in any case, as people type their names into an author field ("julien voisin")
-_PLAIN = r"^\p{Ll}[\p{L}'’.]*(?:\s+\p{L}[\p{L}'’.\-]*){0,3}$"
+#: a name in lower case under a name header: "maria lopez", "lopez, maria a" (any letter case)
+_PLAIN = r"^\p{Ll}[\p{L}'’.\-]*,?(?:\s+\p{L}[\p{L}'’.\-]*){0,3}$"
 _ONE = rf"^{_LEAD}{_TOKEN}(?:[\s-]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{0,3}}$"  # one field of a split name
 
 
@@ -139,7 +140,13 @@ class PersonName(Detector):
                     "detainee name", "alien name", "person", "client", "client name",
                     "beneficiary", "applicant", "respondent", "author", "creator",
                     "last modified by", "lastmodifiedby", "manager", "display name", "displayname",
-                    "artist", "xpauthor", "camera owner name", "cameraownername", "owner name", "by line")
+                    "artist", "xpauthor", "camera owner name", "cameraownername", "owner name", "by line",
+                    # name parts split over columns, as case systems export them
+                    "first", "last", "fname", "lname", "forename", "forenames", "given", "middle",
+                    "first nm", "last nm", "nom", "prenom", "nome", "sobrenome",
+                    # the notices' languages in their own scripts (looked for as written)
+                    "姓名", "名字", "фио", "ф.и.о", "фамилия", "имя", "отчество", "прізвище", "ім'я",
+                    "الاسم", "اسم", "الإسم", "اللقب")
     header_excludes = ("facility name", "name of facility", "country name", "file name",
                        "sheet name", "company name", "organization name", "org name",
                        "agency name", "city name", "state name", "street name", "field name",
@@ -195,6 +202,12 @@ class PersonName(Detector):
                 words = folded.gather(idx).str.split(" ")
                 known = _words_in(words, "all", (_name_set, _known_names), (_particle_set, _particles))
                 shape = shape.scatter(idx, known)
+        if v.str.contains(nonlatin.SCRIPTS_PATTERN).fill_null(False).any():
+            # names in Han, Cyrillic or Arabic script: their own evidence (detect/nonlatin.py)
+            idx = v.str.contains(nonlatin.SCRIPTS_PATTERN).fill_null(False).arg_true()
+            found = v.gather(idx).map_elements(nonlatin.is_name, return_dtype=pl.Boolean).fill_null(False)
+            shape = shape.scatter(idx, found)
+            folded = folded.scatter(idx, found.cast(pl.Utf8).str.replace("true", "x").str.replace("false", ""))
         not_place = ~_in(folded, (_place_set, _places))
         if not not_place.all():
             # "Guadalupe" is a place and a name: a known name is not excluded as a place. A value
@@ -212,8 +225,11 @@ class PersonName(Detector):
         if len(values) >= 10 and values.filter(matched).n_unique() <= max(2, len(values) // 20):
             return False
         # ... and the values must also contain known given names or surnames.
-        words = fold_series(values.filter(matched)).str.split(" ")
+        kept = values.filter(matched)
+        words = fold_series(kept).str.split(" ")
         hits = _words_in(words, "any", (_name_set, _known_names))
+        # a name in another script was matched on its own evidence: it counts as a lexicon hit
+        hits = hits | kept.str.contains(nonlatin.SCRIPTS_PATTERN).fill_null(False)
         return bool(hits.mean() or 0) >= 0.3
 
     def normalize(self, values: pl.Series) -> pl.Series:
@@ -242,6 +258,7 @@ class PersonName(Detector):
                 i += 1
             if span is not None:
                 yield span
+        yield from nonlatin.find_text(doc)
 
 
 def _phrase_blocked(doc: Doc) -> set[int]:
