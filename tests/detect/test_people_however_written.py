@@ -100,3 +100,10 @@ def test_identity_numbers_need_their_check_digit_and_a_label() -> None:
     assert [s.value for s in cards.find_text(Doc("card number 4111 1111 1111 1111"))] == ["4111 1111 1111 1111"]
     assert [s.value for s in cards.find_text(Doc("card number 4111 1111 1111 1112"))] == []
     assert [s.value for s in cards.find_text(Doc("order 4111111111111111"))] == []
+
+
+def test_split_name_headers_count_only_as_the_whole_header() -> None:
+    detector = PersonName()
+    assert [detector.header_hit(h) for h in ["first", "Last", "MI", "Last Inspection Type", "First Appearance",
+                                             "姓名", "ФИО", "الاسم", "Дата"]] == [
+        True, True, True, False, False, True, True, True, False]

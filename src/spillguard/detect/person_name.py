@@ -122,6 +122,11 @@ _THING_HEADS = frozenset({
     "village", "zip", "postcode", "employer", "variety", "cultivar", "species", "crop", "commodity",
     "category", "industry", "sector", "ciudad", "condado", "estado", "pais", "ville", "pays"})
 
+#: headers of name parts split over columns, as case systems export them; only as the whole
+#: header ("Last Inspection Type" is no name)
+_SPLIT_HEADERS = frozenset({"first", "last", "middle", "given", "f name", "l name", "first nm", "last nm", "nom",
+                            "nome", "mi", "middle initial"})
+
 #: text gaps allowed inside a name: spaces, or "M. " after an initial
 _GAP = re.compile(r"[ \t]{1,3}|\.[ \t]{1,2}|\.")
 #: how far back an honorific, an official's title or a person cue may stand
@@ -141,9 +146,7 @@ class PersonName(Detector):
                     "beneficiary", "applicant", "respondent", "author", "creator",
                     "last modified by", "lastmodifiedby", "manager", "display name", "displayname",
                     "artist", "xpauthor", "camera owner name", "cameraownername", "owner name", "by line",
-                    # name parts split over columns, as case systems export them
-                    "first", "last", "fname", "lname", "forename", "forenames", "given", "middle",
-                    "first nm", "last nm", "nom", "prenom", "nome", "sobrenome",
+                    "fname", "lname", "forename", "forenames", "prenom", "sobrenome",
                     # the notices' languages in their own scripts (looked for as written)
                     "姓名", "名字", "фио", "ф.и.о", "фамилия", "имя", "отчество", "прізвище", "ім'я",
                     "الاسم", "اسم", "الإسم", "اللقب")
@@ -175,6 +178,8 @@ class PersonName(Detector):
     def header_hit(self, header: str) -> bool:
         # "office_name", "Name of Facility", "polling place name": a name of a thing, not a person
         folded = fold_header(header)
+        if folded in _SPLIT_HEADERS:
+            return True  # "first", "last": name parts split over columns, the whole header only
         if any(f" {noun} name" in f" {folded}" or f"name of {noun}" in folded or f"name of the {noun}" in folded
                for noun in _THING_NOUNS):
             return False
@@ -206,8 +211,8 @@ class PersonName(Detector):
             # names in Han, Cyrillic or Arabic script: their own evidence (detect/nonlatin.py)
             idx = v.str.contains(nonlatin.SCRIPTS_PATTERN).fill_null(False).arg_true()
             found = v.gather(idx).map_elements(nonlatin.is_name, return_dtype=pl.Boolean).fill_null(False)
-            shape = shape.scatter(idx, found)
-            folded = folded.scatter(idx, found.cast(pl.Utf8).str.replace("true", "x").str.replace("false", ""))
+            # under a name header its own shape still counts ("Алена" as a document's creator)
+            shape = shape.scatter(idx, found | (shape.gather(idx) & header_hit))
         not_place = ~_in(folded, (_place_set, _places))
         if not not_place.all():
             # "Guadalupe" is a place and a name: a known name is not excluded as a place. A value
