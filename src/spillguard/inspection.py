@@ -204,7 +204,9 @@ class Inspector:
         extra = []
         ids = {c.index for c in prof.columns if c.entity in DIRECT_IDENTIFIERS}
         others = [i for i in (*observed.shape.labels, *observed.shape.numeric) if i not in ids]
+        public = main is not None and main.rule == "SG212"  # people in their office: no row-level table of people
         if (observed.shape.kind == "microdata" and (main is None or main.rule not in PER_PERSON) and prof.people
+                and not public
                 and others and prof.rows >= 10):
             extra.append(Finding(rule="SG302", severity=RULES["SG302"].default,
                                  title=f"A row-level table keyed by {prof.people:,} identified people",

@@ -109,6 +109,9 @@ _RULES = [
          "Text in plain view names a person with an A-number, birth date or document number (or an "
          "A-number with a birth date or document number): a personal record, one person is enough.",
          Severity.HIGH),
+    Rule("SG212", "people-in-public-role",
+         "A table names people in a public role (officials, candidates: told from its own columns of "
+         "office and party), with no private identifier: reported, not blocking.", Severity.MEDIUM),
     Rule("SG211", "linked-identity-hidden",
          "A linked identity (a name or A-number with an A-number, birth date or document number) in "
          "a place no reader sees: metadata, comments, notes, headers of hidden parts, hidden text.",
@@ -324,6 +327,8 @@ EVIDENCE: tuple[Clause, ...] = (
     Clause("one incidental name (an author, an annotator, a name in alt text or an earlier revision)",
            "text no reader is meant to see", "SG208", "one incidental name"),
     Clause("a person's name in document properties", "metadata", "SG501"),
+    Clause("people in a public role (officials with party and office, candidates with votes), no private "
+           "identifier", "anywhere", "SG212"),
     Clause("a camera position with no person", "EXIF", "SG504"),
     Clause("a differing thumbnail with no face and no text in it", "EXIF thumbnail", "SG505"),
     Clause("a chart cache that repeats visible cells", "chart cache", "SG109", "repeats visible cells"),

@@ -12,7 +12,8 @@ from spillguard.detect import BY_ENTITY
 from spillguard.detect.base import Span
 from spillguard.detect.columns import TableProfile
 from spillguard.detect.doc import Doc
-from spillguard.detect.person_name import COUNT_ROW_WHY
+from spillguard.detect.person_name import PUBLIC_WHYS
+from spillguard.detect.public_role import PRIVATE_IDENTIFIERS
 from spillguard.model import (
     DIRECT_IDENTIFIERS,
     IDENTIFIER_PRIORITY,
@@ -128,6 +129,11 @@ def table_finding(table: Table, prof: TableProfile) -> Finding | None:
         rule = "SG501" if entities == [Entity.PERSON_NAME] else "SG502"
         return _finding(rule, f"Document properties name a person ({words(entities)})", table,
                         records=sum(c.matches for c in prof.columns), **common)
+    if prof.public_role and direct and not set(entities) & PRIVATE_IDENTIFIERS:
+        # officials or candidates in their office: named, reported, never blocking on its own
+        count = prof.people if prof.people is not None else prof.rows
+        return _finding("SG212", f"People in a public role {_where(table)}: {words(entities)} ({count:,} rows)",
+                        table, records=count, **{**common, "why": f"{prof.public_role}; {why}"})
     record_ids = {c.entity for c in prof.columns} | {e for p in prof.prose if not p.mentions_only for e in p.counts}
     if direct and not record_ids & DIRECT_IDENTIFIERS:
         # identifiers only as mentions in free text: no column of people, so no records
@@ -179,7 +185,7 @@ def _linked(spans: list[Span]) -> str:
     """Why the spans identify a person: a name near an A-number, a birth date or a document
     number, or an A-number near a birth date or a document number (a death report, a case
     summary, a sticky note); empty when nothing is linked."""
-    names = [s for s in spans if s.entity is Entity.PERSON_NAME and not s.why.endswith(COUNT_ROW_WHY)]
+    names = [s for s in spans if s.entity is Entity.PERSON_NAME and not s.why.endswith(PUBLIC_WHYS)]
     anumbers = [s for s in spans if s.entity is Entity.A_NUMBER]
     for group, linking in ((names, LINKING), (anumbers, LINKING_A_NUMBER)):
         for a in group:
@@ -242,7 +248,7 @@ def text_finding(text: Text, doc: Doc, spans: list[Span], *, show_values: bool) 
         records = max(by_entity[e] for e in entities)
         # names that label rows of counts (candidates in election results) make no list of people
         distinct = len({(s.entity, s.value) for s in spans if s.entity in DIRECT_IDENTIFIERS
-                        and not s.why.endswith(COUNT_ROW_WHY)})
+                        and not s.why.endswith(PUBLIC_WHYS)})
         linked = _linked(spans)
         listing = distinct >= TEXT_LIST_IDENTIFIERS
         hidden = text.visibility.hidden

@@ -15,7 +15,7 @@ from typing import NamedTuple, TypeVar
 
 import polars as pl
 
-from spillguard.detect import DETECTORS, Detector
+from spillguard.detect import DETECTORS, Detector, public_role
 from spillguard.detect.prose import ProseColumn, prose_columns, scan_column
 from spillguard.detect.text import MIN_CONFIDENCE
 from spillguard.model import IDENTIFIER_PRIORITY, Entity, Table
@@ -35,6 +35,8 @@ class ColumnProfile:
     matches: int = 0
     non_empty: int = 0
     samples: list[str] = field(default_factory=list)
+    #: matched values of one word (a name column: given names alone, as a frequency table lists them)
+    single: int = 0
 
     @property
     def entity(self) -> Entity:
@@ -65,6 +67,8 @@ class TableProfile:
     people: int | None = None
     #: free-text columns in which the text detectors found something
     prose: list[ProseColumn] = field(default_factory=list)
+    #: why the table names people in a public role (officials, candidates), or None
+    public_role: str | None = None
 
     @property
     def entities(self) -> list[Entity]:
@@ -158,6 +162,7 @@ def profile(table: Table, *, show_values: bool = False, min_confidence: float = 
             sample = batch.head(SAMPLE_ROWS)
             reused = known(batch) if known is not None else None
             result.columns = reused if reused is not None else classify(table.headers, sample)
+            result.public_role = public_role.evidence(table.headers, sample)
             prose = prose_columns(table.headers, sample, {c.index for c in result.columns})
         for pc in prose:
             scan_column(pc, batch.get_column(f"c{pc.index}"), min_confidence=min_confidence,
@@ -178,6 +183,8 @@ def profile(table: Table, *, show_values: bool = False, min_confidence: float = 
             filled = pl.concat([part.filled for part in parts]) if len(parts) > 1 else parts[0].filled
             matched = pl.concat([part.matched for part in parts]) if len(parts) > 1 else parts[0].matched
             matched_by[col.index] = (filled, matched)
+            if col.entity is Entity.PERSON_NAME:
+                col.single += int((matched & ~filled.str.contains(r"\s", literal=False)).sum())
         key = _person_keys(result.columns, matched_by, batch.height, offset)
         offset += batch.height
         if key is not None:
@@ -186,9 +193,22 @@ def profile(table: Table, *, show_values: bool = False, min_confidence: float = 
     result.columns = [c for c in result.columns if c.share >= _bar(c)]
     result.prose = [p for p in prose if p.counts]
     kept = {c.entity for c in result.columns}
-    if hashes and kept & set(IDENTIFIER_PRIORITY):
+    if hashes and kept & set(IDENTIFIER_PRIORITY) and not _names_alone(result.columns):
         result.people = pl.concat(hashes).n_unique()
     return result
+
+
+#: this share of one-word values makes a lone name column a list of given names (or of surnames)
+_ALONE_SHARE = 0.9
+
+
+def _names_alone(columns: list[ColumnProfile]) -> bool:
+    """The table's only identifier is one column of single names ("Michael", "James" with their
+    share of births): names as categories of a frequency table, no one identified. Split name
+    parts (first and last in two columns), a birth date or any other identifier identify."""
+    ids = [c for c in columns if c.entity in IDENTIFIER_PRIORITY or c.entity is Entity.DATE_OF_BIRTH]
+    return (len(ids) == 1 and ids[0].entity is Entity.PERSON_NAME and ids[0].matches > 0
+            and ids[0].single >= _ALONE_SHARE * ids[0].matches)
 
 
 class _Slice(NamedTuple):

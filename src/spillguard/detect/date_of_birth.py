@@ -8,7 +8,7 @@ from datetime import date
 
 import polars as pl
 
-from spillguard.detect.base import Detector, Span
+from spillguard.detect.base import Detector, Span, fold_header
 from spillguard.detect.doc import Doc
 from spillguard.mask import mask_date
 from spillguard.model import Entity
@@ -78,6 +78,11 @@ _TEXT_DATE = (r"\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}\s?年\s?\d
 _PLACE = r"(?:\s+(?:in|at|te|à|a|en|em|au|aux|nan|в|во)\s+[^\W\d_][^\d\n;:]{0,40}?)?"
 
 
+#: a header that names the date of something else than a birth
+_OTHER_DATE = re.compile(r"\b(?:date|dates|dt|fecha|datum|when|day|start|end|since|until|from|to|year)\b|"
+                         r"(?:date|_dt)$")
+
+
 class DateOfBirth(Detector):
     """A date column whose header says birth, or whose values look like a population's births.
 
@@ -103,6 +108,13 @@ class DateOfBirth(Detector):
         r"[\]\)\"'`]?\s*(?:[:=\-：]|\bis\b)?\s*[\"'`]?\s*(?:on\s+|el\s+)?"
         rf"({_TEXT_DATE})"
     )
+
+    def share_needed(self, header: str, header_hit: bool) -> float:
+        folded = fold_header(header)
+        if not header_hit and _OTHER_DATE.search(folded):
+            # "Resignation Date", "date of death", "term start": the header names another event
+            return 2.0
+        return super().share_needed(header, header_hit)
 
     def match(self, values: pl.Series, header_hit: bool) -> pl.Series:
         d = parse_dates(values)

@@ -248,6 +248,8 @@ class PersonName(Detector):
 
     def find_text(self, doc: Doc) -> Iterator[Span]:
         words = doc.words
+        heading = _REFERENCES.search(doc.text)
+        cited_from = heading.end() if heading else len(doc.text) + 1
         blocked = _phrase_blocked(doc)
         runs = list(_runs(doc, words, blocked))
         i = 0
@@ -262,7 +264,8 @@ class PersonName(Detector):
                 span = _score(doc, words, run[0], run[1], inverted=False)
                 i += 1
             if span is not None:
-                yield span
+                yield span if span.start < cited_from else Span(
+                    span.entity, span.start, span.end, span.value, span.why + CITED_WHY, span.confidence)
         yield from nonlatin.find_text(doc)
 
 
@@ -482,6 +485,16 @@ def _score(doc: Doc, words: list[Word], first: int, last: int, *, inverted: bool
 #: ("Kevin Cramer 7001 819 1216 810"): a candidate in election results, a unit in a table
 _COUNT_ROW = re.compile(r"(?:[ \t]+[\d,.%]+){4,}[ \t]*(?:\n|$)")
 COUNT_ROW_WHY = ", labels a row of counts"
+#: a name in a document's list of references: the author of a cited work, no private person
+CITED_WHY = ", an author in the references"
+#: the endings of a span's why that say the name is no private person: it makes no list of
+#: people and links to nothing (checks/content.py)
+PUBLIC_WHYS = (COUNT_ROW_WHY, CITED_WHY)
+
+#: the heading of a list of references, alone on its line
+_REFERENCES = re.compile(r"(?im)^[ \t]*(?:\d+\.?[ \t]*)?(?:references|bibliography|works cited|literature cited|"
+                         r"literatur(?:verzeichnis)?|r[ée]f[ée]rences(?: bibliographiques)?|referencias|"
+                         r"bibliograf[íi]a|参考文献|список литературы)[ \t]*:?[ \t]*$")
 
 _CUE_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(?:a|an|the|un|una|el|la)?\s*(?:a\s?#|a\s?no|dob|born|nacid|age|aged|"
                         r"detainee|respondent|applicant|client|minor|\d{2}\s?(?:years|anos))", re.IGNORECASE)
