@@ -17,7 +17,7 @@ from pathlib import Path
 import pikepdf
 
 from spillguard.model import Report
-from spillguard.synth import cfb
+from spillguard.synth import cfb, vba
 from spillguard.synth.docx import Memo
 from spillguard.synth.pdf import Pdf
 from spillguard.synth.people import Person
@@ -334,3 +334,16 @@ def test_html_templates_and_script_literals_are_hidden_text(tmp_path: Path, rost
                                                                         ("SG211", "hidden_text")]
     assert {f.title.rsplit("(", 1)[-1].rstrip(")") for f in report.findings} == {"script string literals",
                                                                                   "hidden elements"}
+
+
+def test_vba_module_strings_and_comments_are_read(tmp_path: Path, roster: list[Person]) -> None:
+    p, q = roster[0], roster[1]
+    source = (f'Sub Notify()\r\n    MsgBox "Case of {p.name}, A{p.a_number}"\r\n'
+              f"    ' reviewed with {q.name}\r\nEnd Sub\r\n")
+    book = Book()
+    book.sheet("Stats", [["Facility", "Book-ins"], ["Stewart", 340]])
+    book.extras.vba = vba.project(source)
+    report = scan_one(write(tmp_path, "stats.xlsm", book.to_bytes()))
+    assert [(f.rule, f.visibility.value, f.location.part) for f in report.findings] == [
+        ("SG115", "embedded_object", "xl/vbaProject.bin"), ("SG211", "embedded_object", "xl/vbaProject.bin")]
+    assert report.errors == [] and report.decision == "block"

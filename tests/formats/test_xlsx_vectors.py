@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from spillguard.synth import vba
 from spillguard.synth.people import Person
 from spillguard.synth.xlsx import Book, PivotCache
 from tests.helpers import scan_one, summary, write
@@ -295,8 +296,15 @@ def test_embedded_workbook_is_scanned(tmp_path: Path, roster: list[Person]) -> N
 def test_macro_project_is_reported(tmp_path: Path) -> None:
     book = Book()
     book.sheet("Stats", AGG)
+    book.extras.vba = vba.project('Sub Refresh()\r\n    Range("A1").Value = 1\r\nEnd Sub\r\n')
+    # issue 30: the modules' string literals are read too (here a cell reference: low, nothing personal)
+    assert summary(run(tmp_path, book)) == [("SG114", "embedded_object", (), None), ("SG115", "embedded_object", (), None)]
+    # issue 30: a project whose modules cannot be read fails closed (it was reported as fine)
+    book = Book()
+    book.sheet("Stats", AGG)
     book.extras.vba = b"\xd0\xcf\x11\xe0" + b"\x00" * 60
-    assert summary(run(tmp_path, book)) == [("SG115", "embedded_object", (), None)]
+    assert [(f.rule, f.visibility.value) for f in run(tmp_path, book).findings] == [
+        ("SG115", "embedded_object"), ("SG906", "visible")]
 
 
 def test_document_properties(tmp_path: Path) -> None:

@@ -133,7 +133,7 @@ class Detector:
         """The share of matching values that makes the column this entity."""
         return self.min_share_with_header if header_hit else self.min_share_without_header
 
-    def column_ok(self, values: pl.Series, matched: pl.Series, header_hit: bool) -> bool:
+    def column_ok(self, values: pl.Series, matched: pl.Series, header_hit: bool, header: str = "") -> bool:
         """Extra column-level evidence beyond the share of matches (spread, lexicon...)."""
         return True
 

@@ -124,7 +124,7 @@ def classify(headers: list[str], sample: pl.DataFrame) -> list[ColumnProfile]:
                 continue
             share = n / len(values)
             need = det.share_needed(header, hit)
-            if share < need or not det.column_ok(values, matched, hit):
+            if share < need or not det.column_ok(values, matched, hit, header):
                 continue
             score = share + (1.0 if hit else 0.0)
             if best is None or score > best[0]:

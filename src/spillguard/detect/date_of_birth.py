@@ -78,9 +78,11 @@ _TEXT_DATE = (r"\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}\s?年\s?\d
 _PLACE = r"(?:\s+(?:in|at|te|à|a|en|em|au|aux|nan|в|во)\s+[^\W\d_][^\d\n;:]{0,40}?)?"
 
 
-#: a header that names the date of something else than a birth
-_OTHER_DATE = re.compile(r"\b(?:date|dates|dt|fecha|datum|when|day|start|end|since|until|from|to|year)\b|"
-                         r"(?:date|_dt)$")
+#: a header that names another event's date ("Resignation Date", "date of death", "term start")
+_OTHER_DATE = re.compile(r"\b(?:resign\w*|death|died|deceased|hire[d]?|start\w*|end(?:ed|s)?|term|filed|filing|"
+                         r"report(?:ed)?|release[d]?|book(?:ed|ing|in)?|arrest\w*|admi\w*|entry|exit|depart\w*|"
+                         r"removal|removed|incident|election|vote[d]?|issue[d]?|expir\w*|creat\w*|modif\w*|"
+                         r"updat\w*|receiv\w*|sent|due|payment|invoice|defuncion|ingreso|salida)\b")
 
 
 class DateOfBirth(Detector):
@@ -123,7 +125,7 @@ class DateOfBirth(Detector):
         today = date.today()
         return d.is_not_null() & (d <= today) & (d.dt.year() >= today.year - 110)
 
-    def column_ok(self, values: pl.Series, matched: pl.Series, header_hit: bool) -> bool:
+    def column_ok(self, values: pl.Series, matched: pl.Series, header_hit: bool, header: str = "") -> bool:
         if header_hit:
             return True
         d = parse_dates(values.filter(matched)).drop_nulls()

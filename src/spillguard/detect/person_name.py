@@ -120,7 +120,7 @@ _THING_HEADS = frozenset({
     "ward", "jail", "center", "centre", "institution", "brand", "product", "item", "breed", "park", "hotel",
     "store", "shop", "branch", "bank", "municipality", "municipio", "commune", "borough", "township", "parish",
     "village", "zip", "postcode", "employer", "variety", "cultivar", "species", "crop", "commodity",
-    "category", "industry", "sector", "ciudad", "condado", "estado", "pais", "ville", "pays"})
+    "ciudad", "condado", "estado", "pais", "ville", "pays"})
 
 #: headers of name parts split over columns, as case systems export them; only as the whole
 #: header ("Last Inspection Type" is no name)
@@ -167,10 +167,6 @@ class PersonName(Detector):
 
     def share_needed(self, header: str, header_hit: bool) -> float:
         folded = fold_header(header)
-        if not header_hit and folded and folded.split(" ")[-1] in _THING_HEADS:
-            # "County", "Polling place", "Employer": the header says what the values are, and it
-            # is no person, whatever surnames the values share ("Adams", "Douglas", "Grant")
-            return 2.0
         if not header_hit and phrase_in(self.role_terms, folded):
             return self.min_share_role
         return super().share_needed(header, header_hit)
@@ -222,9 +218,18 @@ class PersonName(Detector):
         no_stopword = ~folded.str.contains(_stopword_regex())
         return shape & not_place & no_stopword & (v.str.len_chars() <= 80)
 
-    def column_ok(self, values: pl.Series, matched: pl.Series, header_hit: bool) -> bool:
+    def column_ok(self, values: pl.Series, matched: pl.Series, header_hit: bool, header: str = "") -> bool:
         if header_hit:
             return True
+        folded = fold_header(header)
+        if folded and folded.split(" ")[-1] in _THING_HEADS:
+            # "County", "Polling place", "Employer": the header says its values are places or
+            # organisations, whatever surnames they share ("Adams", "Douglas", "Grant"); only full
+            # names (two words or more) under it are people — rows of a roster hidden under an
+            # aggregate table's "Facility" header still are
+            full = matched & values.str.contains(r"\S\s+\S")
+            if full.sum() < self.min_share_without_header * len(values):
+                return False
         # No header: a column of people has many different values (a column repeating one or
         # two words, such as a facility called "Stewart", is a category) ...
         if len(values) >= 10 and values.filter(matched).n_unique() <= max(2, len(values) // 20):
