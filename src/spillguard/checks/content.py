@@ -134,6 +134,12 @@ def table_finding(table: Table, prof: TableProfile) -> Finding | None:
         count = prof.people if prof.people is not None else prof.rows
         return _finding("SG212", f"People in a public role {_where(table)}: {words(entities)} ({count:,} rows)",
                         table, records=count, **{**common, "why": f"{prof.public_role}; {why}"})
+    if prof.names_alone and entities == [Entity.PERSON_NAME]:
+        # one-word names alone ("Alex", "Jacques"; a list of first names with their frequency)
+        # identify no one: reported wherever they sit
+        count = prof.rows
+        return _finding("SG203", f"A column of one-word names {_where(table)} ({count:,} values)", table,
+                        records=count, **{**common, "why": f"given names or surnames alone identify no one; {why}"})
     record_ids = {c.entity for c in prof.columns} | {e for p in prof.prose if not p.mentions_only for e in p.counts}
     if direct and not record_ids & DIRECT_IDENTIFIERS:
         # identifiers only as mentions in free text: no column of people, so no records

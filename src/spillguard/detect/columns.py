@@ -69,6 +69,8 @@ class TableProfile:
     prose: list[ProseColumn] = field(default_factory=list)
     #: why the table names people in a public role (officials, candidates), or None
     public_role: str | None = None
+    #: its only identifier is one column of one-word names (given names or surnames alone)
+    names_alone: bool = False
 
     @property
     def entities(self) -> list[Entity]:
@@ -193,7 +195,8 @@ def profile(table: Table, *, show_values: bool = False, min_confidence: float = 
     result.columns = [c for c in result.columns if c.share >= _bar(c)]
     result.prose = [p for p in prose if p.counts]
     kept = {c.entity for c in result.columns}
-    if hashes and kept & set(IDENTIFIER_PRIORITY) and not _names_alone(result.columns):
+    result.names_alone = _names_alone(result.columns)
+    if hashes and kept & set(IDENTIFIER_PRIORITY) and not result.names_alone:
         result.people = pl.concat(hashes).n_unique()
     return result
 

@@ -28,9 +28,10 @@ SCHEMES = ("cn.ric", "mx.curp", "br.cpf", "ec.ci", "cl.rut", "do.cedula", "es.dn
            "pk.cnic", "in_.aadhaar", "co.nit", "pe.cui")
 #: a number shaped like an identity number: 8–18 digits (an X check digit last), or a CURP
 _CANDIDATE = re.compile(r"(?<![\w-])(\d[\d .-]{6,20}[\dXxKk]|[A-Z]{4}\d{6}[HMX][A-Z]{5}[0-9A-Z]\d)(?![\w-])")
+_DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
 _CURP = re.compile(r"^[A-Z]{4}\d{6}[HMX][A-Z]{5}[0-9A-Z]\d$")
 _LABEL = re.compile(
-    r"(?i)(?:identity\s+(?:card|number|no\.?)|national\s+id(?:entity)?(?:\s+(?:number|no\.?|card))?|id\s+(?:card|number|no\.?)"
+    r"(?i)(?<![^\W\d_])(?:identity\s+(?:card|number|no\.?)|national\s+id(?:entity)?(?:\s+(?:number|no\.?|card))?|id\s+(?:card|number|no\.?)"
     r"|c[ée]dula(?:\s+de\s+identidad)?|curp|cpf|dni|nie|rut|run|cnic|aadhaar|nit|cui|kimlik(?:\s+no)?"
     r"|身份证(?:号码?|號碼?)?|公民身份号码|居民身份证|удостоверени[ея]\s+личности|паспорт"
     r"|رقم\s+الهوية|الرقم\s+الوطني)\s*[:#№：.\-–]?\s*$")
@@ -85,6 +86,8 @@ class NationalId(Detector):
 
     def find_text(self, doc: Doc) -> Iterator[Span]:
         for m in _CANDIDATE.finditer(doc.text):
+            if _DATE.fullmatch(m.group(1)):
+                continue  # "2000-01-05" is a date, whatever check digit its digits happen to pass
             found = scheme(m.group(1))
             if found is None:
                 continue

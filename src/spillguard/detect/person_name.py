@@ -122,6 +122,9 @@ _THING_HEADS = frozenset({
     "village", "zip", "postcode", "employer", "variety", "cultivar", "species", "crop", "commodity",
     "ciudad", "condado", "estado", "pais", "ville", "pays"})
 
+#: a header that says "name" and no more: a name of anything
+_GENERIC_HEADERS = frozenset({"name", "names", "nombre", "nom", "nome", "naam"})
+
 #: headers of name parts split over columns, as case systems export them; only as the whole
 #: header ("Last Inspection Type" is no name)
 _SPLIT_HEADERS = frozenset({"first", "last", "middle", "given", "f name", "l name", "first nm", "last nm", "nom",
@@ -219,6 +222,15 @@ class PersonName(Detector):
         return shape & not_place & no_stopword & (v.str.len_chars() <= 80)
 
     def column_ok(self, values: pl.Series, matched: pl.Series, header_hit: bool, header: str = "") -> bool:
+        if header_hit and fold_header(header) in _GENERIC_HEADERS:
+            # "Name" over one-word values names anything (a pastry, a product, a project): the
+            # values must be names by the lexicons, as without a header
+            kept = values.filter(matched)
+            single = ~kept.str.contains(r"\S\s+\S")
+            if len(kept) and single.mean() >= 0.9:
+                words = fold_series(kept).str.split(" ")
+                hits = _words_in(words, "any", (_name_set, _known_names)) | kept.str.contains(nonlatin.SCRIPTS_PATTERN)
+                return bool((hits.mean() or 0) >= 0.3)
         if header_hit:
             return True
         folded = fold_header(header)
