@@ -77,9 +77,16 @@ def eval_(
                        "(like ../shared/realworld); one line per disagreement.")] = None,
     thresholds: Annotated[Path | None, typer.Option(
         help="With --real: a JSON object of minimum scores; exit 1 when one falls below.")] = None,
+    names: Annotated[Path | None, typer.Option(
+        "--names", help="With --real: hand labels of names (digests, no plaintext; e.g. "
+                        "tests/realworld_person_names.json): PERSON_NAME precision and recall for "
+                        "tables and prose, instead of the gate.")] = None,
 ) -> None:
     """Precision, recall and F1 per entity on a seeded labelled corpus (prose and tables), or with
     --real the gate's verdicts on real files against their expectations."""
+    if real is not None and names is not None:
+        _eval_names(real, names, json_out)
+        return
     if real is not None:
         _eval_real(real, thresholds, json_out)
         return
@@ -95,6 +102,21 @@ def eval_(
         print(json.dumps(result.to_json(), indent=2))
     else:
         render(result, console(highlight=False), errors)
+
+
+def _eval_names(folder: Path, labels: Path, json_out: bool) -> None:
+    import json
+
+    from spillguard.evaluate_names import evaluate_names, load_labels
+
+    with usage_errors():
+        scores = evaluate_names(folder.resolve(), load_labels(labels))
+    if json_out:
+        print(json.dumps(scores.to_json(), indent=2))
+        return
+    for part, score in (("tables", scores.tables), ("prose", scores.prose)):
+        print(f"PERSON_NAME {part:<6} precision {score.precision:.3f}  recall {score.recall:.3f}  "
+              f"(tp {score.tp}, fp {score.fp}, fn {score.fn}, tn {score.tn}, unmatched {score.unmatched})")
 
 
 def _eval_real(folder: Path, thresholds: Path | None, json_out: bool) -> None:

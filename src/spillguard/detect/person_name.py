@@ -27,7 +27,7 @@ _NAME = (
 )
 #: letters-only words in any case, as people type their names into an author field ("julien voisin")
 #: a name in lower case under a name header: "maria lopez", "lopez, maria a" (any letter case)
-_PLAIN = r"^\p{Ll}[\p{L}'’.\-]*,?(?:\s+\p{L}[\p{L}'’.\-]*){0,3}$"
+_PLAIN = r"^\p{Ll}[\p{L}'’.\-]+,?(?:\s+\p{L}[\p{L}'’.\-]*){0,3}$"
 _ONE = rf"^{_LEAD}{_TOKEN}(?:[\s-]+(?:(?:{_PARTICLES})\s+)*{_TOKEN}){{0,3}}$"  # one field of a split name
 
 
@@ -455,6 +455,23 @@ def _score(doc: Doc, words: list[Word], first: int, last: int, *, inverted: bool
         return None
     if before & Kind.OFFICIAL and not honorific:
         return None  # "Secretary Ana Ruiz", "Judge Lee": officials acting in office
+    if len(names) >= 2 and len({w.text.lower() for w in names}) == 1:
+        return None  # "NA NA", "Total Total": a repeated word is no name
+    # an abbreviation of two capitals after a mixed-case name ("Marcellus NY") ends it
+    if len(names) >= 2 and len(names[-1].text) == 2 and names[-1].upper and not names[0].upper:
+        names.pop()
+        last -= 1
+        if len(names) < 2 and not (honorific or inverted):
+            return None
+    if not (honorific or inverted) and not all(w.upper for w in names) and _title_line(doc, words[first]) \
+            and not all(w.kinds & NAME and not w.kinds & _WEAK for w in names):
+        # a heading in title case ("Do Programmers Refactor Often?"): every word must be a name;
+        # a label before a name in capitals ("Title RYAN LEWIS", "Debtor MARTIN JIMENEZ") is dropped
+        while len(names) > 2 and not names[0].kinds & NAME and all(w.upper for w in names[1:]):
+            names.pop(0)
+            first = next(k for k in range(first + 1, last) if words[k] is names[0])
+        if not all(w.kinds & NAME and not w.kinds & _WEAK for w in names):
+            return None
     if _title_after(doc, words, last) or _role_list(doc, words[first].start):
         return None  # "Peter Fong, Principal", "Board of Education - Ana Ruiz, Ben Liao": in office
     if _quoted_title(doc.text, words[first].start, words[last - 1].end):
@@ -500,7 +517,7 @@ def _score(doc: Doc, words: list[Word], first: int, last: int, *, inverted: bool
 
 #: a name followed on its line by four or more numbers and nothing else labels a row of counts
 #: ("Kevin Cramer 7001 819 1216 810"): a candidate in election results, a unit in a table
-_COUNT_ROW = re.compile(r"(?:[ \t]+[\d,.%]+){4,}[ \t]*(?:\n|$)")
+_COUNT_ROW = re.compile(r"(?:[ \t]+(?:Jr|Sr|II|III|IV)\.?)?(?:[ \t]+[\d,.%]+){4,}[ \t]*(?:\n|$)")
 COUNT_ROW_WHY = ", labels a row of counts"
 #: a name in a document's list of references: the author of a cited work, no private person
 CITED_WHY = ", an author in the references"
@@ -530,11 +547,24 @@ def _role_list(doc: Doc, start: int) -> bool:
     return bool(_ROLE_LIST.search(doc.text[line_start:start]))
 
 
+def _title_line(doc: Doc, w: Word) -> bool:
+    """The word's line is a heading in title case: three words or more, each capitalised (short
+    function words aside), some of them no names."""
+    start = doc.text.rfind("\n", 0, w.start) + 1
+    end = doc.text.find("\n", w.end)
+    line = doc.text[start:end if end >= 0 else len(doc.text)]
+    words = [x for x in re.findall(r"[^\W\d_][\w'’.-]*", line) if len(x) > 3 or x[:1].isupper()]
+    return len(words) >= 3 and all(x[:1].isupper() for x in words) and not line.isupper()
+
+
 def _title_after(doc: Doc, words: list[Word], last: int) -> bool:
     """An official's title right after the name, after a comma or a dash ("Peter Fong, Principal")."""
-    if last >= len(words) or not words[last].kinds & Kind.OFFICIAL or not words[last].capitalised:
+    if last >= len(words) or not words[last].kinds & Kind.OFFICIAL:
         return False
-    return bool(re.fullmatch(r",[ \t]*|[ \t]*[-–—][ \t]*|[ \t]+", doc.text[words[last - 1].end:words[last].start]))
+    gap = doc.text[words[last - 1].end:words[last].start]
+    if not words[last].capitalised:  # French and Spanish write the title in lower case after a comma
+        return bool(re.fullmatch(r",[ \t]*", gap))
+    return bool(re.fullmatch(r",[ \t]*|[ \t]*[-–—][ \t]*|[ \t]+", gap))
 
 
 _QUOTES = {"\"": "\"", "“": "”", "«": "»", "„": "“"}

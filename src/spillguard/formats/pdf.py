@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zlib
 from collections.abc import Callable, Iterator
 
@@ -237,7 +238,8 @@ def _metadata(pdf: pikepdf.Pdf, loc: Location) -> Iterator[Content]:
         if text:
             values[str(key)] = text
     try:
-        with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+        with warnings.catch_warnings(), pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            warnings.simplefilter("ignore")  # pikepdf warns (to stderr) about fields it cannot sync
             for key, value in xmp.items():
                 text = (", ".join(map(str, value)) if isinstance(value, list | set) else str(value)).strip()
                 if text:
