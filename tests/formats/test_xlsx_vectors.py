@@ -298,7 +298,8 @@ def test_macro_project_is_reported(tmp_path: Path) -> None:
     book.sheet("Stats", AGG)
     book.extras.vba = vba.project('Sub Refresh()\r\n    Range("A1").Value = 1\r\nEnd Sub\r\n')
     # issue 30: the modules' string literals are read too (here a cell reference: low, nothing personal)
-    assert summary(run(tmp_path, book)) == [("SG114", "embedded_object", (), None), ("SG115", "embedded_object", (), None)]
+    assert summary(run(tmp_path, book)) == [("SG114", "embedded_object", (), None),
+                                            ("SG115", "embedded_object", (), None)]
     # issue 30: a project whose modules cannot be read fails closed (it was reported as fine)
     book = Book()
     book.sheet("Stats", AGG)
