@@ -174,6 +174,10 @@ class Inspector:
         declared = intent.for_file(self.config.intents, table.location.file)
         observer = TableObserver(table, self._disclosure(declared))
         small = _small_table(table)
+        kept = None
+        if table.visibility is Visibility.METADATA:  # a few fields: kept for the finding's wording
+            kept = list(table.batches)
+            table.batches = iter(kept)
         table.batches = observer.tee(iter(table.batches))
         prof = profile(table, show_values=self.config.show_values, min_confidence=self.config.min_confidence,
                        known=observer.classified)
@@ -182,7 +186,7 @@ class Inspector:
             # sheet): its cells are the content, read as text in the table's place
             cells = "\t".join(h.strip() for h in table.headers if h.strip())
             return self._judge(Text(table.location, table.visibility, cells, label="one row"))
-        main = table_finding(table, prof)
+        main = table_finding(table, prof, kept)
         if small is not None and not prof.entities:
             # a few cells the column profile cannot type (a name and an A-number in one cell, a
             # header that says nothing): read as text in the table's place, so that they are judged

@@ -157,8 +157,8 @@ _RULES = [
     Rule("SG409", "new-file", "A file is new since the previous release.", Severity.INFO),
     Rule("SG410", "removed-file", "A file of the previous release is gone.", Severity.INFO),
     Rule("SG501", "person-name-in-properties",
-         "A person's name in the document properties (author, last modified by...).",
-         Severity.LOW),
+         "A person's name in the document properties (author, last modified by...); an author field "
+         "holding someone the name lexicons do not know: info.", Severity.LOW, (("an unknown author", Severity.INFO),)),
     Rule("SG502", "personal-data-in-properties",
          "Personal identifiers in document properties.", Severity.MEDIUM),
     Rule("SG503", "external-link-target", "The file links to another file by path or URL.",

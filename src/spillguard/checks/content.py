@@ -6,7 +6,10 @@ A-numbers and birth dates"), never one per cell.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+
+import polars as pl
 
 from spillguard.detect import BY_ENTITY
 from spillguard.detect.base import Span
@@ -67,6 +70,30 @@ def _finding(rule: str, title: str, content: Table | Text, *, severity: Severity
 INCIDENTAL = "one incidental name, nothing else personal: reported, not blocking"
 
 
+#: words of an author field that name a program, a role or nothing
+_NO_ONE = re.compile(r"(?i)^(?:[\W\d_]+|python|docx|pptx|openpyxl|xlsxwriter|apache|poi|libreoffice|openoffice|office|"
+                     r"microsoft|adobe|acrobat|pdf\w*|word|excel|writer|calc|tcpdf|fpdf|reportlab|php\w*|docx4j|"
+                     r"aspose|unknown|user|admin\w*|owner|author|creator|windows|test\w*|none|null|n/?a)$")
+
+
+def _someone(table: Table, batches: list[pl.DataFrame]) -> bool:
+    """A document-properties table whose person fields hold something other than a program or a role."""
+    from spillguard.detect.gazetteer import Kind, entries
+
+    lexicon = entries()
+    for batch in batches:
+        for column, header in zip(batch.columns, table.headers, strict=False):
+            if not BY_ENTITY[Entity.PERSON_NAME].header_hit(header):
+                continue
+            for value in batch.get_column(column).drop_nulls().to_list():
+                words = [w for w in re.split(r"[\s\-_.,;:()]+", value) if w]
+                role = [bool(_NO_ONE.match(w)) or bool(lexicon.get(w.lower(), 0) & (Kind.STOP | Kind.COMMON))
+                        for w in words]
+                if words and not all(role):
+                    return True
+    return False
+
+
 def _unseen_severity(entities: list[Entity], distinct_names: int) -> Severity | None:
     """SG208's severity: its default (high) for personal data beyond a single incidental name,
     medium for one name alone."""
@@ -104,7 +131,9 @@ def _prose_people(prof: TableProfile) -> int:
     return prof.rows
 
 
-def table_finding(table: Table, prof: TableProfile) -> Finding | None:
+def table_finding(table: Table, prof: TableProfile, kept: list[pl.DataFrame] | None = None) -> Finding | None:
+    """The finding of one profiled table; ``kept`` holds the batches of a small table (document
+    properties) whose values the finding still needs."""
     if prof.rows == 0:
         return None  # empty hidden rows or sheets are not findings
     entities = prof.entities
@@ -119,7 +148,14 @@ def table_finding(table: Table, prof: TableProfile) -> Finding | None:
 
     if table.visibility is Visibility.METADATA:
         if not entities:
-            return None
+            people = [h for h in table.headers if h and BY_ENTITY[Entity.PERSON_NAME].header_hit(h)]
+            if not people or not _someone(table, kept or []):
+                return None
+            # an author or creator field that holds someone the lexicons do not know ("Sample
+            # Author 1", an account): listed, as Office's Document Inspector lists it (info)
+            return _finding("SG501", f"Document properties name an author ({', '.join(people[:3])})", table,
+                            records=1, severity=RULES["SG501"].severity("an unknown author"),
+                            **{**common, "why": "a field for a person holds a value the name lexicons do not know"})
         if (Entity.PERSON_NAME in entities and set(entities) & LINKING) or (
                 Entity.A_NUMBER in entities and set(entities) & LINKING_A_NUMBER):
             # a name with an A-number, a birth date or a document number in the properties (custom
