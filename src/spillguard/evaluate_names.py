@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from spillguard import evaluate
 from spillguard.errors import UsageError
 
 
@@ -31,21 +32,12 @@ def digest(value: str) -> str:
 
 
 @dataclass(slots=True)
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+class Score(evaluate.Score):
+    """The synthetic evaluation's score, with true negatives and labels not found."""
+
     tn: int = 0
     #: labels whose cell or line was not found in the file (the file changed, or a reader did)
     unmatched: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
     def to_json(self) -> dict[str, Any]:
         return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "tp": self.tp,
@@ -142,30 +134,19 @@ def evaluate_names(folder: Path, labels: list[dict[str, Any]]) -> NameScores:
         path = folder / label["file"]
         if not path.exists():
             raise UsageError(f"a labelled file is missing: {label['file']}")
-        if label["kind"] == "cell":
-            if label["file"] not in cells:
-                cells[label["file"]] = _cells(path)
-            found = cells[label["file"]]
-            score = scores.tables
-            if label["sha256"] not in found:
-                score.unmatched += 1
-                continue
-            gold, said = bool(label["person"]), found[label["sha256"]]
-            score.tp += gold and said
-            score.fp += said and not gold
-            score.fn += gold and not said
-            score.tn += not gold and not said
-        else:
-            if label["file"] not in lines:
-                lines[label["file"]] = _lines(path)
-            found_lines = lines[label["file"]]
-            score = scores.prose
-            if label["sha256"] not in found_lines:
-                score.unmatched += 1
-                continue
-            gold_n, said_n = int(label["people"]), found_lines[label["sha256"]]
-            score.tp += min(gold_n, said_n)
-            score.fp += max(0, said_n - gold_n)
-            score.fn += max(0, gold_n - said_n)
-            score.tn += gold_n == 0 and said_n == 0
+        cell = label["kind"] == "cell"
+        cache, read, score = (cells, _cells, scores.tables) if cell else (lines, _lines, scores.prose)
+        if label["file"] not in cache:
+            cache[label["file"]] = read(path)
+        found = cache[label["file"]]
+        if label["sha256"] not in found:
+            score.unmatched += 1
+            continue
+        # a cell is one name or none; a line holds a number of names
+        gold = int(bool(label["person"])) if cell else int(label["people"])
+        said = int(found[label["sha256"]])
+        score.tp += min(gold, said)
+        score.fp += max(0, said - gold)
+        score.fn += max(0, gold - said)
+        score.tn += gold == 0 and said == 0
     return scores

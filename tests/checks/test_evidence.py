@@ -55,19 +55,18 @@ def test_a_large_hidden_table_of_people_still_blocks(tmp_path: Path, roster: lis
     assert ("SG201", "critical", "hidden_sheet") in rules(report) and report.decision == "block"
 
 
-def test_one_incidental_name_in_unseen_text_is_reported_two_block(tmp_path: Path) -> None:
+def _inserted(tmp_path: Path, name: str, text: str) -> Report:
     memo = Memo()
-    para = memo.para("The committee approved the quarterly figures.")
-    memo.inserted(para, " Drafted by Maria Lopez.")
-    report = scan_one(write(tmp_path, "one.docx", memo.to_bytes()))
+    memo.inserted(memo.para("The committee approved the quarterly figures."), text)
+    return scan_one(write(tmp_path, name, memo.to_bytes()))
+
+
+def test_one_incidental_name_in_unseen_text_is_reported_two_block(tmp_path: Path) -> None:
+    report = _inserted(tmp_path, "one.docx", " Drafted by Maria Lopez.")
     assert [(f.rule, f.severity.label) for f in report.findings if f.rule == "SG208"] == [("SG208", "medium")]
     assert report.decision == "pass"
     assert "one incidental name" in next(f.why for f in report.findings if f.rule == "SG208")
-
-    memo = Memo()
-    para = memo.para("The committee approved the quarterly figures.")
-    memo.inserted(para, " Cases of Maria Lopez and Jose Perez were reviewed.")
-    report = scan_one(write(tmp_path, "two.docx", memo.to_bytes()))
+    report = _inserted(tmp_path, "two.docx", " Cases of Maria Lopez and Jose Perez were reviewed.")
     assert [(f.rule, f.severity.label) for f in report.findings if f.rule == "SG208"] == [("SG208", "high")]
     assert report.decision == "block"
 

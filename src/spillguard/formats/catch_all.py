@@ -114,7 +114,7 @@ def read_part(part: str, data: Callable[[], bytes], source: Source, ctx: Context
         if text.strip():
             yield Text(where, visibility, text, label=label)
         return
-    decoded = decode(body, ctx.limits.max_file_bytes)
+    decoded = decode(body, ctx.limits.max_part_bytes)
     if decoded is not None and depth < MAX_DECODINGS:
         how, inner = decoded
         yield from read_part(f"{part} ({how}-decoded)", lambda: inner, source, ctx, loc, reader, what,
