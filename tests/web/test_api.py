@@ -42,8 +42,10 @@ def test_scan_is_the_cli_report_and_uploads_are_deleted(api) -> None:
     assert r.status_code == 200
     body = r.json()
     assert body["decision"] == "block" and body["version"] == 1
-    assert [(f["rule"], f["visibility"], f["records"]) for f in body["findings"]] == [("SG201", "pivot_cache", 6252)]
-    assert body["findings"][0]["file"] == "FY24_Q1_detentionStats.xlsx"  # no server path
+    # issue 30: the workbook's author field is listed too (SG501 at info)
+    assert [(f["rule"], f["severity"], f["visibility"], f["records"]) for f in body["findings"]] == [
+        ("SG501", "info", "metadata", 1), ("SG201", "critical", "pivot_cache", 6252)]
+    assert {f["file"] for f in body["findings"]} == {"FY24_Q1_detentionStats.xlsx"}  # no server path
     assert list(uploads.iterdir()) == []  # gone from disk after the scan
 
 
