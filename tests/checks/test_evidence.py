@@ -346,3 +346,6 @@ def test_vba_module_strings_and_comments_are_read(tmp_path: Path, roster: list[P
     assert [(f.rule, f.visibility.value, f.location.part) for f in report.findings] == [
         ("SG115", "embedded_object", "xl/vbaProject.bin"), ("SG211", "embedded_object", "xl/vbaProject.bin")]
     assert report.errors == [] and report.decision == "block"
+    import sys
+
+    assert "pcodedmp" not in sys.modules  # oletools' GPL-3.0 p-code disassembler is never loaded
