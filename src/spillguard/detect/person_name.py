@@ -10,7 +10,7 @@ from functools import cache
 
 import polars as pl
 
-from spillguard.detect import lexicon, nonlatin
+from spillguard.detect import lexicon, name_context, nonlatin
 from spillguard.detect.base import Detector, Span, fold_header, fold_series, phrase_in
 from spillguard.detect.doc import Doc, Word
 from spillguard.detect.gazetteer import NAME, PLACE_LIKE, Kind
@@ -134,6 +134,10 @@ _SPLIT_HEADERS = frozenset({"first", "last", "middle", "given", "f name", "l nam
 _GAP = re.compile(r"[ \t]{1,3}|\.[ \t]{1,2}|\.")
 #: how far back an honorific, an official's title or a person cue may stand
 _CONTEXT_WORDS = 3
+
+
+#: re-exported: the endings of a span's why that say the name is no private person
+COUNT_ROW_WHY, CITED_WHY, PUBLIC_WHYS = name_context.COUNT_ROW_WHY, name_context.CITED_WHY, name_context.PUBLIC_WHYS
 
 
 class PersonName(Detector):
@@ -265,7 +269,7 @@ class PersonName(Detector):
 
     def find_text(self, doc: Doc) -> Iterator[Span]:
         words = doc.words
-        heading = _REFERENCES.search(doc.text)
+        heading = name_context.REFERENCES.search(doc.text)
         cited_from = heading.end() if heading else len(doc.text) + 1
         blocked = _phrase_blocked(doc)
         runs = list(_runs(doc, words, blocked))
@@ -282,7 +286,7 @@ class PersonName(Detector):
                 i += 1
             if span is not None:
                 yield span if span.start < cited_from else Span(
-                    span.entity, span.start, span.end, span.value, span.why + CITED_WHY, span.confidence)
+                    span.entity, span.start, span.end, span.value, span.why + name_context.CITED_WHY, span.confidence)
         yield from nonlatin.find_text(doc)
 
 
@@ -463,7 +467,7 @@ def _score(doc: Doc, words: list[Word], first: int, last: int, *, inverted: bool
         last -= 1
         if len(names) < 2 and not (honorific or inverted):
             return None
-    if not (honorific or inverted) and not all(w.upper for w in names) and _title_line(doc, words[first]) \
+    if not (honorific or inverted) and not all(w.upper for w in names) and name_context.title_line(doc, words[first]) \
             and not all(w.kinds & NAME and not w.kinds & _WEAK for w in names):
         # a heading in title case ("Do Programmers Refactor Often?"): every word must be a name;
         # a label before a name in capitals ("Title RYAN LEWIS", "Debtor MARTIN JIMENEZ") is dropped
@@ -472,9 +476,9 @@ def _score(doc: Doc, words: list[Word], first: int, last: int, *, inverted: bool
             first = next(k for k in range(first + 1, last) if words[k] is names[0])
         if not all(w.kinds & NAME and not w.kinds & _WEAK for w in names):
             return None
-    if _title_after(doc, words, last) or _role_list(doc, words[first].start):
+    if name_context.title_after(doc, words, last) or name_context.role_list(doc, words[first].start):
         return None  # "Peter Fong, Principal", "Board of Education - Ana Ruiz, Ben Liao": in office
-    if _quoted_title(doc.text, words[first].start, words[last - 1].end):
+    if name_context.quoted_title(doc.text, words[first].start, words[last - 1].end):
         return None  # "The Magic Treehouse": the title of a work
     # "ICE Removals", "File Numbers", "An Alien's": every lexicon hit is also an institution or
     # table word or a common word; without one unambiguous name word, the run is no name
@@ -510,72 +514,13 @@ def _score(doc: Doc, words: list[Word], first: int, last: int, *, inverted: bool
     start, end = words[first].start, words[last - 1].end
     if words[last - 1].initial and _dot_after(doc.text, words[last - 1]):
         end += 1
-    if _COUNT_ROW.match(doc.text, end):
-        why += COUNT_ROW_WHY
+    if name_context.COUNT_ROW.match(doc.text, end):
+        why += name_context.COUNT_ROW_WHY
     return Span(Entity.PERSON_NAME, start, end, doc.text[start:end], why, round(score, 2))
 
 
-#: a name followed on its line by four or more numbers and nothing else labels a row of counts
-#: ("Kevin Cramer 7001 819 1216 810"): a candidate in election results, a unit in a table
-_COUNT_ROW = re.compile(r"(?:[ \t]+(?:Jr|Sr|II|III|IV)\.?)?(?:[ \t]+[\d,.%]+){4,}[ \t]*(?:\n|$)")
-COUNT_ROW_WHY = ", labels a row of counts"
-#: a name in a document's list of references: the author of a cited work, no private person
-CITED_WHY = ", an author in the references"
-#: the endings of a span's why that say the name is no private person: it makes no list of
-#: people and links to nothing (checks/content.py)
-PUBLIC_WHYS = (COUNT_ROW_WHY, CITED_WHY)
-
-#: the heading of a list of references, alone on its line
-_REFERENCES = re.compile(r"(?im)^[ \t]*(?:\d+\.?[ \t]*)?(?:references|bibliography|works cited|literature cited|"
-                         r"literatur(?:verzeichnis)?|r[ée]f[ée]rences(?: bibliographiques)?|referencias|"
-                         r"bibliograf[íi]a|参考文献|список литературы)[ \t]*:?[ \t]*$")
-
 _CUE_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(?:a|an|the|un|una|el|la)?\s*(?:a\s?#|a\s?no|dob|born|nacid|age|aged|"
                         r"detainee|respondent|applicant|client|minor|\d{2}\s?(?:years|anos))", re.IGNORECASE)
-
-
-#: a public body heading a list of its members on one line: "Board of Education - A, B, C"
-_ROLE_LIST = re.compile(
-    r"\b(?:board|council|commission|committee|trustees|officers|cabinet|bench|panel|directors|"
-    r"junta|consejo|comit[eé]|conseil|bestuur|raad|gemeenteraad)\b[^\n]{0,60}?[ \t]*[-–—:][ \t]*"
-    r"(?:[^\n,;]{2,40},[ \t]*)*$", re.IGNORECASE)
-
-
-def _role_list(doc: Doc, start: int) -> bool:
-    """The name is an item of a list a public body heads on the same line."""
-    line_start = doc.text.rfind("\n", 0, start) + 1
-    return bool(_ROLE_LIST.search(doc.text[line_start:start]))
-
-
-def _title_line(doc: Doc, w: Word) -> bool:
-    """The word's line is a heading in title case: three words or more, each capitalised (short
-    function words aside), some of them no names."""
-    start = doc.text.rfind("\n", 0, w.start) + 1
-    end = doc.text.find("\n", w.end)
-    line = doc.text[start:end if end >= 0 else len(doc.text)]
-    words = [x for x in re.findall(r"[^\W\d_][\w'’.-]*", line) if len(x) > 3 or x[:1].isupper()]
-    return len(words) >= 3 and all(x[:1].isupper() for x in words) and not line.isupper()
-
-
-def _title_after(doc: Doc, words: list[Word], last: int) -> bool:
-    """An official's title right after the name, after a comma or a dash ("Peter Fong, Principal")."""
-    if last >= len(words) or not words[last].kinds & Kind.OFFICIAL:
-        return False
-    gap = doc.text[words[last - 1].end:words[last].start]
-    if not words[last].capitalised:  # French and Spanish write the title in lower case after a comma
-        return bool(re.fullmatch(r",[ \t]*", gap))
-    return bool(re.fullmatch(r",[ \t]*|[ \t]*[-–—][ \t]*|[ \t]+", gap))
-
-
-_QUOTES = {"\"": "\"", "“": "”", "«": "»", "„": "“"}
-
-
-def _quoted_title(text: str, start: int, end: int) -> bool:
-    """The run is all of a quotation ("The Magic Treehouse"), with at most an article before it:
-    the title of a show, a book, a programme."""
-    before = text[max(0, start - 5):start]
-    m = re.search(r"([\"“«„])(?:(?:The|El|La|Le|Les|Los|Las|Der|Die|Das)[ \t]+)?$", before)
-    return bool(m) and text[end:end + 1] == _QUOTES[m.group(1)]
 
 
 def _cue_after(doc: Doc, words: list[Word], last: int) -> bool:
