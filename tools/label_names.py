@@ -16,7 +16,7 @@ import random
 import sys
 from pathlib import Path
 
-from spillguard.evaluate_names import _contents, digest
+from spillguard.evaluate_names import digest, read_contents
 
 TABULAR = (".csv", ".xlsx", ".xls", ".ods", ".xlsb", ".tsv")
 PROSE = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".txt", ".html", ".pptx")
@@ -33,7 +33,7 @@ def sample(folder: Path, kind: str, n: int, seed: int = 30) -> list[tuple[str, s
     pool: list[tuple[str, str]] = []
     for name in files:
         picked: list[tuple[str, str]] = []
-        for content in _contents(folder / name):
+        for content in read_contents(folder / name):
             if kind == "cells" and isinstance(content, Table):
                 batches = list(content.batches)
                 if not batches:

@@ -64,7 +64,7 @@ def load_labels(path: Path) -> list[dict[str, Any]]:
     return labels
 
 
-def _contents(path: Path) -> Iterator[object]:
+def read_contents(path: Path) -> Iterator[object]:
     from spillguard.config import Config
     from spillguard.formats.base import Source
     from spillguard.inspection import Inspector
@@ -82,7 +82,7 @@ def _cells(path: Path) -> dict[str, bool]:
     from spillguard.model import Entity, Table
 
     out: dict[str, bool] = {}
-    for content in _contents(path):
+    for content in read_contents(path):
         if not isinstance(content, Table):
             continue
         batches = list(content.batches)
@@ -110,7 +110,7 @@ def _lines(path: Path) -> dict[str, int]:
 
     detector = PersonName()
     out: dict[str, int] = {}
-    for content in _contents(path):
+    for content in read_contents(path):
         if not isinstance(content, Text):
             continue
         doc = Doc(content.text)

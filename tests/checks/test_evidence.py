@@ -349,3 +349,17 @@ def test_vba_module_strings_and_comments_are_read(tmp_path: Path, roster: list[P
     import sys
 
     assert "pcodedmp" not in sys.modules  # oletools' GPL-3.0 p-code disassembler is never loaded
+
+
+def test_pdf_javascript_that_cannot_be_decoded_fails_closed(tmp_path: Path) -> None:
+    doc = Pdf()
+    doc.page().text(72, 720, "Quarterly statistics: 1,204 book-ins.")
+    pdf = pikepdf.open(io.BytesIO(doc.to_bytes()))
+    broken = pikepdf.Stream(pdf, b"\x00\x01 not deflate at all")
+    broken.Filter = pikepdf.Name.FlateDecode
+    pdf.Root.OpenAction = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=broken))
+    out = io.BytesIO()
+    pdf.save(out)
+    report = scan_one(write(tmp_path, "stats.pdf", out.getvalue()))
+    assert [(e.rule, e.part) for e in report.errors if e.part == "JavaScript"] == [("SG906", "JavaScript")]
+    assert report.decision == "block"

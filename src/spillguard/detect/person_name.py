@@ -210,9 +210,10 @@ class PersonName(Detector):
                 words = folded.gather(idx).str.split(" ")
                 known = _words_in(words, "all", (_name_set, _known_names), (_particle_set, _particles))
                 shape = shape.scatter(idx, known)
-        if v.str.contains(nonlatin.SCRIPTS_PATTERN).fill_null(False).any():
+        scripts = v.str.contains(nonlatin.SCRIPTS_PATTERN).fill_null(False)
+        if scripts.any():
             # names in Han, Cyrillic or Arabic script: their own evidence (detect/nonlatin.py)
-            idx = v.str.contains(nonlatin.SCRIPTS_PATTERN).fill_null(False).arg_true()
+            idx = scripts.arg_true()
             found = v.gather(idx).map_elements(nonlatin.is_name, return_dtype=pl.Boolean).fill_null(False)
             # under a name header its own shape still counts ("Алена" as a document's creator)
             shape = shape.scatter(idx, found | (shape.gather(idx) & header_hit))

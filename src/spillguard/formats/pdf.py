@@ -342,16 +342,17 @@ _MAX_ACTIONS = 10_000
 
 
 def _js_code(action: object) -> str:
-    """The code of one JavaScript action (its /JS a string or a stream)."""
+    """The code of one JavaScript action (its /JS a string or a stream).
+
+    Raises:
+        pikepdf.PdfError: the code's stream cannot be decoded (the caller fails closed).
+    """
     if not isinstance(action, pikepdf.Dictionary) or action.get("/S") != "/JavaScript":
         return ""
     code = action.get("/JS")
-    try:
-        if isinstance(code, pikepdf.Stream):
-            return code.read_bytes().decode("latin-1")
-        return str(code) if code is not None else ""
-    except (pikepdf.PdfError, ValueError):
-        return ""
+    if isinstance(code, pikepdf.Stream):
+        return code.read_bytes().decode("latin-1")
+    return str(code) if code is not None else ""
 
 
 def _actions(pdf: pikepdf.Pdf) -> Iterator[object]:
@@ -397,11 +398,17 @@ def _javascript(pdf: pikepdf.Pdf, loc: Location) -> Iterator[Content]:
     try:
         for action in _actions(pdf):
             literals.extend(scripts.js_literals(_js_code(action)))
-    except (pikepdf.PdfError, ValueError, AttributeError):
-        pass  # a broken action tree: the objects themselves are read by the leftovers pass
+    except (pikepdf.PdfError, ValueError, AttributeError) as exc:
+        # a broken action tree or a script that cannot be decoded: what it says is unknown
+        yield Incomplete("SG906", f"the document's JavaScript cannot be read ({type(exc).__name__})",
+                         loc.with_(part="JavaScript"))
     if literals:
         yield Text(loc.with_(part="JavaScript", line=1), Visibility.HIDDEN_TEXT, "\n".join(dict.fromkeys(literals)),
                    "JavaScript string literals")
+
+
+def _unreadable() -> bytes:
+    raise pikepdf.PdfError("the attached file's specification is damaged")
 
 
 def _annotation_files(pdf: pikepdf.Pdf) -> Iterator[tuple[str, Callable[[], bytes]]]:
@@ -416,6 +423,8 @@ def _annotation_files(pdf: pikepdf.Pdf) -> Iterator[tuple[str, Callable[[], byte
                 stream = spec.get("/EF", {}).get("/F") if isinstance(spec, pikepdf.Dictionary) else None
                 name = str(spec.get("/UF", spec.get("/F", "file"))) if isinstance(spec, pikepdf.Dictionary) else "file"
             except (pikepdf.PdfError, ValueError, AttributeError):
+                # a file attachment whose specification is broken: the caller reports SG901
+                yield f"file (page {number} annotation)", _unreadable
                 continue
             if isinstance(stream, pikepdf.Stream):
                 yield f"{name} (page {number} annotation)", stream.read_bytes
