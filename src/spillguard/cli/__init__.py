@@ -1,11 +1,11 @@
 """Command line: ``spillguard scan | diff | check | clean | baseline | incident | fingerprint | watch |
-users | serve | rules | demo | eval | version``.
+gate | keys | verify | users | serve | rules | demo | eval | version``.
 
 Exit codes (linter style, stable): 0 = nothing at or above the fail level; 1 = blocked;
 2 = usage error (bad option, missing path, malformed config).
 
 Each command group is a module of its own (``scanning``, ``baseline``, ``incident``, ``watching``,
-``serving``, ``demo``) that imports its library layer when a command runs. ``main`` registers only
+``gating``, ``serving``, ``demo``) that imports its library layer when a command runs. ``main`` registers only
 the group of the command given, so ``spillguard version`` loads none of the readers, the store or
 the web app; help, an unknown command and ``spillguard.cli.app`` (the test runner's) load them all.
 """
@@ -30,6 +30,7 @@ GROUPS = {
     "baseline": "baseline",
     "incident": "incident",
     "fingerprint": "watching", "watch": "watching",
+    "gate": "gating", "keys": "gating", "verify": "gating",
     "users": "serving", "serve": "serving",
     "rules": "demo", "demo": "demo", "eval": "demo", "version": "demo",
 }

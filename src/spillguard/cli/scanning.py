@@ -83,6 +83,10 @@ def check(
     select: SelectOpt = None, ignore: IgnoreOpt = None, show_values: ShowOpt = False, config: ConfigOpt = None,
     baseline: BaselineOpt = None,
     jobs: JobsOpt = 0, dask: DaskOpt = None, db: CacheDbOpt = None, no_cache: NoCacheOpt = False,
+    attest: Annotated[Path | None, typer.Option("--attest", help="Also write the verdict, signed, bound to each "
+                                                                 "file's bytes (in-toto statement, DSSE).")] = None,
+    key: Annotated[Path | None, typer.Option("--key", help="The Ed25519 private key that signs it "
+                                                           "(spillguard keys create).")] = None,
 ) -> None:
     """The one step a CMS or CI runs: scan + declared intent + disclosure risk + diff, one decision."""
     from spillguard.release import check as run_check
@@ -90,9 +94,28 @@ def check(
     missing = [str(p) for p in (release, previous) if p is not None and not p.exists()]
     if missing:
         raise _usage(f"no such file or folder: {', '.join(missing)}")
+    if (attest is None) != (key is None):
+        raise _usage("--attest and --key go together")
     cfg = _execution(_config_or_exit(config, fail_on, select, ignore, show_values, baseline), jobs, dask, db,
                      no_cache)
-    _finish(_guarded(lambda: run_check(release, previous, cfg)), format, output)
+    report = _guarded(lambda: run_check(release, previous, cfg))
+    if attest is not None and key is not None:
+        _attest(release, report, cfg, attest, key)
+    _finish(report, format, output)
+
+
+def _attest(release: Path, report, cfg, out: Path, key: Path) -> None:
+    import json
+
+    from spillguard.attest import sign, statement
+    from spillguard.cli.common import usage_errors
+
+    with usage_errors():
+        envelope = sign(statement(release, report, cfg), key)
+    try:
+        out.write_text(json.dumps(envelope, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise _usage(f"cannot write the attestation: {exc.strerror or type(exc).__name__}") from None
 
 
 class CleanMode(StrEnum):

@@ -21,6 +21,8 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
+import os
 import re
 import smtplib
 import tempfile
@@ -32,7 +34,7 @@ import urllib.robotparser
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -47,6 +49,7 @@ from spillguard.respond.store import Store, now
 from spillguard.scan import Scanner
 
 USER_AGENT = f"spillguard-watch/{__version__}"
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -148,8 +151,14 @@ def _settled(path: Path, wait: float) -> bool:
         return False
 
 
-def watch_webroot(watcher: Watcher, root: Path, prefix: str, stop: threading.Event, settle: float = 0.5,
-                  polling: bool = False) -> None:
+class Checker(Protocol):
+    def check(self, path: Path, url: str) -> object: ...
+
+
+def watch_webroot(watcher: Checker, root: Path, prefix: str, stop: threading.Event, settle: float = 0.5,
+                  polling: bool = False, initial: bool = True) -> None:
+    """Check every file of the web root (unless ``initial`` is off: the caller has its own first
+    pass), then each file that appears or changes, once its size has settled."""
     import watchfiles
 
     root = root.resolve()  # file events name absolute paths
@@ -157,15 +166,25 @@ def watch_webroot(watcher: Watcher, root: Path, prefix: str, stop: threading.Eve
     def url_of(path: Path) -> str:
         return prefix.rstrip("/") + "/" + path.relative_to(root).as_posix()
 
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):  # what is live already
-        watcher.check(path, url_of(path))
+    def check(path: Path) -> None:
+        # a file that vanished or cannot be read is left (a request for it is refused or 404);
+        # one bad file never stops the watch
+        try:
+            watcher.check(path, url_of(path))
+        except (OSError, ValueError) as exc:
+            log.warning("not checked: %s (%s)", url_of(path) if path.is_relative_to(root) else path,
+                        type(exc).__name__)
+
+    for path in sorted(p for p in root.rglob("*") if p.is_file()) if initial else ():  # what is live already
+        check(path)
     # a file still being written is kept pending and looked at again every half second, events
     # or not: its last write may have come while the previous look was waiting for it to settle
     pending: set[Path] = set()
     for changes in watchfiles.watch(root, stop_event=stop, force_polling=polling, debounce=200, step=50,
                                     rust_timeout=500, yield_on_timeout=True):
         for kind, name in changes:
-            path = Path(name).resolve()
+            # the name as served (a symbolic link's own name, not its target's)
+            path = Path(os.path.abspath(name))
             if kind == watchfiles.Change.deleted:
                 pending.discard(path)
             else:
@@ -175,7 +194,7 @@ def watch_webroot(watcher: Watcher, root: Path, prefix: str, stop: threading.Eve
                 pending.discard(path)
             elif _settled(path, settle):
                 pending.discard(path)
-                watcher.check(path, url_of(path))
+                check(path)
 
 
 # -- crawl ---------------------------------------------------------------------------------------

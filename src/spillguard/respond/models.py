@@ -234,3 +234,49 @@ class ScanCacheEntry(Base):
     bytes: Mapped[int] = mapped_column(BigInteger)
     stored_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GateFile(Base):
+    """What ``spillguard gate`` last read of one file under its web root: the file's identity
+    (device, inode, size, mtime and ctime in ns) and the SHA-256 of the bytes it then held. A
+    verdict is found again through the hash only while the identity is unchanged."""
+
+    __tablename__ = "gate_file"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(Text, unique=True)  # as the web server resolved it
+    identity: Mapped[str] = mapped_column(String(120))  # "dev:ino:size:mtime_ns:ctime_ns"
+    sha256: Mapped[str] = mapped_column(String(64))
+    hashed_ns: Mapped[int] = mapped_column(BigInteger)  # when the bytes were read (racy check)
+
+
+class GateVerdict(Base):
+    """The gate's verdict on some bytes under some settings: decision and rule codes with counts,
+    and the masked findings an alert carries; never a sample in plaintext."""
+
+    __tablename__ = "gate_verdict"
+    __table_args__ = (UniqueConstraint("sha256", "settings", name="uq_gate_verdict_sha_settings"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    settings: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(10))  # pass | block
+    source: Mapped[str] = mapped_column(String(20))  # scan | attestation
+    rules: Mapped[dict] = mapped_column(JSON, default=dict)
+    findings: Mapped[list] = mapped_column(JSON, default=list)
+    judged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GateEvent(Base):
+    """A file the gate refused (or, in a dry run, would have refused): one row per URL, bytes and
+    mode, counting the requests."""
+
+    __tablename__ = "gate_event"
+    __table_args__ = (UniqueConstraint("url", "sha256", "mode", name="uq_gate_event_url_sha_mode"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(10))  # enforce | dry-run
+    rules: Mapped[dict] = mapped_column(JSON, default=dict)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
