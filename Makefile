@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench bench-tabular bench-corpus bench-scaling bench-detection bench-redaction bench-logs bench-watch bench-notices bench-web fuzz clean
+.PHONY: demo test lint bench bench-tabular bench-corpus bench-scaling bench-detection bench-redaction bench-logs bench-watch bench-notices bench-web bench-gate fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ bench-notices: $(VENV)/.dev
 
 bench-web: $(VENV)/.dev
 	$(BIN)/python -m bench.web
+
+# the web-server gate: nginx + gate against nginx alone (needs nginx: tools/debian-packages)
+bench-gate: $(VENV)/.dev
+	tools/debian-packages
+	$(BIN)/python -m bench.gate
 
 clean:
 	rm -rf $(VENV) spillguard-demo bench/out .pytest_cache

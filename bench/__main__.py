@@ -6,7 +6,8 @@ scaling curve (``bench.scaling``). ``--tabular`` stops after the table.
   CSV and a small workbook against a bare interpreter start (``bench.startup``);
 - throughput: a 1,000,000-row CSV roster against pyarrow's read of it, and a 200,000-row workbook
   (hidden sheet + pivot cache) against python-calamine's read, each job in its own process
-  (``bench.one``: peak RSS is per process), best of ``REPEAT`` runs.
+  (``bench.one``: peak RSS is per process), best of ``REPEAT`` runs;
+- the web-server gate: nginx + gate against nginx alone (``bench.gate``, when nginx is installed).
 """
 
 from __future__ import annotations
@@ -91,7 +92,9 @@ def main() -> int:
     print("generating inputs (cached in bench/out/) ...", flush=True)
     # in a child process: a forked job would otherwise report this process's peak RSS as its own
     subprocess.run([sys.executable, "-m", "bench.generate", str(OUT)], check=True)
-    rows = startup_rows(OUT / "small.csv", OUT / "small.xlsx") + throughput_rows()
+    from bench import gate
+
+    rows = startup_rows(OUT / "small.csv", OUT / "small.xlsx") + throughput_rows() + gate.rows()
     print()
     print(render(rows), flush=True)
     ok = all(r.ok for r in rows)

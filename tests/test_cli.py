@@ -178,8 +178,14 @@ def test_demo(tmp_path: Path) -> None:
         assert [[c.value for c in r] for r in after[name].iter_rows()] == \
             [[c.value for c in r] for r in before[name].iter_rows()]
     assert invoke("scan", tmp_path / "demo/clean").exit_code == 0
-    # had the gate been skipped: the watcher catches the update in seconds
     flat = " ".join(result.stdout.split())
+    # copied by hand into a gated web root: never served, the office alerted; last quarter served
+    assert "GET /detention-statistics/FY23_Q4_detentionStats.xlsx → 200" in flat
+    assert "GET /detention-statistics/FY24_Q1_detentionStats.xlsx → 403" in flat
+    assert "ALERT 1 to the privacy office: http://127.0.0.1/detention-statistics/FY24_Q1_detentionStats.xlsx " \
+           "refused — CRITICAL SG201" in flat or "ALERT 1 to the privacy office: /detention-statistics/" \
+           "FY24_Q1_detentionStats.xlsx refused — CRITICAL SG201" in flat
+    # had the gate been skipped: the watcher catches the update in seconds
     assert "ALERT 1 after" in flat and "FY24_Q1_detentionStats.xlsx — CRITICAL SG201" in flat
     # had it gone out: the incident, from the leaked file, the web log and the case system
     assert "affected people: 6,252" in flat

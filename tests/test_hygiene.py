@@ -65,7 +65,7 @@ def test_the_stores_hold_no_plaintext_identifier(demo) -> None:
     folder, _ = demo
     demo_key_dir = folder.parent / "keys"
     stores = sorted(folder.glob("*.db"))
-    assert [p.name for p in stores] == ["incident.db", "watch.db"]
+    assert [p.name for p in stores] == ["gate.db", "incident.db", "watch.db"]
     for db in stores:
         raw = db.read_bytes()
         assert leaked_numbers(raw) == set(), db.name

@@ -268,6 +268,9 @@ def run(folder: Path, console: Console) -> int:
     cleaned = clean_path(this.parent, clean_dir, Options(), Config())
     render_clean(cleaned, console)
     outcomes.append("pass" if all(r.ok for r in cleaned) else "block")
+    from spillguard.gate.demo import run_gate
+
+    outcomes.append(run_gate(folder, last, this, console))
     outcomes.append(run_watch(folder, last, this, console))
     outcomes.append(run_incident(folder, this, console))
     console.rule("What happened")
@@ -287,9 +290,12 @@ def run(folder: Path, console: Console) -> int:
                   "`spillguard clean` then writes a publishable copy: the workbook rebuilt from its "
                   "visible cells (same numbers, no pivot cache), the note without the detainee, the "
                   "press release truly redacted — each copy re-scanned and passing.")
+    console.print("Copied by hand into the web root, skipping the check, the workbook was still never served: "
+                  "the web server asks `spillguard gate` before it serves a file, and the gate refused it (403) and "
+                  "alerted the office, while last quarter's workbook was served.")
     console.print("Had the gate been skipped, `spillguard watch` would have caught the file seconds after it "
                   "went live. Had it gone out, `spillguard incident` would have named the 6,252 people and their "
                   "exposed fields, found the downloaders in the web log, drafted every notice in the person's "
                   "language (or listed it for an interpreter where no template exists yet), the attorneys' "
                   "letters and the claw-back letters, and set the removal holds.")
-    return 0 if outcomes == ["pass", "block", "block", "pass", "caught", "done"] else 1
+    return 0 if outcomes == ["pass", "block", "block", "pass", "enforced", "caught", "done"] else 1

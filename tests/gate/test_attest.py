@@ -128,3 +128,38 @@ def test_cli_keys_check_attest_and_verify(release: Path, tmp_path: Path) -> None
     assert missing_key.exit_code == 2
     alone = runner.invoke(app, ["check", str(release), "--attest", str(out)])
     assert alone.exit_code == 2 and "go together" in alone.output
+
+
+def test_the_gate_takes_only_a_fresh_passing_attestation_for_its_own_settings(release: Path, tmp_path: Path) -> None:
+    import hashlib
+
+    from spillguard.gate.trust import Attestations
+
+    private, public = create_keys(tmp_path / "keys", "ci")
+    folder = tmp_path / "attestations"
+    folder.mkdir()
+    made = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)
+    report = check(release, None, Config())
+    (folder / "a.intoto.json").write_text(json.dumps(sign(statement(release, report, Config(), at=made), private)))
+    clean = hashlib.sha256(clean_csv()).hexdigest()
+    leak = hashlib.sha256(leak_csv()).hexdigest()
+    trusted = Attestations(folder, [public_key(public)], dt.timedelta(days=30))
+    ours = config_digest(Config())
+    assert trusted.passed(clean, ours, at=made + dt.timedelta(days=1)).name == "facilities.csv"
+    assert trusted.passed(leak, ours, at=made + dt.timedelta(days=1)) is None  # its own decision is block
+    assert trusted.passed(clean, ours, at=made + dt.timedelta(days=31)) is None  # older than the max age
+    assert trusted.passed(clean, ours, at=made - dt.timedelta(hours=1)) is None  # dated in the future
+    assert trusted.passed(clean, config_digest(Config(ignore=("SG202",))), at=made) is None  # other settings
+    # the same release attested by a CI run that ignored the rule: not the gate's settings
+    lax = Config(ignore=("SG202",))
+    (folder / "a.intoto.json").unlink()
+    (folder / "lax.intoto.json").write_text(json.dumps(sign(statement(release, check(release, None, lax), lax,
+                                                                      at=made), private)))
+    again = Attestations(folder, [public_key(public)], dt.timedelta(days=30))
+    assert again.passed(leak, ours, at=made) is None
+    accepting = Attestations(folder, [public_key(public)], dt.timedelta(days=30), accept_configs=(config_digest(lax),))
+    assert accepting.passed(leak, ours, at=made).decision == "pass"  # only when named with --accept-config
+    (folder / "junk.json").write_text("{not json")
+    junk = Attestations(folder, [public_key(public)], dt.timedelta(days=30))
+    assert junk.passed(leak, ours, at=made) is None
+    assert junk.invalid == {"junk.json": "not a DSSE envelope (JSONDecodeError)"}

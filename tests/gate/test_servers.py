@@ -72,6 +72,11 @@ def test_the_leaked_workbook_is_refused_and_the_office_alerted(site: Site, workb
     assert all("*" in s for f in alert["findings"] for s in f["samples"])  # masked evidence only
     assert "FY24_Q1_detentionStats.xlsx\" 403" in site.log() and "SG201" in site.log()
     assert site.get("/files/FY24_Q1_detentionStats.xlsx").status == 403  # and again, from the cached verdict
+    from tests.test_hygiene import leaked_names, leaked_numbers
+
+    said = (site.work / "gate.log").read_text() + site.log() + json.dumps(site.hook.alerts)
+    said += "".join(a.body.decode("latin-1") + json.dumps(a.headers) for a in site.answers)
+    assert leaked_numbers(said) == set() and leaked_names(said) == set()  # nothing personal said anywhere
 
 
 def test_a_served_file_overwritten_in_place_same_size_and_mtime_is_refused_next(site: Site) -> None:

@@ -284,7 +284,8 @@ class Gate:
         if alert is not None:
             body = payload(alert.id, url, t, verdict.findings)
             body["gate"] = "refused" if self.mode == "enforce" else "would refuse (dry run: served)"
-            self.alerting.send(body)
+            # off the request's path: a slow webhook or mail relay never holds a web server's request
+            threading.Thread(target=self.alerting.send, args=(body,), daemon=True, name="spillguard-gate-alert").start()
 
     # -- files arriving, and the first pass --------------------------------------------------
 

@@ -32,6 +32,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive with nginx's upstream keepalive
     server_version = "spillguard-gate"
     sys_version = ""
+    timeout = 60  # an idle or stalled connection is closed (the web server reconnects)
     gate: Gate
 
     def log_message(self, format: str, *args: object) -> None:

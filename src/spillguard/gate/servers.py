@@ -178,9 +178,10 @@ TypesConfig /etc/mime.types
 ServerTokens Prod
 ServerSignature Off
 
-# every answer with the gate's verdict and rule codes (the URL's path, never its query)
-LogFormat "%a %t \\"%m %U\\" %>s %B gate=%{{SG_VERDICT}}e%{{X-Spillguard-Verdict}}o \\
-rules=%{{SG_RULES}}e%{{X-Spillguard-Rules}}o" spillguard
+# every answer with the gate's verdict and rule codes (the URL's path, never its query):
+# gate=VERDICT/- when served (request variables), gate=-/VERDICT when refused (response headers)
+LogFormat "%a %t \\"%m %U\\" %>s %B gate=%{{SG_VERDICT}}e/%{{X-Spillguard-Verdict}}o \\
+rules=%{{SG_RULES}}e/%{{X-Spillguard-Rules}}o" spillguard
 CustomLog "{run}/access.log" spillguard
 
 AuthnzFcgiDefineProvider authn SpillguardGate fcgi://{host}:{port}/
