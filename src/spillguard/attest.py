@@ -94,6 +94,12 @@ def _signer(path: Path):
 
 # -- what a verdict covers -----------------------------------------------------------------------
 
+def file_sha256(path: Path) -> str:
+    from spillguard.execute.cache import file_sha256 as digest
+
+    return digest(path)
+
+
 def config_digest(config: Config) -> str:
     """A digest of the settings that decide findings (rules selected and ignored, severities, fail
     level, limits, intents, disclosure and diff tolerances; a baseline's or fingerprints' content),
@@ -105,16 +111,8 @@ def config_digest(config: Config) -> str:
                                 severity=dict(sorted(config.severity.items())))
     h = hashlib.sha256(repr(plain).encode())
     for extra in (config.baseline, config.fingerprints):
-        h.update(b"\x1f" + (_file_sha256(Path(extra)).encode() if extra else b"-"))
+        h.update(b"\x1f" + (file_sha256(Path(extra)).encode() if extra else b"-"))
     return "sha256:" + h.hexdigest()
-
-
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _owner(finding_file: str, names: list[str]) -> str | None:
@@ -155,7 +153,7 @@ def statement(release: Path, report: Report, config: Config, at: dt.datetime | N
     subjects, verdicts = [], []
     for path, name in zip(files, names, strict=True):
         shown = path.name if path == release else path.relative_to(release).as_posix()
-        digest = _file_sha256(path)
+        digest = file_sha256(path)
         subjects.append({"name": shown, "digest": {"sha256": digest}})
         rules = per_file[name] + shared
         verdicts.append({"name": shown, "sha256": digest, "decision": "block" if blocked[name] or shared_block

@@ -224,7 +224,7 @@ def verify(
     max_age: MaxAgeOpt = 30.0,
 ) -> None:
     """Check that each file is covered, byte for byte, by a passing verdict signed by a trusted key."""
-    from spillguard.attest import Invalid, _file_sha256, open_envelope
+    from spillguard.attest import Invalid, file_sha256, open_envelope
 
     if not trust:
         raise _usage("--trust PUBKEY: verify against which key?")
@@ -240,7 +240,7 @@ def verify(
     ok = True
     moment = dt.datetime.now(dt.UTC)
     for path in files:
-        found = by_sha.get(_file_sha256(path))
+        found = by_sha.get(file_sha256(path))
         if found is None:
             typer.echo(f"{path}: NOT COVERED (these bytes are not in the attestation)")
             ok = False

@@ -213,7 +213,7 @@ class Gate:
         folder = tempfile.mkdtemp(dir=self._snapshots)
         copy = os.path.join(folder, os.path.basename(real))
         try:
-            known = _copy_hash(real, copy)
+            known = read_hash(real, copy_to=copy)
         except Unreadable:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -337,35 +337,6 @@ class Gate:
                 log.info("first pass: %d/%d files (%d scanned, %d judged before)", index, len(files),
                          stats["judged"], stats["already"])
         return stats
-
-
-def _copy_hash(source: str, target: str) -> Known:
-    """Copy a regular file and hash what was copied; the identity from the open file before and
-    after (a file that changed while it was copied is :class:`Unreadable`)."""
-    hashed_ns = time.time_ns()
-    try:
-        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise Unreadable(exc.errno, f"cannot open the file ({os.strerror(exc.errno or 0)})") from None
-    try:
-        before = os.fstat(fd)
-        if not stat.S_ISREG(before.st_mode):
-            raise Unreadable(0, "not a regular file")
-        h = hashlib.sha256()
-        with open(target, "xb") as out:
-            while block := os.read(fd, 1 << 20):
-                h.update(block)
-                out.write(block)
-        after = os.fstat(fd)
-    except OSError as exc:
-        if isinstance(exc, Unreadable):
-            raise
-        raise Unreadable(exc.errno, f"cannot read the file ({os.strerror(exc.errno or 0)})") from None
-    finally:
-        os.close(fd)
-    if Identity.of(before) != Identity.of(after):
-        raise Unreadable(0, "the file changed while it was read")
-    return Known(Identity.of(after), h.hexdigest(), hashed_ns)
 
 
 def _path_of(url: str) -> str:

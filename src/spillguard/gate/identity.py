@@ -10,6 +10,7 @@ trusted: the file is hashed again until its change is older than that.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
@@ -55,10 +56,11 @@ class Known:
         return self.identity.ctime_ns < self.hashed_ns - RACY_NS and self.identity.mtime_ns < self.hashed_ns - RACY_NS
 
 
-def read_hash(path: str, attempts: int = 3) -> Known:
+def read_hash(path: str, attempts: int = 3, copy_to: str | None = None) -> Known:
     """Hash a regular file, with its identity taken from the open file before and after the read;
-    a file that changed while it was read is read again (:class:`Unreadable` after ``attempts``)."""
-    for _ in range(attempts):
+    a file that changed while it was read is read again (:class:`Unreadable` after ``attempts``).
+    With ``copy_to``, the bytes hashed are also written there (a new file): one attempt."""
+    for _ in range(1 if copy_to else attempts):
         hashed_ns = time.time_ns()
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
@@ -69,8 +71,11 @@ def read_hash(path: str, attempts: int = 3) -> Known:
             if not stat.S_ISREG(before.st_mode):
                 raise Unreadable(0, "not a regular file")
             h = hashlib.sha256()
-            while block := os.read(fd, CHUNK):
-                h.update(block)
+            with open(copy_to, "xb") if copy_to else contextlib.nullcontext() as out:
+                while block := os.read(fd, CHUNK):
+                    h.update(block)
+                    if out is not None:
+                        out.write(block)
             after = os.fstat(fd)
         except OSError as exc:
             if isinstance(exc, Unreadable):
