@@ -17,6 +17,7 @@ from spillguard.gate.place import Places
 from spillguard.respond.models import Alert, GateEvent
 from spillguard.respond.store import Store
 from tests.gate.fixtures import clean_csv, leak_csv, same_size
+from tests.respond.test_incident import postgres  # noqa: F401 - the fixture, for the PostgreSQL run
 
 
 def test_places_judge_the_resolved_file_and_refuse_what_resolves_outside(tmp_path: Path) -> None:
@@ -79,8 +80,13 @@ class Alerts:
         self.arrived.set()
 
 
-@pytest.fixture()
-def site(tmp_path: Path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def site(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A gate over a web root, its store on SQLite, then on PostgreSQL through the same code."""
+    db = str(tmp_path / "gate.db")
+    if request.param == "postgresql":
+        db = request.getfixturevalue("postgres")
+        monkeypatch.setenv("SPILLGUARD_INCIDENT_KEY", "gate-test-key")
     root = tmp_path / "www"
     (root / "files").mkdir(parents=True)
     (root / "index.html").write_text("<p>home</p>")
@@ -88,7 +94,7 @@ def site(tmp_path: Path):
     gates: list[Gate] = []
 
     def make(**options: object) -> tuple[Gate, Path, Alerts]:
-        store = Store(str(tmp_path / "gate.db"))
+        store = Store(db)
         gate = Gate(str(root), ("/files",), store, Config(), alerts, Options(budget=120, **options))  # type: ignore[arg-type]
         gates.append(gate)
         return gate, root, alerts
@@ -96,6 +102,7 @@ def site(tmp_path: Path):
     yield make
     for gate in gates:
         gate.close()
+        gate.store.engine.dispose()
 
 
 def test_decisions_by_bytes(site) -> None:

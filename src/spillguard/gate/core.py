@@ -135,9 +135,9 @@ class Gate:
                     return Answer(200, "pending", reason="served unjudged (dry run); judged when its scan ends")
                 log.info("pending 503 %s: scan still running", _path_of(url))
                 return Answer(503, "pending", reason="the file is being judged", retry_after=self.options.retry_after)
-            verdict = self.verdict(known.sha256, name)
-            if verdict is None:  # the scan ended but left nothing: fail closed
-                return self._refused(url, "the scan left no verdict")
+            except Exception:  # the scan failed: _keep turns that into a blocking verdict
+                pass
+            verdict = self._keep(known.sha256, name, future)
         return self._answer(verdict, url, name, known.sha256)
 
     def _answer(self, verdict: Verdict, url: str, name: str, sha256: str) -> Answer:
@@ -225,15 +225,26 @@ class Gate:
         return future, known
 
     def _settled(self, sha256: str, name: str, url: str, future: Future[FileResult]) -> None:
-        """A scan came back: keep its verdict; alert once per URL and bytes when it blocks."""
-        try:
-            verdict = self._from_result(future.result())
-        except Exception as exc:
-            verdict = Verdict("block", "scan", {"SG909": 1}, [{"rule": "SG909", "severity": "high",
-                              "title": f"the gate could not judge the file ({type(exc).__name__})", "samples": []}])
+        """A scan came back (a callback: it may run after a waiting request woke): keep its verdict;
+        alert once per URL and bytes when it blocks."""
+        verdict = self._keep(sha256, name, future)
+        if verdict.decision == "block":
+            self._record(url, name, sha256, verdict, requests=0)
+
+    def _keep(self, sha256: str, name: str, future: Future[FileResult]) -> Verdict:
+        """The verdict of a finished scan, kept in memory and in the store (once)."""
         key = (sha256, self.settings(name))
         with self._lock:
-            self._verdicts[key] = verdict
+            known = self._verdicts.get(key)
+        if known is not None:
+            return known
+        try:
+            verdict = self._from_result(future.result())
+        except Exception as exc:  # a scan that did not come back: fail closed
+            verdict = Verdict("block", "scan", {"SG909": 1}, [{"rule": "SG909", "severity": "high",
+                              "title": f"the gate could not judge the file ({type(exc).__name__})", "samples": []}])
+        with self._lock:
+            verdict = self._verdicts.setdefault(key, verdict)
         with self.store.session() as s:
             if s.scalars(select(GateVerdict).where(GateVerdict.sha256 == key[0],
                                                    GateVerdict.settings == key[1])).first() is None:
@@ -241,8 +252,7 @@ class Gate:
                                   rules=verdict.rules, findings=verdict.findings, judged_at=now()))
                 with contextlib.suppress(IntegrityError):
                     s.commit()
-        if verdict.decision == "block":
-            self._record(url, name, sha256, verdict, requests=0)
+        return verdict
 
     def _from_result(self, result: FileResult) -> Verdict:
         from spillguard import baseline

@@ -87,12 +87,17 @@ class ScanPool:
         with self._lock:
             return len(self._futures)
 
-    def close(self) -> None:
+    def close(self, wait: float = 10.0) -> None:
+        """Stop taking work; wait up to ``wait`` seconds for the scans running now (and the
+        verdicts they record) to finish."""
         if self._stopped.is_set():
             return
         self._stopped.set()
         for _ in self._threads:
             self._queue.put(_Item(STOP, next(self._seq), "", "", ""))
+        deadline = time.monotonic() + wait
+        for thread in self._threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def _executor(self) -> ProcessPoolExecutor:
         from spillguard.execute.local import _context
