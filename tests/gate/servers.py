@@ -62,13 +62,14 @@ class Hook:
     """A webhook receiver: the alerts the gate sends."""
 
     def __init__(self) -> None:
-        self.alerts: list[dict] = []
+        self.alerts: list[dict] = []  # each with "_to": the path it was posted to (one per site)
         self.cond = threading.Condition()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                body["_to"] = self.path
                 with outer.cond:
                     outer.alerts.append(body)
                     outer.cond.notify_all()
@@ -82,13 +83,18 @@ class Hook:
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/alerts"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
-    def wait_for(self, url_end: str, timeout: float = 120.0) -> dict:
-        """The alert naming a URL that ends so; waits for its arrival (bounded, never a race)."""
+    def wait_for(self, to: str, url_end: str, timeout: float = 120.0) -> dict:
+        """The alert posted to ``to`` naming a URL that ends so; waits for its arrival (bounded,
+        never a race)."""
+
+        def found() -> list[dict]:
+            return [a for a in self.alerts if a["_to"] == to and a["url"].endswith(url_end)]
+
         with self.cond:
-            self.cond.wait_for(lambda: any(a["url"].endswith(url_end) for a in self.alerts), timeout=timeout)
-            found = [a for a in self.alerts if a["url"].endswith(url_end)]
-        assert found, f"no alert for {url_end}"
-        return found[0]
+            self.cond.wait_for(lambda: bool(found()), timeout=timeout)
+            got = found()
+        assert got, f"no alert for {url_end}"
+        return got[0]
 
     def close(self) -> None:
         self.httpd.shutdown()
@@ -122,6 +128,14 @@ class Site:
 
     # -- processes -------------------------------------------------------------------------
 
+    @property
+    def webhook(self) -> str:
+        """This site's own address at the webhook receiver: its alerts are told apart."""
+        return f"{self.hook.url}/{self.work.name}"
+
+    def alert(self, url_end: str) -> dict:
+        return self.hook.wait_for(f"/alerts/{self.work.name}", url_end)
+
     def env(self) -> dict[str, str]:
         return {**os.environ, "SPILLGUARD_KEY_DIR": str(self.work / "keys"), "PYTHONUNBUFFERED": "1"}
 
@@ -138,7 +152,7 @@ class Site:
         self.gate = subprocess.Popen(
             [sys.executable, "-m", "spillguard", "gate", "serve", str(self.root), "--url-prefix", "/files",
              "--port", str(self.gate_port), "--fcgi-port", str(self.fcgi_port), "--db", str(self.work / "gate.db"),
-             "--webhook", self.hook.url, "--budget", "120", "--public-url", "https://www.example.gov",
+             "--webhook", self.webhook, "--budget", "120", "--public-url", "https://www.example.gov",
              *self.gate_args, *extra], stdout=log, stderr=log, env=self.env())
         wait_port(self.gate_port, self.gate)
         wait_port(self.fcgi_port, self.gate)
@@ -211,6 +225,16 @@ class Site:
 
     def log(self) -> str:
         return (self.work / f"run-{self.server}" / "access.log").read_text(encoding="utf-8", errors="replace")
+
+    def logged(self, *texts: str, timeout: float = 60.0) -> str:
+        """The server's access log once it holds every one of ``texts``: a server writes the line
+        after the answer is sent, so it is waited for (bounded), never raced."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.log() if (self.work / f"run-{self.server}" / "access.log").exists() else ""
+            if all(t in text for t in texts) or time.monotonic() > deadline:
+                return text
+            time.sleep(0.05)
 
     def check_invariant(self) -> None:
         """Every 2xx body is made of passed bytes; no leak's bytes are in any 2xx body."""

@@ -58,7 +58,8 @@ def test_a_clean_file_is_served_with_its_exact_bytes(site: Site, workbooks: tupl
     got = site.get("/files/FY23_Q4_detentionStats.xlsx")
     assert (got.status, got.body) == (200, last)
     assert site.get("/index.html").status == 200  # outside the gated prefix: untouched
-    assert "gate=pass" in site.log() and "gate=ungated" in site.log()
+    log = site.logged("gate=pass", "gate=ungated")
+    assert "gate=pass" in log and "gate=ungated" in log
 
 
 def test_the_leaked_workbook_is_refused_and_the_office_alerted(site: Site, workbooks: tuple[bytes, bytes]) -> None:
@@ -66,11 +67,12 @@ def test_the_leaked_workbook_is_refused_and_the_office_alerted(site: Site, workb
     site.put("files/FY24_Q1_detentionStats.xlsx", leak, passes=False)
     got = site.get("/files/FY24_Q1_detentionStats.xlsx")
     assert got.status == 403 and leak[:64] not in got.body
-    alert = site.hook.wait_for("/files/FY24_Q1_detentionStats.xlsx")
+    alert = site.alert("/files/FY24_Q1_detentionStats.xlsx")
     assert alert["url"].startswith(("https://www.example.gov/", "http://127.0.0.1"))
     assert {f["rule"] for f in alert["findings"]} >= {"SG201"}
     assert all("*" in s for f in alert["findings"] for s in f["samples"])  # masked evidence only
-    assert "FY24_Q1_detentionStats.xlsx\" 403" in site.log() and "SG201" in site.log()
+    log = site.logged("FY24_Q1_detentionStats.xlsx\" 403", "SG201")
+    assert "FY24_Q1_detentionStats.xlsx\" 403" in log and "SG201" in log
     assert site.get("/files/FY24_Q1_detentionStats.xlsx").status == 403  # and again, from the cached verdict
     from tests.test_hygiene import leaked_names, leaked_numbers
 
@@ -165,7 +167,7 @@ def test_range_and_head_requests_are_gated(site: Site) -> None:
 
 def test_a_file_arriving_under_the_root_is_judged_before_anyone_asks(site: Site) -> None:
     site.put("files/arrived.csv", leak_csv(seed=11), passes=False)
-    alert = site.hook.wait_for("/files/arrived.csv")
+    alert = site.alert("/files/arrived.csv")
     assert alert["url"] == "https://www.example.gov/files/arrived.csv"
     assert site.get("/files/arrived.csv").status == 403
 
@@ -197,7 +199,7 @@ def test_dry_run_serves_the_leak_and_lists_it(server: str, hook: Hook) -> None:
         site.start_web()
         got = site.get("/files/dry.csv")
         assert (got.status, got.body) == (200, leak)
-        alert = site.hook.wait_for("/files/dry.csv")
+        alert = site.alert("/files/dry.csv")
         assert alert["gate"] == "would refuse (dry run: served)"
         report = site.spillguard("gate", "report", "--db", str(site.work / "gate.db"))
         assert report.returncode == 0, report.stderr
@@ -240,7 +242,7 @@ def test_an_attested_file_is_served_without_a_scan_and_a_tampered_one_is_not(ser
         got = site.get("/files/tables.csv")
         assert (got.status, got.body) == (200, clean_csv(seed=14))
         assert site.get("/files/extract.csv").status == 403  # the forged pass is not taken: scanned, refused
-        log = site.log()
+        log = site.logged("tables.csv\" 200", "gate=attested")
         assert "tables.csv\" 200" in log and "gate=attested" in log
         import sqlite3
 
@@ -280,3 +282,20 @@ def test_the_generated_configurations_pass_the_servers_own_checks(tmp_path: Path
                          check=False)
     assert bad.returncode == 2 and "fails closed" in bad.stderr
     shutil.rmtree(tmp_path / "nginx", ignore_errors=True)
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_a_file_not_judged_yet_is_503_with_retry_after_until_its_scan_ends(server: str, hook: Hook) -> None:
+    site = make_site(server, hook)
+    try:
+        site.put("files/new.csv", leak_csv(seed=15), passes=False)  # there before the gate starts: no event
+        site.start_gate("--no-survey", "--budget", "0", "--retry-after", "7")
+        site.start_web()
+        got = site.get("/files/new.csv")
+        assert (got.status, got.headers.get("retry-after")) == (503, "7")
+        site.alert("/files/new.csv")  # the scan went on and ended (its alert arrived)
+        assert site.get("/files/new.csv").status == 403
+        assert "pending" in site.logged("pending")
+        site.check_invariant()
+    finally:
+        remove(site)
