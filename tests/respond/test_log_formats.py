@@ -136,3 +136,50 @@ def test_a_truncated_gzip_keeps_what_was_read_and_says_so(incident, tmp_path: Pa
     with store.session() as s:
         kept = {c.address for c in s.scalars(sa.select(Client))}
     assert kept and kept <= set(expected)
+
+
+def _encode(path: str, how: int) -> str:
+    """The exposed path with unreserved characters of its file name percent-encoded (RFC 3986:
+    equivalent): one underscore, every underscore in lower-case hex, a letter, every character."""
+    folder, name = path.rsplit("/", 1)
+    if how == 0:
+        name = name.replace("_", "%5F", 1)
+    elif how == 1:
+        name = name.replace("_", "%5f")
+    elif how == 2:
+        name = "%46" + name[1:]
+    else:
+        name = "".join(f"%{ord(c):02X}" for c in name)
+    return f"{folder}/{name}"
+
+
+@pytest.mark.parametrize("fmt", ["combined", "json_lines", "cloudfront", "iis", "alb", "azure_front_door",
+                                 "app_service", "akamai", "gcp", "caddy", "behind_proxy"])
+def test_percent_encoded_unreserved_characters_are_the_file_in_every_format(incident, tmp_path: Path,
+                                                                           fmt: str) -> None:
+    store, _, requests, expected = incident
+    import dataclasses
+
+    encoded = [dataclasses.replace(r, path=_encode(r.path, i % 4)) if r.path == PATH else r
+               for i, r in enumerate(requests)]
+    assert sum(r.path != PATH and r.path.endswith(("xlsx", "%78")) for r in encoded) >= 8
+    log = tmp_path / "access.log"
+    log.write_text("".join(getattr(accesslog, fmt)(encoded)), encoding="utf-8")
+    assert found(ingest_logs(store, None, [log])) == expected
+
+
+def test_an_iis_log_reconfigured_mid_file_is_read_with_each_block_s_fields(incident, tmp_path: Path) -> None:
+    store, size, _, _ = incident
+    log = tmp_path / "u_ex221130.log"
+    log.write_text(
+        "#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n"
+        "#Fields: date time c-ip cs-method cs-uri-stem sc-status sc-bytes cs(User-Agent)\n"
+        f"2022-11-30 15:00:00 198.51.100.31 GET {PATH} 200 {size} Mozilla/5.0\n"
+        "#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n"
+        "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port c-ip cs(User-Agent) sc-status sc-bytes\n"
+        f"2022-11-30 16:00:00 10.0.0.4 GET {PATH} - 443 198.51.100.32 Mozilla/5.0 200 {size}\n"
+        f"2022-11-30 16:01:00 10.0.0.4 GET {PATH} - 443 198.51.100.33 Mozilla/5.0 404 0\n", encoding="utf-8")
+    result = ingest_logs(store, None, [log])
+    assert [(f.format, f.unreadable) for f in result.files] == [("IIS W3C", 0)]
+    assert found(result) == {"198.51.100.31": {"kind": "visitor", "full_copy": True, "requests": 1},
+                             "198.51.100.32": {"kind": "visitor", "full_copy": True, "requests": 1}}

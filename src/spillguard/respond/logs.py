@@ -31,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 import crawleruseragents
 
 from spillguard.formats.base import delimited_blocks
-from spillguard.respond.logformats import Hit, LogFormatError, Parser, recognise
+from spillguard.respond.logformats import W3C, Hit, LogFormatError, Parser, recognise
 
 __all__ = ["Hit", "LogFormatError", "Organisations", "downloaders", "hits", "kind_of"]
 
@@ -87,12 +87,22 @@ def normalise(path: str, fold: bool = False) -> str:
 
 def needle(path: str) -> str:
     """The longest run of the file name's unreserved characters (RFC 3986: letters, digits,
-    ``-._~``): what clients do not percent-encode (spaces and non-ASCII letters they do). A
-    client that encodes unreserved characters too is not found by it (no browser, crawler or
-    download tool does)."""
+    ``-._~``): what clients do not percent-encode (spaces and non-ASCII letters they do). A client
+    that encodes some of them anyway is found by :func:`encoded` instead."""
     name = normalise(path).rsplit("/", 1)[-1] or normalise(path)
     runs = re.findall(r"[A-Za-z0-9._~-]+", name)
     return max(runs, key=len) if runs else name
+
+
+def encoded(paths: Iterable[str]) -> re.Pattern[bytes]:
+    """A ``%XX`` escape of any unreserved character of the file names: a request that encodes even
+    one of them (legal and equivalent under RFC 3986: ``FY24%5FQ1…``) holds one. Searched case-blind
+    with a literal ``%`` first, so a block is scanned at memory speed."""
+    chars = {c for p in paths for c in (normalise(p).rsplit("/", 1)[-1] or normalise(p))
+             if c.isascii() and (c.isalnum() or c in "-._~")}
+    if not chars:
+        return re.compile(rb"(?!)")
+    return re.compile(b"%(?:" + b"|".join(sorted(f"{ord(c):02x}".encode() for c in chars)) + b")", re.IGNORECASE)
 
 
 def _blocks(path: Path, report: FileReport) -> Iterator[bytes]:
@@ -130,25 +140,35 @@ class _Tolerant:
         return b"".join(parts)
 
 
-def _lines_with(path: Path, needles: list[str], report: FileReport,
+def _lines_with(path: Path, needles: list[str], escapes: re.Pattern[bytes], report: FileReport,
                 on_head: Callable[[list[str]], bool]) -> Iterator[str]:
-    """The lines that contain a needle. ``on_head`` is given the first lines (to recognise the
-    format) and says whether the server ignores case, in which case the search does too."""
+    """The lines that contain a needle or a percent-escape of one of the name's characters, and
+    W3C ``#Fields:`` headers (a log reconfigured mid-file writes a new one). ``on_head`` is given
+    the first lines (to recognise the format) and says whether the server ignores case, in which
+    case the search does too."""
     first, fold = True, False
     wanted: list[bytes] = []
     for block in _blocks(path, report):
         if first:
             first = False
-            fold = on_head([line.decode("utf-8", "replace") for line in block.split(b"\n", 8)[:8]])
+            head = [line.decode("utf-8", "replace") for line in block.split(b"\n", 8)[:8]]
+            fold = on_head(head)
             wanted = sorted({(n.lower() if fold else n).encode() for n in needles})
+            if any(line.startswith("#Fields:") for line in head):
+                wanted.append(b"#Fields:")
         hay = block.lower() if fold else block
         starts: set[int] = set()
         for n in wanted:
-            at = hay.find(n)
+            at = hay.find(n.lower() if fold else n)
             while at != -1:
                 starts.add(hay.rfind(b"\n", 0, at) + 1)
                 end = hay.find(b"\n", at)
-                at = hay.find(n, end if end != -1 else len(hay))
+                at = hay.find(n.lower() if fold else n, end if end != -1 else len(hay))
+        at = hay.find(b"%")
+        while at != -1:  # a literal search first: most blocks of a log hold few escapes, if any
+            if escapes.match(hay, at):
+                starts.add(hay.rfind(b"\n", 0, at) + 1)
+            at = hay.find(b"%", at + 1)
         for start in sorted(starts):
             end = block.find(b"\n", start)
             yield block[start:end if end != -1 else len(block)].decode("utf-8", "replace")
@@ -160,6 +180,7 @@ def hits(files: Iterable[Path], paths: set[str], unreadable: list[int] | None = 
     cannot be parsed is counted (``unreadable[0]``, and per file in ``reports``). Raises
     LogFormatError naming the file when its format is unknown or most of its lines are unreadable."""
     needles = sorted({needle(p) for p in paths})
+    escapes = encoded(paths)
     plain = {normalise(p) for p in paths}
     folded = {normalise(p, fold=True) for p in paths}
     for file in files:
@@ -173,7 +194,11 @@ def hits(files: Iterable[Path], paths: set[str], unreadable: list[int] | None = 
             parsers.append(_recognised(file, head, report))
             return report.format in CASE_BLIND
 
-        for line in _lines_with(file, needles, report, on_head):
+        for line in _lines_with(file, needles, escapes, report, on_head):
+            if line.startswith("#"):  # a W3C directive: the parser takes a new #Fields from it
+                if isinstance(parsers[0], W3C):
+                    parsers[0](line)
+                continue
             report.lines += 1
             try:
                 hit = parsers[0](line)
