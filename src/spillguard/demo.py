@@ -226,7 +226,7 @@ def run_incident(folder: Path, leaked: Path, console: Console) -> str:
     data = report(store, None)
     store.engine.dispose()
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(
-        {k: sum(1 for d in found if d.kind == k) for k in ("visitor", "crawler", "archive")}.items()) if n)
+        {k: sum(1 for d in found if d.kind == k) for k in ("visitor", "script", "crawler", "archive")}.items()) if n)
     holds = ", ".join(f"{k} {v:,}" for k, v in data["holds"].items() if v)
     console.print(f"affected people: [bold]{opened['affected']:,}[/] (names, A-numbers, birth dates, nationalities, "
                   f"facilities); matched to the case system: {matched.matched:,}")

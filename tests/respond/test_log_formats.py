@@ -183,3 +183,36 @@ def test_an_iis_log_reconfigured_mid_file_is_read_with_each_block_s_fields(incid
     assert [(f.format, f.unreadable) for f in result.files] == [("IIS W3C", 0)]
     assert found(result) == {"198.51.100.31": {"kind": "visitor", "full_copy": True, "requests": 1},
                              "198.51.100.32": {"kind": "visitor", "full_copy": True, "requests": 1}}
+
+
+@pytest.mark.parametrize("agent, kind", [
+    ("curl/7.88.1", "script"), ("Wget/1.21.3", "script"), ("python-requests/2.31.0", "script"),
+    ("axios/1.6.2", "script"), ("Go-http-client/1.1", "script"), ("PostmanRuntime/7.36.0", "script"),
+    ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/119.0.0.0 "
+     "Safari/537.36", "script"),
+    ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "crawler"),
+    ("Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", "crawler"),
+    ("Mozilla/5.0 (compatible; archive.org_bot +http://archive.org/details/archive.org_bot)", "archive"),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/118.0 "
+     "Safari/537.36", "visitor")])
+def test_scripts_and_headless_browsers_are_people_holding_a_copy(agent: str, kind: str) -> None:
+    from spillguard.respond.logs import kind_of
+
+    assert kind_of(agent) == kind
+
+
+def test_a_script_s_download_counts_in_the_risk_and_gets_a_clawback_letter(incident, tmp_path: Path) -> None:
+    from spillguard.respond.incident import report
+    from spillguard.respond.notices import write_documents
+
+    store, size, _, _ = incident
+    t = PUBLISHED.strftime("%d/%b/%Y:%H:%M:%S %z")
+    (tmp_path / "access.log").write_text(f'198.51.100.40 - - [{t}] "GET {PATH} HTTP/1.1" 200 {size} "-" '
+                                         '"python-requests/2.31.0"\n', encoding="utf-8")
+    ingest_logs(store, None, [tmp_path / "access.log"])
+    data = report(store, None)
+    assert [(d["kind"], d["full_copy"]) for d in data["downloaders"]] == [("script", True)]
+    assert "1 outside downloader(s) took a full copy" in data["risk"]["reasons"]
+    assert data["timeline"]["first_external_download"] is not None
+    docs = write_documents(store, None, tmp_path / "out", "Agency", "Privacy Office", pdf=False)
+    assert (docs.clawbacks, docs.removal_requests) == (1, 0)

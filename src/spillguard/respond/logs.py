@@ -287,9 +287,21 @@ class Organisations:
         return None
 
 
+#: HTTP libraries, command-line tools, headless and automated browsers: someone ran them and holds
+#: the copy (a person to ask to delete it, counted in the risk), not a search engine's index
+_SCRIPTS = re.compile(
+    r"(?i)^(?:curl|wget|python-requests|python-urllib|python-httpx|aiohttp|axios|node-fetch|undici|got |"
+    r"go-http-client|okhttp|apache-httpclient|java/|libwww-perl|lwp-|httpie|postmanruntime|insomnia|"
+    r"guzzlehttp|restsharp|ruby|faraday|dart:io|reqwest|php/|scrapy)|headlesschrome|phantomjs|puppeteer|"
+    r"playwright|selenium|windowspowershell|powershell/|electron/")
+
+
 def kind_of(agent: str) -> str:
+    """archive, crawler, script (a tool someone ran: they hold the copy) or visitor."""
     if _ARCHIVES.search(agent):
         return "archive"
+    if _SCRIPTS.search(agent):
+        return "script"
     return "crawler" if agent and crawleruseragents.is_crawler(agent) else "visitor"
 
 

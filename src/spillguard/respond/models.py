@@ -88,7 +88,7 @@ class Client(Base):
     bytes: Mapped[int] = mapped_column(Integer)
     full_copy: Mapped[bool] = mapped_column(Boolean)
     user_agent: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(20))  # visitor | crawler | archive
+    kind: Mapped[str] = mapped_column(String(20))  # visitor | script | crawler | archive
     organisation: Mapped[str | None] = mapped_column(String(300), nullable=True)
     urls: Mapped[list] = mapped_column(JSON, default=list)
     #: inside the exposure window, or before / after it (a cache serving the file after takedown)

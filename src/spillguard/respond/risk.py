@@ -37,7 +37,8 @@ def assess(affected: int, fields: dict[str, int], exposure_hours: float | None, 
     if fields.get("FACILITY") or fields.get("A_NUMBER"):
         score += 1
         reasons.append("a vulnerable population: people in immigration detention (M-17-12 names immigration status)")
-    external = [d for d in downloaders if d["kind"] == "visitor" and d["full_copy"]]
+    # a script or headless browser is someone holding a copy too
+    external = [d for d in downloaders if d["kind"] in ("visitor", "script") and d["full_copy"]]
     archived = [d for d in downloaders if d["kind"] == "archive"]
     if external:
         score += 2
