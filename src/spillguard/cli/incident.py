@@ -170,6 +170,12 @@ def incident_roster(
                                                              "(IANA name).")] = "UTC",
     notice_date: Annotated[str | None, typer.Option("--notice-date", help="When notices go out (ISO date or "
                                                                           "date-time); today by default.")] = None,
+    date_order: Annotated[list[str] | None, typer.Option(
+        "--date-order", help="FIELD=dmy or FIELD=mdy for a date column whose values do not say which "
+                             "(removal_date, birth_date).")] = None,
+    duplicates: Annotated[str | None, typer.Option(
+        "--duplicates", help="A person in rows that disagree: keep the first, the last, or the protective "
+                             "row (the one that keeps a hold).")] = None,
     db: DbOpt = None, incident: IncidentOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Match the affected people to the case system: exact on A-number, careful on name + birth date.
@@ -194,7 +200,8 @@ def incident_roster(
     cfg = _config_or_exit(config, None, None, None, False)
     store = _store(db)
     try:
-        understood = understand(roster, _mapping(map_), _mapping(status, "--status"), zone)
+        understood = understand(roster, _mapping(map_), _mapping(status, "--status"), zone,
+                                _mapping(date_order, "--date-order"), duplicates)
     except RosterRefused as exc:
         print("\n".join(exc.understood.lines()))
         console(stderr=True).print(f"[bold red]spillguard: refused:[/] {exc} — nothing was written",

@@ -115,13 +115,66 @@ def hold_status(incident: Incident, category: str, removal: dt.datetime | None, 
     return "hold"
 
 
+#: what decides a person's hold or letters: rows of one person that differ here conflict
+_DECISIVE = ("_category", "_removal_date", "custody", "facility", "address", "attorney_name", "attorney_email",
+             "_language")
+#: how protective a custody category is, for ``--duplicates protective`` (lowest kept)
+_PROTECTIVE = {"in_custody": 0, "unknown": 1, "unmapped": 1, "released": 2, "lifted": 3, "removed": 4}
+DUPLICATE_CHOICES = ("first", "last", "protective")
+
+
 def understand(roster: Path, mapping: dict[str, str], statuses: dict[str, str] | None = None,
-               zone: dt.tzinfo = dt.UTC) -> Understood:
-    """Read the roster and say what was understood; raise ``RosterRefused`` when it must not be used."""
-    understood = roster_read.read(roster, mapping, statuses, zone)
+               zone: dt.tzinfo = dt.UTC, date_orders: dict[str, str] | None = None,
+               duplicates: str | None = None) -> Understood:
+    """Read the roster and say what was understood; raise ``RosterRefused`` when it must not be used.
+    A person in several rows that disagree is a conflict: listed, and refused unless
+    ``duplicates`` decides (first row, last row, or the protective one: the row that keeps a hold)."""
+    understood = roster_read.read(roster, mapping, statuses, zone, date_orders)
+    if not understood.errors:
+        _duplicates(understood, duplicates)
     if understood.errors:
         raise RosterRefused(understood)
     return understood
+
+
+def _duplicates(understood: Understood, decision: str | None) -> None:
+    from spillguard.mask import mask_a_number, mask_name
+
+    if decision is not None and decision not in DUPLICATE_CHOICES:
+        raise UsageError(f"--duplicates {decision}: one of {', '.join(DUPLICATE_CHOICES)}")
+    rows = understood.rows
+    a_norm, n_norm, b_norm = normalised(rows)
+    groups: dict[str, list[int]] = {}
+    for i in range(len(rows)):
+        key = f"A:{a_norm[i]}" if a_norm[i] else f"N:{n_norm[i]}|{b_norm[i]}" if n_norm[i] else ""
+        if key:
+            groups.setdefault(key, []).append(i)
+    conflicts = {k: idx for k, idx in groups.items()
+                 if len(idx) > 1 and len({tuple(rows[i].get(f, "") for f in _DECISIVE) for i in idx}) > 1}
+    drop: set[int] = set()
+    for idx in groups.values():  # rows that repeat a person exactly: one is kept, nothing to decide
+        if len(idx) > 1 and len({tuple(rows[i].get(f, "") for f in _DECISIVE) for i in idx}) == 1:
+            drop.update(idx[1:])
+    understood.exact_duplicates = len(drop)
+    if conflicts and decision is None:
+        shown = ", ".join((mask_a_number(k[2:]) if k.startswith("A:") else mask_name(k[2:].split("|")[0]))
+                          + f" ({len(idx)} rows: " + " / ".join(rows[i].get("_category", "?") for i in idx) + ")"
+                          for k, idx in list(conflicts.items())[:10])
+        understood.errors.append(f"{len(conflicts):,} people appear in rows that disagree (custody, removal date, "
+                                 f"facility, address or attorney): {shown}; decide with --duplicates first, last "
+                                 "or protective (the row that keeps a hold)")
+        return
+    for idx in conflicts.values():
+        if decision == "first":
+            keep = idx[0]
+        elif decision == "last":
+            keep = idx[-1]
+        else:
+            keep = min(reversed(idx), key=lambda i: _PROTECTIVE.get(rows[i].get("_category", "unknown"), 1))
+        drop.update(i for i in idx if i != keep)
+    understood.conflicts = len(conflicts)
+    understood.duplicate_decision = decision
+    understood.rows = [r for i, r in enumerate(rows) if i not in drop]
 
 
 def match_roster(store: Store, incident_id: int | None, roster: Path | Understood, mapping: dict[str, str],

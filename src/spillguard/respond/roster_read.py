@@ -58,9 +58,9 @@ STATUS_WORDS: dict[str, str] = {
 #: a share of values past which a column that does not parse refuses the whole import
 MAX_UNPARSED = 0.02
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_DATE_FORMATS = ("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%d-%b-%Y",
-                 "%d-%b-%Y %H:%M", "%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%Y/%m/%d", "%d.%m.%Y", "%m/%d/%y",
-                 "%d-%b-%y")
+#: dates with the month's name, or the year first (numeric day-month dates: ``NUMERIC_DATE``)
+_DATE_FORMATS = ("%d-%b-%Y", "%d-%b-%Y %H:%M", "%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%Y/%m/%d", "%d-%b-%y",
+                 "%d %B %Y", "%Y/%m/%d %H:%M")
 
 
 def fold(header: str) -> str:
@@ -74,14 +74,56 @@ def status_key(value: str) -> str:
     return " ".join(re.sub(r"[_\-/,.()]+", " ", value.lower()).split())
 
 
-def parse_when(value: str, zone: dt.tzinfo) -> dt.datetime | None:
+#: a date written with numbers only, day and month in an order the column decides (time may follow)
+NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?=$|[ T])(.*)$")
+ORDERS = ("dmy", "mdy")
+
+
+def date_order(values: list[str]) -> str | None:
+    """The order of a column's numeric dates, from its values: ``dmy`` when some value's first
+    part is above 12 (it can only be a day), ``mdy`` when some value's second part is; None when
+    no value decides (every ``03/12/2022`` reads both ways); ``mixed`` when values say both."""
+    day_first = month_first = False
+    for value in values:
+        m = NUMERIC_DATE.match(value.strip())
+        if m:
+            day_first |= int(m.group(1)) > 12
+            month_first |= int(m.group(3)) > 12
+    if day_first and month_first:
+        return "mixed"
+    return "dmy" if day_first else "mdy" if month_first else None
+
+
+def parse_when(value: str, zone: dt.tzinfo, order: str = "mdy") -> dt.datetime | None:
     """A date or date-time as an aware datetime (a date alone is the start of that day, a time
     without a zone is in ``zone``); None when it does not parse. ISO 8601 (with ``T`` or a space,
-    ``Z`` or an offset) through the standard library, and the usual US and day-month forms."""
+    ``Z`` or an offset) through the standard library; numeric day and month in ``order`` (the
+    column's, see :func:`date_order`); month names in the usual forms."""
     text = value.strip()
     if not text:
         return None
     parsed: dt.datetime | None = None
+    m = NUMERIC_DATE.match(text)
+    if m:
+        first, second, year = int(m.group(1)), int(m.group(3)), m.group(4)
+        day, month = (first, second) if order == "dmy" else (second, first)
+        full = int(year) if len(year) == 4 else 2000 + int(year) if int(year) < 69 else 1900 + int(year)
+        try:
+            parsed = dt.datetime(full, month, day)
+        except ValueError:
+            return None
+        rest = m.group(5).strip()
+        if rest:
+            for fmt in ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M:%S %p"):
+                try:
+                    t = dt.datetime.strptime(rest, fmt)
+                    parsed = parsed.replace(hour=t.hour, minute=t.minute, second=t.second)
+                    break
+                except ValueError:
+                    continue
+            else:
+                return None
+        return parsed.replace(tzinfo=zone)
     try:
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
@@ -141,6 +183,10 @@ class Understood:
     unmapped_statuses: Counter[str] = field(default_factory=Counter)
     unknown_languages: Counter[str] = field(default_factory=Counter)
     unparsed_dates: dict[str, int] = field(default_factory=dict)  # field → count
+    date_orders: dict[str, str] = field(default_factory=dict)  # field → dmy | mdy, decided by its values
+    exact_duplicates: int = 0  # rows repeating a person exactly (one kept)
+    conflicts: int = 0  # people in rows that disagree, decided by ``duplicate_decision``
+    duplicate_decision: str | None = None
     encoding: str = "utf-8"
     delimiter: str = ","
     errors: list[str] = field(default_factory=list)
@@ -152,6 +198,12 @@ class Understood:
             out.append("  not used: " + ", ".join(repr(c) for c in self.unmatched_columns))
         out.append("custody: " + ", ".join(f"{k} {v:,}" for k, v in sorted(self.statuses.items())))
         out.append("languages: " + ", ".join(f"{k} {v:,}" for k, v in self.languages.most_common()))
+        out += [f"dates of {self.columns.get(k, k)!r}: {'day-first' if v == 'dmy' else 'month-first'} (from its values)"
+                for k, v in self.date_orders.items()]
+        if self.exact_duplicates:
+            out.append(f"{self.exact_duplicates:,} rows repeat a person exactly (one kept)")
+        if self.conflicts:
+            out.append(f"{self.conflicts:,} people in rows that disagree: kept the {self.duplicate_decision} row")
         out += [f"error: {e}" for e in self.errors]
         return out
 
@@ -212,8 +264,9 @@ def _cell(value: object) -> str:
 
 
 def read(path: Path, mapping: dict[str, str], statuses: dict[str, str] | None = None,
-         zone: dt.tzinfo = dt.UTC) -> Understood:
-    """Read and understand ``path``; ``understood.errors`` lists what must stop the import."""
+         zone: dt.tzinfo = dt.UTC, date_orders: dict[str, str] | None = None) -> Understood:
+    """Read and understand ``path``; ``understood.errors`` lists what must stop the import.
+    ``date_orders`` (field → ``dmy`` | ``mdy``) decides a date column whose values cannot."""
     unknown = sorted(set(mapping) - set(COLUMNS))
     if unknown:
         raise UsageError(f"--map {', '.join(unknown)}: no such roster field (known: {', '.join(COLUMNS)})")
@@ -242,6 +295,7 @@ def read(path: Path, mapping: dict[str, str], statuses: dict[str, str] | None = 
                                  "use --map a_number=COLUMN)")
     vocabulary = {**STATUS_WORDS, **{status_key(k): v for k, v in (statuses or {}).items()}}
     rows = [{k: (r.get(col) or "").strip() for k, col in understood.columns.items()} for r in records]
+    orders = _orders(rows, understood, date_orders or {})
     for row in rows:
         raw = row.get("custody", "")
         category = vocabulary.get(status_key(raw)) if raw else "unknown"
@@ -258,7 +312,7 @@ def read(path: Path, mapping: dict[str, str], statuses: dict[str, str] | None = 
         understood.languages[code or ("unknown" if not lang else f"unrecognised ({lang})")] += 1
         for key in ("removal_date", "birth_date"):
             value = row.get(key, "")
-            when = parse_when(value, zone) if value else None
+            when = parse_when(value, zone, orders.get(key) or "mdy") if value else None
             if value and when is None:
                 understood.unparsed_dates[key] = understood.unparsed_dates.get(key, 0) + 1
             row[f"_{key}"] = when.isoformat() if when else ""
@@ -270,7 +324,38 @@ def read(path: Path, mapping: dict[str, str], statuses: dict[str, str] | None = 
         understood.errors.append(f"custody values not in the vocabulary: {shown}; map them with "
                                  f"--status VALUE=CATEGORY ({', '.join(CATEGORIES)})")
     for key, n in understood.unparsed_dates.items():
-        if n > MAX_UNPARSED * len(rows):
-            understood.errors.append(f"{n:,} of {len(rows):,} values of {understood.columns[key]!r} ({key}) "
+        filled = sum(1 for r in rows if r.get(key))  # the share of the column's filled cells, not of all rows
+        if n > MAX_UNPARSED * filled:
+            understood.errors.append(f"{n:,} of {filled:,} values of {understood.columns[key]!r} ({key}) "
                                      "are not dates")
     return understood
+
+
+def _orders(rows: list[dict[str, str]], understood: Understood, given: dict[str, str]) -> dict[str, str]:
+    """Each date column's day-month order, from its own values or the user's option; a column whose
+    values say both, or none while some read both ways, is refused with the question to answer."""
+    bad = sorted(f"{k}={v}" for k, v in given.items() if k not in ("removal_date", "birth_date") or v not in ORDERS)
+    if bad:
+        raise UsageError(f"--date-order {', '.join(bad)}: FIELD=dmy or FIELD=mdy for removal_date or birth_date")
+    out = {}
+    for key in ("removal_date", "birth_date"):
+        values = [r[key] for r in rows if r.get(key)]
+        found = date_order(values)
+        column = understood.columns.get(key, key)
+        numeric = sum(1 for v in values if NUMERIC_DATE.match(v))
+        if key in given:
+            if found not in (None, given[key]):
+                understood.errors.append(f"--date-order {key}={given[key]}, but values of {column!r} can only be "
+                                         f"{found}")
+            out[key] = given[key]
+        elif found == "mixed":
+            understood.errors.append(f"{column!r} ({key}) holds dates written day-first and others month-first: "
+                                     "fix the export (no order fits every value)")
+        elif found is None and numeric:
+            understood.errors.append(f"{numeric:,} values of {column!r} ({key}) such as 03/12/2022 read both "
+                                     f"day-first and month-first, and none decides: say --date-order {key}=dmy "
+                                     f"or --date-order {key}=mdy")
+        elif found is not None:
+            out[key] = found
+            understood.date_orders[key] = found
+    return out

@@ -1,0 +1,99 @@
+"""Issue 33, rosters: a column's date order is decided from its own values (or asked), the
+unparsed share is of the column's filled cells, and a person in rows that disagree is a conflict
+listed and decided, never the last row silently."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spillguard.cli import app
+from spillguard.respond.roster import RosterRefused, understand
+from spillguard.respond.roster_read import date_order, parse_when
+from spillguard.synth.people import people
+from tests.respond.test_roster_import import HEADERS, write_csv
+
+CROWD = list(people(30, seed=33))
+
+
+def roster(removals: list[str], statuses: list[str] | None = None, crowd=CROWD) -> list[list[str]]:
+    return [[f"A{p.a_number}", p.name, p.birth.isoformat(), "Spanish",
+             (statuses or ["IN CUSTODY"] * len(removals))[i], "", removal]
+            for i, (p, removal) in enumerate(zip(crowd, removals, strict=False))]
+
+
+@pytest.mark.parametrize("values, order", [
+    (["03/12/2022", "15/12/2022", ""], "dmy"), (["03/12/2022", "12/15/2022"], "mdy"),
+    (["03/12/2022", "04/11/2022"], None), (["13/01/2022", "01/13/2022"], "mixed"),
+    (["2022-12-03", "30.11.2022"], "dmy"), (["2022-12-03"], None)])
+def test_a_column_s_date_order_comes_from_its_values(values: list[str], order: str | None) -> None:
+    assert date_order(values) == order
+
+
+def test_parse_when_reads_numeric_dates_in_the_column_s_order() -> None:
+    assert parse_when("03/12/2022", dt.UTC, "dmy") == dt.datetime(2022, 12, 3, tzinfo=dt.UTC)
+    assert parse_when("03/12/2022", dt.UTC, "mdy") == dt.datetime(2022, 3, 12, tzinfo=dt.UTC)
+    assert parse_when("03/12/22 14:30", dt.UTC, "dmy") == dt.datetime(2022, 12, 3, 14, 30, tzinfo=dt.UTC)
+    assert parse_when("31/02/2022", dt.UTC, "dmy") is None
+    assert parse_when("2022-12-03T10:00:00-05:00", dt.UTC, "dmy").isoformat() == "2022-12-03T10:00:00-05:00"
+
+
+def test_a_day_first_removal_column_is_read_day_first(tmp_path: Path) -> None:
+    # removals scheduled in the coming weeks, written day-first: one value (15/12) settles it
+    path = write_csv(tmp_path / "r.csv", roster(["03/12/2022", "15/12/2022", "05/12/2022", "", ""]))
+    understood = understand(path, {})
+    assert [r["_removal_date"][:10] for r in understood.rows] == ["2022-12-03", "2022-12-15", "2022-12-05", "", ""]
+    assert "dates of 'REMOVAL_DATE': day-first (from its values)" in understood.lines()
+
+
+def test_an_undecidable_column_is_asked_and_the_answer_is_taken(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "r.csv", roster(["03/12/2022", "05/12/2022", "", ""]))
+    with pytest.raises(RosterRefused, match=r"2 values of 'REMOVAL_DATE' \(removal_date\) such as 03/12/2022 read "
+                                            r"both day-first and month-first.*--date-order removal_date=dmy"):
+        understand(path, {})
+    understood = understand(path, {}, date_orders={"removal_date": "dmy"})
+    assert [r["_removal_date"][:10] for r in understood.rows][:2] == ["2022-12-03", "2022-12-05"]
+    mixed = write_csv(tmp_path / "m.csv", roster(["13/01/2022", "01/13/2022"]))
+    with pytest.raises(RosterRefused, match="day-first and others month-first"):
+        understand(mixed, {})
+    with pytest.raises(RosterRefused, match="can only be dmy"):
+        understand(write_csv(tmp_path / "d.csv", roster(["15/12/2022"])), {}, date_orders={"removal_date": "mdy"})
+
+
+def test_the_unparsed_share_is_of_the_column_s_filled_cells(tmp_path: Path) -> None:
+    # 30 people, 2 removal dates filled, 1 of them no date: half the column, not 1 in 30
+    path = write_csv(tmp_path / "r.csv", roster(["2022-12-03", "next week", *[""] * 28]))
+    with pytest.raises(RosterRefused, match="1 of 2 values of 'REMOVAL_DATE'"):
+        understand(path, {})
+
+
+def test_a_person_in_rows_that_disagree_is_a_conflict_to_decide(tmp_path: Path) -> None:
+    rows = roster(["", "", ""], ["IN CUSTODY", "IN CUSTODY", "IN CUSTODY"])
+    older = list(rows[0])
+    older[4] = "Released on Bond"  # an older row of the same person, later in the export
+    same = list(rows[1])  # an exact repeat: nothing to decide
+    path = write_csv(tmp_path / "r.csv", [*rows, older, same])
+    with pytest.raises(RosterRefused, match=r"1 people appear in rows that disagree .*A-\d\*\*-\*\*\*-\d{3} "
+                                            r"\(2 rows: in_custody / released\).*--duplicates"):
+        understand(path, {})
+    kept = understand(path, {}, duplicates="protective")
+    assert [r["_category"] for r in kept.rows] == ["in_custody", "in_custody", "in_custody"]
+    assert "1 people in rows that disagree: kept the protective row" in kept.lines()
+    assert "1 rows repeat a person exactly (one kept)" in kept.lines()
+    last = understand(path, {}, duplicates="last")
+    assert sorted(r["_category"] for r in last.rows) == ["in_custody", "in_custody", "released"]
+
+
+def test_cli_options_for_date_order_and_duplicates(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = write_csv(tmp_path / "r.csv", roster(["03/12/2022", ""]))
+    runner = CliRunner()
+    refused = runner.invoke(app, ["incident", "roster", str(path), "--db", str(tmp_path / "x.db")])
+    assert refused.exit_code == 1 and "--date-order removal_date=dmy" in refused.output
+    bad = runner.invoke(app, ["incident", "roster", str(path), "--date-order", "removal_date", "--db",
+                              str(tmp_path / "x.db")])
+    assert bad.exit_code == 2 and "expected FIELD=dmy or FIELD=mdy" in bad.output
+    assert HEADERS[-1] == "REMOVAL_DATE"
