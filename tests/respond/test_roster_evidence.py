@@ -97,3 +97,33 @@ def test_cli_options_for_date_order_and_duplicates(tmp_path: Path, monkeypatch) 
                               str(tmp_path / "x.db")])
     assert bad.exit_code == 2 and "expected FIELD=dmy or FIELD=mdy" in bad.output
     assert HEADERS[-1] == "REMOVAL_DATE"
+
+
+def _named(names: list[str]) -> list[list[str]]:
+    return [[f"A{p.a_number}", name, p.birth.isoformat(), "Portuguese", "IN CUSTODY", "", ""]
+            for p, name in zip(CROWD, names, strict=False)]
+
+
+def test_a_legacy_encoding_is_chosen_by_the_names_it_makes(tmp_path: Path) -> None:
+    # Windows-1252 bytes that Windows-1250 would read as Joăo and Nadčge
+    west = write_csv(tmp_path / "west.csv", _named(["João Silva", "Nadège Martin", "François Dupont", "Ana Lima"]),
+                     encoding="cp1252")
+    understood = understand(west, {})
+    assert understood.encoding == "cp1252"
+    assert [r["name"] for r in understood.rows][:3] == ["João Silva", "Nadège Martin", "François Dupont"]
+    assert any(line.startswith("  encoding chosen by the names it makes") for line in understood.lines())
+    # Windows-1250 bytes that Windows-1252 would read as Dvoøák
+    east = write_csv(tmp_path / "east.csv", _named(["Jan Dvořák", "Eva Nováková", "Petr Svoboda"]),
+                     encoding="cp1250")
+    assert [r["name"] for r in understood.rows][:1] == ["João Silva"]
+    assert understand(east, {}).rows[0]["name"] == "Jan Dvořák"
+
+
+def test_readings_no_name_decides_are_asked_with_the_letters_they_differ_on(tmp_path: Path) -> None:
+    # only ã: cp1252 ã and cp1250 ă fold to the same letter, so no known name tells them apart
+    path = write_csv(tmp_path / "r.csv", _named(["João Silva", "Conceição Lima"]), encoding="cp1252")
+    with pytest.raises(RosterRefused, match=r"reads as cp1252 or cp1250.*ã/ă 2.*--encoding cp1252 or "
+                                            r"--encoding cp1250") as refused:
+        understand(path, {})
+    assert "João" not in str(refused.value) and "Conceição" not in str(refused.value)  # letters, never names
+    assert understand(path, {}, encoding="cp1252").rows[1]["name"] == "Conceição Lima"

@@ -176,6 +176,8 @@ def incident_roster(
     duplicates: Annotated[str | None, typer.Option(
         "--duplicates", help="A person in rows that disagree: keep the first, the last, or the protective "
                              "row (the one that keeps a hold).")] = None,
+    encoding: Annotated[str | None, typer.Option(
+        "--encoding", help="The roster's encoding (cp1252, cp1250…) when its bytes do not say.")] = None,
     db: DbOpt = None, incident: IncidentOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Match the affected people to the case system: exact on A-number, careful on name + birth date.
@@ -201,7 +203,7 @@ def incident_roster(
     store = _store(db)
     try:
         understood = understand(roster, _mapping(map_), _mapping(status, "--status"), zone,
-                                _mapping(date_order, "--date-order"), duplicates)
+                                _mapping(date_order, "--date-order"), duplicates, encoding)
     except RosterRefused as exc:
         print("\n".join(exc.understood.lines()))
         console(stderr=True).print(f"[bold red]spillguard: refused:[/] {exc} — nothing was written",

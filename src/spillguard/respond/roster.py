@@ -125,11 +125,11 @@ DUPLICATE_CHOICES = ("first", "last", "protective")
 
 def understand(roster: Path, mapping: dict[str, str], statuses: dict[str, str] | None = None,
                zone: dt.tzinfo = dt.UTC, date_orders: dict[str, str] | None = None,
-               duplicates: str | None = None) -> Understood:
+               duplicates: str | None = None, encoding: str | None = None) -> Understood:
     """Read the roster and say what was understood; raise ``RosterRefused`` when it must not be used.
     A person in several rows that disagree is a conflict: listed, and refused unless
     ``duplicates`` decides (first row, last row, or the protective one: the row that keeps a hold)."""
-    understood = roster_read.read(roster, mapping, statuses, zone, date_orders)
+    understood = roster_read.read(roster, mapping, statuses, zone, date_orders, encoding)
     if not understood.errors:
         _duplicates(understood, duplicates)
     if understood.errors:

@@ -184,6 +184,7 @@ class Understood:
     unknown_languages: Counter[str] = field(default_factory=Counter)
     unparsed_dates: dict[str, int] = field(default_factory=dict)  # field → count
     date_orders: dict[str, str] = field(default_factory=dict)  # field → dmy | mdy, decided by its values
+    encoding_evidence: str = ""  # known non-ASCII names under each legacy encoding tried
     exact_duplicates: int = 0  # rows repeating a person exactly (one kept)
     conflicts: int = 0  # people in rows that disagree, decided by ``duplicate_decision``
     duplicate_decision: str | None = None
@@ -193,6 +194,8 @@ class Understood:
 
     def lines(self) -> list[str]:
         out = [f"read {len(self.rows):,} rows ({self.encoding}, delimiter {self.delimiter!r})"]
+        if self.encoding_evidence:
+            out.append(f"  encoding chosen by the names it makes (known non-ASCII names: {self.encoding_evidence})")
         out += [f"  {col!r} → {name}" for name, col in self.columns.items()]
         if self.unmatched_columns:
             out.append("  not used: " + ", ".join(repr(c) for c in self.unmatched_columns))
@@ -208,7 +211,20 @@ class Understood:
         return out
 
 
-def _text(data: bytes) -> tuple[str, str]:
+#: single-byte encodings case systems export in; where they differ (ã/ă, è/č) names decide
+LEGACY = ("cp1252", "cp1250", "cp1257", "mac_roman")
+
+
+def _text(data: bytes, encoding: str | None, understood: Understood) -> tuple[str, str]:
+    """The roster's text and its encoding: a byte-order mark or valid UTF-8 decide; otherwise each
+    legacy encoding under which the bytes decode is tried, and the one whose non-ASCII words are
+    names (or words) the lexicons know wins. A tie between readings that differ is asked
+    (``--encoding``), with the letters they disagree on — never a name."""
+    if encoding:
+        try:
+            return data.decode(encoding).lstrip("\ufeff"), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise UsageError(f"--encoding {encoding}: the roster does not decode ({type(exc).__name__})") from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", "replace"), "utf-8"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -216,14 +232,48 @@ def _text(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
+        pass
+    readings: dict[str, str] = {}
+    for candidate in LEGACY:
+        try:
+            readings[candidate] = data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+    if not readings:
+        raise UsageError("the roster is in no encoding spillguard reads (UTF-8, UTF-16, "
+                         + ", ".join(LEGACY) + "): say --encoding NAME")
+    scores = {name: _known_words(text) for name, text in readings.items()}
+    best = max(scores.values())
+    winners = [name for name in readings if scores[name] == best]
+    distinct = {readings[name] for name in winners}
+    if len(distinct) > 1:
+        first, second = winners[0], next(w for w in winners if readings[w] != readings[winners[0]])
+        understood.errors.append(
+            f"the roster is not UTF-8 and reads as {first} or {second}, with as many known names under each; the "
+            f"letters they disagree on: {_differences(readings[first], readings[second])}; say --encoding {first} "
+            f"or --encoding {second}")
+    chosen = winners[0]
+    understood.encoding_evidence = ", ".join(f"{name} {scores[name]:,}" for name in readings)
+    return readings[chosen], chosen
 
-        best = from_bytes(data[:1 << 20]).best()
-        encoding = best.encoding if best is not None else "cp1252"
-        return data.decode(encoding, "replace"), encoding
+
+def _known_words(text: str) -> int:
+    """Distinct non-ASCII words of the text that the name lexicons or the word list know."""
+    from spillguard.detect import lexicon
+    from spillguard.detect.base import fold
+
+    known = lexicon.given_names() | lexicon.surnames() | lexicon.common_words()
+    words = {w for w in re.findall(r"[^\W\d_]+", text) if not w.isascii()}
+    return sum(1 for w in words if fold(w) in known)
 
 
-def _records(path: Path, understood: Understood) -> list[dict[str, str]]:
+def _differences(a: str, b: str) -> str:
+    """``ã/ă 14, è/č 9``: the letters two readings disagree on, with counts (no word is shown)."""
+    pairs = Counter((x, y) for x, y in zip(a, b, strict=False) if x != y)
+    return ", ".join(f"{x}/{y} {n:,}" for (x, y), n in pairs.most_common(6))
+
+
+def _records(path: Path, understood: Understood, encoding: str | None = None) -> list[dict[str, str]]:
     data = path.read_bytes()
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
         from python_calamine import CalamineWorkbook
@@ -239,7 +289,7 @@ def _records(path: Path, understood: Understood) -> list[dict[str, str]]:
         head = [str(h).strip() for h in grid[0]]
         return [{h: _cell(v) for h, v in zip(head, row, strict=False)} for row in grid[1:]
                 if any(str(v).strip() for v in row)]
-    text, understood.encoding = _text(data)
+    text, understood.encoding = _text(data, encoding, understood)
     sample = text[:65536]
     if "\x00" in sample or sum(c.isprintable() or c in "\t\r\n" for c in sample) < 0.95 * len(sample):
         raise UsageError(f"{path.name}: not a roster (neither delimited text nor a workbook)")
@@ -264,7 +314,8 @@ def _cell(value: object) -> str:
 
 
 def read(path: Path, mapping: dict[str, str], statuses: dict[str, str] | None = None,
-         zone: dt.tzinfo = dt.UTC, date_orders: dict[str, str] | None = None) -> Understood:
+         zone: dt.tzinfo = dt.UTC, date_orders: dict[str, str] | None = None,
+         encoding: str | None = None) -> Understood:
     """Read and understand ``path``; ``understood.errors`` lists what must stop the import.
     ``date_orders`` (field → ``dmy`` | ``mdy``) decides a date column whose values cannot."""
     unknown = sorted(set(mapping) - set(COLUMNS))
@@ -274,7 +325,7 @@ def read(path: Path, mapping: dict[str, str], statuses: dict[str, str] | None = 
     if bad:
         raise UsageError(f"--status …={', '.join(bad)}: no such category (known: {', '.join(CATEGORIES)})")
     understood = Understood()
-    records = _records(path, understood)
+    records = _records(path, understood, encoding)
     if not records:
         raise UsageError(f"{path.name}: the roster is empty")
     headers = list(records[0])
