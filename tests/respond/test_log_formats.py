@@ -216,3 +216,30 @@ def test_a_script_s_download_counts_in_the_risk_and_gets_a_clawback_letter(incid
     assert data["timeline"]["first_external_download"] is not None
     docs = write_documents(store, None, tmp_path / "out", "Agency", "Privacy Office", pdf=False)
     assert (docs.clawbacks, docs.removal_requests) == (1, 0)
+
+
+def test_clawback_letters_name_the_fetched_urls_one_time_and_no_internal_address(incident, tmp_path: Path) -> None:
+    from spillguard.respond.notices import write_documents
+
+    store, size, _, _ = incident
+    add_url(store, None, "https://www.example.gov/archive/old_copy.xlsx")  # added last, fetched by nobody here
+    t = PUBLISHED.strftime("%d/%b/%Y:%H:%M:%S %z")
+    t2 = (PUBLISHED + dt.timedelta(minutes=25)).strftime("%d/%b/%Y:%H:%M:%S %z")
+    (tmp_path / "access.log").write_text(
+        f'198.51.100.41 - - [{t}] "GET {PATH} HTTP/1.1" 200 {size} "-" "Mozilla/5.0"\n'
+        f'198.51.100.42 - - [{t}] "GET {PATH} HTTP/1.1" 206 100 "-" "Mozilla/5.0"\n'
+        f'198.51.100.42 - - [{t2}] "GET {PATH} HTTP/1.1" 206 100 "-" "Mozilla/5.0"\n'
+        f'172.17.0.1 - - [{t}] "GET {PATH} HTTP/1.1" 200 {size} "-" "Mozilla/5.0"\n', encoding="utf-8")
+    ingest_logs(store, None, [tmp_path / "access.log"])
+    docs = write_documents(store, None, tmp_path / "out", "Agency", "Privacy Office", pdf=False)
+    assert (docs.clawbacks, docs.internal) == (2, 1)
+    letters = sorted((tmp_path / "out" / "clawback").glob("clawback-*.txt"))
+    texts = [p.read_text() for p in letters]
+    assert all(URL in text and "old_copy" not in text for text in texts)
+    one = next(text for text in texts if "198.51.100.41" in text)
+    assert "\nOn " in one and "Between" not in one  # one request: a moment, not "between 10:10 and 10:10"
+    two = next(text for text in texts if "198.51.100.42" in text)
+    assert "Between " in two
+    assert not any("172.17.0.1" in text for text in texts)  # no letter to our own proxy's address
+    worklist = (tmp_path / "out" / "clawback" / "internal-addresses.txt").read_text()
+    assert "172.17.0.1\t1 request(s)" in worklist and URL in worklist

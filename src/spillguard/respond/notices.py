@@ -75,6 +75,8 @@ class Written:
     attorneys: int = 0
     clawbacks: int = 0
     removal_requests: int = 0
+    #: downloads logged with an address of the office's own network: a worklist, no letter
+    internal: int = 0
     files: list[str] = field(default_factory=list)
     #: people whose language has no notice template: listed for an interpreter, never sent English
     worklist: int = 0
@@ -293,20 +295,43 @@ def _attorney_letters(env: Environment, base: dict[str, object], attorneys: dict
         written.attorneys += 1
 
 
+def _internal(address: str) -> bool:
+    """An address of a private, loopback, shared or link-local network (the proxies ``logs``
+    trusts by default; not the documentation ranges): one of the office's own proxies or hosts,
+    not the downloader (the log lost the client's own address)."""
+    import ipaddress
+
+    from spillguard.respond.logs import TRUSTED
+
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    return any(ip in net for net in TRUSTED if net.version == ip.version)
+
+
 def _clawbacks(env: Environment, base: dict[str, object], incident: Incident, clients: list[Client],
                zone: dt.tzinfo, out: Path, written: Written) -> None:
     """A claw-back letter to each downloader; crawlers and archives get a removal request in the
-    form their operator documents. Each names the published URL(s) the client fetched."""
+    form their operator documents. Each names the published URL(s) whose path that client fetched
+    (every URL sharing that path: a log without the host cannot say which). An address of the
+    office's own network gets no letter: it goes to a worklist, to be found in the proxy's logs."""
     from spillguard.respond.incident import _aware
     from spillguard.respond.logs import kind_of, normalise
 
-    by_path = {normalise(u): u for u in incident.urls}
+    internal: list[str] = []
     for i, c in enumerate(clients, start=1):
+        fetched = set(c.urls)
+        first = lang_words.when(_aware(c.first_seen), "en", zone)
+        last = lang_words.when(_aware(c.last_seen), "en", zone)
+        if _internal(c.address):
+            internal.append(f"{c.address}\t{c.requests} request(s)\t{first} – {last}\t"
+                            + ", ".join(u for u in incident.urls if normalise(u) in fetched))
+            continue
         detail = {"address": c.address, "organisation": c.organisation, "requests": c.requests,
                   "bytes": f"{c.bytes:,}", "full_copy": c.full_copy,
-                  "urls": [by_path.get(p, p) for p in c.urls] or list(incident.urls),
-                  "first": lang_words.when(_aware(c.first_seen), "en", zone),
-                  "last": lang_words.when(_aware(c.last_seen), "en", zone)}
+                  "urls": [u for u in incident.urls if normalise(u) in fetched] or list(incident.urls),
+                  "first": first, "last": last}
         if kind_of(c.user_agent) in ("crawler", "archive"):
             operator = next((o for rx, o in OPERATORS if rx.search(c.user_agent)), GENERIC_OPERATOR)
             text = env.get_template("removal.en.txt.j2").render(**base, client=detail, operator=operator)
@@ -318,3 +343,9 @@ def _clawbacks(env: Environment, base: dict[str, object], incident: Incident, cl
         stem.with_suffix(".txt").write_text(text, encoding="utf-8")
         _pdf([text], stem.with_suffix(".pdf"))
         written.clawbacks += 1
+    if internal:
+        (out / "clawback" / "internal-addresses.txt").write_text(
+            "# Downloads logged with an address of our own network (a proxy or load balancer whose log lost the\n"
+            "# client's address): no letter can reach them. Find each client in that proxy's own logs.\n"
+            + "\n".join(internal) + "\n", encoding="utf-8")
+        written.internal = len(internal)
