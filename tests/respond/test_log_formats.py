@@ -243,3 +243,76 @@ def test_clawback_letters_name_the_fetched_urls_one_time_and_no_internal_address
     assert not any("172.17.0.1" in text for text in texts)  # no letter to our own proxy's address
     worklist = (tmp_path / "out" / "clawback" / "internal-addresses.txt").read_text()
     assert "172.17.0.1\t1 request(s)" in worklist and URL in worklist
+
+
+def _json(records: list[dict]) -> str:
+    import json
+
+    return "".join(json.dumps(r) + "\n" for r in records)
+
+
+def test_json_logs_whose_fields_are_named_otherwise_read_the_right_status_and_path(incident, tmp_path: Path) -> None:
+    store, size, _, _ = incident
+    when = PUBLISHED.isoformat()
+    log = tmp_path / "access.json"
+    log.write_text(_json([
+        # Logstash / Filebeat: the status is "response"
+        {"@timestamp": when, "clientip": "198.51.100.51", "verb": "GET", "request": PATH, "response": "200",
+         "bytes": str(size), "agent": "Mozilla/5.0"},
+        # Fastly: response_status
+        {"timestamp": when, "client_ip": "198.51.100.52", "url": PATH, "response_status": 200,
+         "response_body_size": size, "request_user_agent": "Mozilla/5.0"},
+        # Traefik v1: the client's RequestPath, not the backend's BackendURL.Path
+        {"StartUTC": when, "ClientHost": "198.51.100.53", "RequestMethod": "GET", "RequestPath": PATH,
+         "BackendURL": {"Path": "/backend/blob/7f3a"}, "DownstreamStatus": 200, "DownstreamContentSize": size},
+        # GCP: the same client with two source ports is one client
+        {"timestamp": when, "httpRequest": {"requestUrl": f"https://www.example.gov{PATH}", "status": 200,
+                                            "responseSize": str(size), "remoteIp": "198.51.100.54:51234"}},
+        {"timestamp": when, "httpRequest": {"requestUrl": f"https://www.example.gov{PATH}", "status": 200,
+                                            "responseSize": str(size), "remoteIp": "198.51.100.54:51990"}}]),
+        encoding="utf-8")
+    result = ingest_logs(store, None, [log])
+    assert found(result) == {f"198.51.100.5{i}": {"kind": "visitor", "full_copy": True, "requests": 2 if i == 4 else 1}
+                             for i in range(1, 5)}
+
+
+def test_a_json_request_without_a_status_is_unreadable_never_status_0(incident, tmp_path: Path) -> None:
+    store, size, _, _ = incident
+    log = tmp_path / "access.json"
+    log.write_text(_json([{"time": PUBLISHED.isoformat(), "remote_addr": "198.51.100.60", "uri": PATH,
+                           "answer_code": 200, "body_bytes_sent": size}] * 3), encoding="utf-8")
+    with pytest.raises(LogFormatError, match=r"access.json: JSON request records without a status field "
+                                             r"spillguard knows \(their fields: answer_code, body_bytes_sent, "
+                                             r"remote_addr, time, uri; the status is read from status, .*response\)"):
+        ingest_logs(store, None, [log])
+
+
+def test_an_iis_log_without_sc_bytes_says_not_logged_and_a_200_is_a_full_copy(incident, tmp_path: Path) -> None:
+    from spillguard.respond.incident import report
+
+    store, _, _, _ = incident
+    log = tmp_path / "u_ex.log"
+    log.write_text("#Software: Microsoft Internet Information Services 10.0\n"
+                   "#Fields: date time c-ip cs-method cs-uri-stem sc-status cs(User-Agent)\n"
+                   f"{PUBLISHED.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} 198.51.100.61 GET {PATH} 200 Mozilla/5.0\n",
+                   encoding="utf-8")
+    assert found(ingest_logs(store, None, [log])) == {
+        "198.51.100.61": {"kind": "visitor", "full_copy": True, "requests": 1}}
+    assert [(d["bytes"], d["full_copy"]) for d in report(store, None)["downloaders"]] == [(None, True)]
+
+
+def test_a_known_request_read_differently_now_is_updated(incident, tmp_path: Path) -> None:
+    from spillguard.respond.models import LogHit
+
+    store, size, _, _ = incident
+    t = PUBLISHED.strftime("%d/%b/%Y:%H:%M:%S %z")
+    log = tmp_path / "access.log"
+    log.write_text(f'198.51.100.62 - - [{t}] "GET {PATH} HTTP/1.1" 200 {size} "-" "Mozilla/5.0"\n', encoding="utf-8")
+    ingest_logs(store, None, [log])
+    with store.session() as s:  # what an older parser had stored for the same line
+        s.execute(sa.update(LogHit).values(status=0))
+        s.commit()
+    again = ingest_logs(store, None, [log])
+    assert (again.new_requests, again.known_requests, again.reread) == (0, 1, 1)
+    assert found(again) == {"198.51.100.62": {"kind": "visitor", "full_copy": True, "requests": 1}}
+    assert ingest_logs(store, None, [log]).reread == 0

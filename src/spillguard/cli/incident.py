@@ -113,7 +113,8 @@ def incident_logs(
         raise _usage(str(exc)) from None
     for f in found.files:
         print(f"{f.name}: {f.format}, {f.lines:,} line(s) naming the file")
-    print(f"{found.new_requests:,} new request(s) for the file, {found.known_requests:,} already known")
+    print(f"{found.new_requests:,} new request(s) for the file, {found.known_requests:,} already known"
+          + (f" ({found.reread:,} read differently now: updated)" if found.reread else ""))
     print(f"{len(found)} downloader(s) in the exposure window")
     show = [*found.downloaders, *found.outside]
     for d in show:

@@ -71,6 +71,8 @@ class LogImport:
     files: list[access_logs.FileReport] = field(default_factory=list)
     new_requests: int = 0  # requests for the file this run added to the store
     known_requests: int = 0  # requests it had already (a re-run, overlapping rotated logs)
+    #: known requests this run's parser reads differently (a fixed parser): updated, audited
+    reread: int = 0
 
     def __iter__(self):  # the downloaders inside the window, as before
         return iter(self.downloaders)
@@ -106,20 +108,27 @@ def ingest_logs(store: Store, incident_id: int | None, files: list[Path], cidr: 
         found = list(access_logs.hits(files, paths, unreadable, result.files))
         if replace:
             s.execute(delete(LogHit).where(LogHit.incident_id == incident.id))
-        known = {d for (d,) in s.execute(select(LogHit.digest).where(LogHit.incident_id == incident.id))}
+        known = {row.digest: row for row in s.scalars(select(LogHit).where(LogHit.incident_id == incident.id))}
         seen: Counter[str] = Counter()
         for h in found:
             seen[h.line] += 1
             digest = store.hmac(f"log:{h.line}#{seen[h.line]}")
-            if digest in known:
+            values = {"client": h.client[:64], "forwarded": h.forwarded, "time": _utc(h.time),
+                      "method": h.method[:16], "path": h.path, "status": h.status, "size": h.size,
+                      "range_first": h.range[0] if h.range else None, "range_last": h.range[1] if h.range else None,
+                      "agent": h.agent}
+            row = known.get(digest)
+            if row is not None:
                 result.known_requests += 1
+                before = {k: _utc(getattr(row, k)) if k == "time" else getattr(row, k) for k in values}
+                if before != values:  # the same line read differently now (a fixed parser): this reading
+                    for key, value in values.items():
+                        setattr(row, key, value)
+                    result.reread += 1
                 continue
-            known.add(digest)
+            known[digest] = LogHit(incident_id=incident.id, digest=digest, **values)
+            s.add(known[digest])
             result.new_requests += 1
-            s.add(LogHit(incident_id=incident.id, digest=digest, client=h.client[:64], forwarded=h.forwarded,
-                         time=_utc(h.time), method=h.method[:16], path=h.path, status=h.status, size=h.size,
-                         range_first=h.range[0] if h.range else None, range_last=h.range[1] if h.range else None,
-                         agent=h.agent))
         s.flush()
         stored = [access_logs.Hit(r.client, _aware(r.time), r.path, r.status, r.size, r.agent, r.method, r.forwarded,
                                   (r.range_first, r.range_last) if r.range_first is not None else None)
@@ -132,9 +141,10 @@ def ingest_logs(store: Store, incident_id: int | None, files: list[Path], cidr: 
         s.execute(delete(Client).where(Client.incident_id == incident.id))  # recomputed from every request kept
         for d in [*analysis.inside, *analysis.outside]:
             s.add(Client(incident_id=incident.id, address=d.client, first_seen=_utc(d.first), last_seen=_utc(d.last),
-                         requests=d.requests, bytes=d.bytes, full_copy=d.full_copy, user_agent=d.agent, kind=d.kind,
+                         requests=d.requests, bytes=-1 if d.size_unknown else d.bytes,  # -1: not logged
+                         full_copy=d.full_copy, user_agent=d.agent, kind=d.kind,
                          organisation=d.organisation, urls=sorted(d.paths), window=d.window))
-        store.audit(s, incident, "logs", actor=actor, files=[f.name for f in files],
+        store.audit(s, incident, "logs", actor=actor, files=[f.name for f in files], reread=result.reread,
                     formats=sorted({f.format for f in result.files if f.format}), downloaders=len(analysis.inside),
                     outside_window=len(analysis.outside), not_downloads=sum(analysis.not_downloads.values()),
                     new_requests=result.new_requests, known_requests=result.known_requests,
@@ -202,7 +212,7 @@ def report(store: Store, incident_id: int | None, show_values: bool = False) -> 
             exposure = (_aware(incident.removed_at) - _aware(incident.published_at)).total_seconds() / 3600
         downloads = [{"client": c.address if show_values else mask_address(c.address),
                       "organisation": c.organisation, "kind": c.kind, "first": iso(c.first_seen),
-                      "last": iso(c.last_seen), "requests": c.requests, "bytes": c.bytes,
+                      "last": iso(c.last_seen), "requests": c.requests, "bytes": c.bytes if c.bytes >= 0 else None,
                       "full_copy": c.full_copy, "window": c.window} for c in clients]
         risk = assess(len(people), dict(fields), None if exposure is None else round(exposure, 2), downloads)
         return {

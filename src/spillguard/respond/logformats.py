@@ -48,6 +48,8 @@ class LogFormatError(ValueError):
 
 
 Parser = Callable[[str], "Hit | None"]
+#: the size of an answer whose log does not record it (an IIS log without sc-bytes)
+UNKNOWN_SIZE = -1
 
 _CLF_TIME = "%d/%b/%Y:%H:%M:%S %z"
 _COMBINED = re.compile(
@@ -134,24 +136,28 @@ class W3C:
         when = dt.datetime.fromisoformat(f"{r['date']}T{r['time']}+00:00")  # W3C logs are in UTC
         agent = r.get("cs(user-agent)", "-")
         agent = unquote(unquote(agent.replace("+", " ") if self.iis else agent))
+        size = _int(r["sc-bytes"]) if "sc-bytes" in r else UNKNOWN_SIZE  # IIS can leave sc-bytes out
         return Hit(r.get("c-ip", "-"), when, r.get("cs-uri-stem", ""), _int(r.get("sc-status")),
-                   _int(r.get("sc-bytes")), "" if agent == "-" else agent, r.get("cs-method", "GET"),
+                   size, "" if agent == "-" else agent, r.get("cs-method", "GET"),
                    r.get("x-forwarded-for", r.get("cs(x-forwarded-for)", "")).replace("-", ""),
                    _range(r.get("cs(range)")))
 
 
 #: JSON field names, lower case, in order of preference, for every JSON-lines log we know
 _JSON = {
-    "path": ("request_uri", "uri", "requesturi", "requesturl", "reqpath", "csuristem", "cs-uri-stem", "path",
-             "url", "request"),
-    "time": ("time_iso8601", "timestamp", "time", "time_local", "@timestamp", "ts", "reqtimesec", "date"),
-    "client": ("client_ip", "clientip", "cliip", "cip", "c-ip", "remote_ip", "remoteip", "remote_addr", "ip",
-               "client"),
+    # Traefik's RequestPath is the client's (its BackendURL.Path, lifted to "path", the backend's)
+    "path": ("request_uri", "uri", "requesturi", "requesturl", "requestpath", "reqpath", "csuristem", "cs-uri-stem",
+             "path", "url", "request"),
+    "time": ("time_iso8601", "timestamp", "time", "time_local", "@timestamp", "ts", "reqtimesec", "startutc",
+             "date"),
+    "client": ("client_ip", "clientip", "cliip", "cip", "c-ip", "remote_ip", "remoteip", "remote_addr",
+               "clienthost", "ip", "client"),
+    # "response" is the status in Logstash's and Filebeat's nginx/Apache records, Fastly's is response_status
     "status": ("status", "httpstatuscode", "statuscode", "scstatus", "http_status", "status_code",
-               "elb_status_code"),
+               "response_status", "downstreamstatus", "elb_status_code", "response"),
     "size": ("body_bytes_sent", "bytes_sent", "size", "responsebytes", "responsesize", "scbytes", "sc-bytes",
-             "bytes", "response_size"),
-    "agent": ("http_user_agent", "user_agent", "useragent", "user-agent", "ua", "agent"),
+             "response_body_size", "downstreamcontentsize", "bytes", "response_size"),
+    "agent": ("http_user_agent", "user_agent", "useragent", "user-agent", "request_user-agent", "ua", "agent"),
     "method": ("request_method", "requestmethod", "httpmethod", "reqmethod", "csmethod", "method"),
     "forwarded": ("http_x_forwarded_for", "x_forwarded_for", "xforwardedfor", "x-forwarded-for"),
     "range": ("http_range", "range"),
@@ -202,10 +208,14 @@ def json_line(line: str) -> Hit | None:
     path, when = first("path"), first("time")
     if path is None or when is None:
         return None  # another kind of record (a health probe, an error event)
+    status = first("status")
+    if status is None or not str(status).strip().isdigit():
+        raise ValueError("a request record without a status field")  # never read as status 0
     request = str(path)
     method = first("method") or (request.split()[0] if " " in request.strip() else "GET")
-    return Hit(str(first("client") or "-"), _json_time(when), _request_path(request), _int(first("status")),
-               _int(first("size")), unquote(str(first("agent") or "")), str(method).upper(),
+    size = first("size")
+    return Hit(str(first("client") or "-"), _json_time(when), _request_path(request), _int(status),
+               UNKNOWN_SIZE if size is None else _int(size), unquote(str(first("agent") or "")), str(method).upper(),
                str(first("forwarded") or ""), _range(first("range")))
 
 
@@ -228,7 +238,16 @@ def recognise(first_lines: list[str]) -> tuple[str, Parser]:
     if sample.lstrip().startswith("{"):
         parsed = [_tolerant(json_line, x) for x in lines if x.lstrip().startswith("{")]
         if not any(h is not False for h in parsed):
-            raise LogFormatError("JSON lines that do not parse")
+            try:
+                record = json.loads(sample)
+            except ValueError:
+                raise LogFormatError("JSON lines that do not parse") from None
+            if not isinstance(record, dict):
+                raise LogFormatError("JSON lines that are not objects")
+            # field names only (never a value): which one holds the status is what is missing
+            raise LogFormatError("JSON request records without a status field spillguard knows (their fields: "
+                                 + ", ".join(sorted(_flat(record))[:20]) + "; the status is read from "
+                                 + ", ".join(_JSON["status"]) + "): export the status under one of those names")
         if not any(parsed):
             raise LogFormatError("JSON records without a request path and time (not an access log?)")
         flat = " ".join(_flat(json.loads(sample)).keys()) + " " + sample.lower()

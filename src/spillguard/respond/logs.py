@@ -63,6 +63,8 @@ class Downloader:
     paths: set[str] = field(default_factory=set)
     #: inside the exposure window, or before / after it (a cache serving the file after takedown)
     window: str = "inside"
+    #: some of its answers' sizes were not logged (bytes counts the logged ones)
+    size_unknown: bool = False
     _ranges: int = 0
     _intervals: list[tuple[int, int]] = field(default_factory=list)
 
@@ -241,15 +243,26 @@ def _trusted(address: str, trusted: Networks) -> bool:
     return any(ip.version == n.version and ip in n for n in trusted)
 
 
+_WITH_PORT = re.compile(r"^(?:(\d{1,3}(?:\.\d{1,3}){3}):\d+|\[([0-9A-Fa-f:.]+)\](?::\d+)?)$")
+
+
+def host(address: str) -> str:
+    """An address without the port some logs append (``203.0.113.5:51234``, ``[2001:db8::1]:443``):
+    the same client with two ports is one client."""
+    m = _WITH_PORT.match(address.strip())
+    return (m.group(1) or m.group(2)) if m else address.strip()
+
+
 def client_of(hit: Hit, trusted: Networks) -> str:
     """The client behind trusted proxies: the right-most X-Forwarded-For address that is not a
     trusted proxy, when the connecting address is one (else the connecting address)."""
-    if not hit.forwarded or not _trusted(hit.client, trusted):
-        return hit.client
-    for address in reversed([a.strip() for a in hit.forwarded.split(",") if a.strip()]):
+    client = host(hit.client)
+    if not hit.forwarded or not _trusted(client, trusted):
+        return client
+    for address in reversed([host(a) for a in hit.forwarded.split(",") if a.strip()]):
         if not _trusted(address, trusted):
             return address
-    return hit.client
+    return client
 
 
 class Organisations:
@@ -334,14 +347,17 @@ def analyse(all_hits: Iterable[Hit], start: dt.datetime, end: dt.datetime | None
             d = found[(client, window)] = Downloader(client, h.time, h.time, agent=h.agent, window=window)
         d.first, d.last = min(d.first, h.time), max(d.last, h.time)
         d.requests += 1
-        d.bytes += h.size
         d.paths.add(h.path)
-        if h.status == 200 and (file_size <= 0 or h.size >= file_size):
+        if h.size < 0:  # not logged: a 200 served the file; a 206 only its range, when logged
+            d.size_unknown = True
+        else:
+            d.bytes += h.size
+        if h.status == 200 and (h.size < 0 or file_size <= 0 or h.size >= file_size):
             d.full_copy = True
         elif h.status == 206:
             if h.range is not None:
                 d._intervals.append(h.range)
-            else:
+            elif h.size > 0:
                 d._ranges += h.size
             d.full_copy = d.full_copy or (file_size > 0 and (d._ranges >= file_size
                                                              or _covered(d._intervals) >= file_size))

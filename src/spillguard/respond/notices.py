@@ -329,7 +329,7 @@ def _clawbacks(env: Environment, base: dict[str, object], incident: Incident, cl
                             + ", ".join(u for u in incident.urls if normalise(u) in fetched))
             continue
         detail = {"address": c.address, "organisation": c.organisation, "requests": c.requests,
-                  "bytes": f"{c.bytes:,}", "full_copy": c.full_copy,
+                  "bytes": f"{c.bytes:,}" if c.bytes >= 0 else "", "full_copy": c.full_copy,
                   "urls": [u for u in incident.urls if normalise(u) in fetched] or list(incident.urls),
                   "first": first, "last": last}
         if kind_of(c.user_agent) in ("crawler", "archive"):

@@ -59,7 +59,8 @@ def markdown(data: dict[str, Any]) -> str:
               "|---|---|---|---|---|---|---|"]
     for d in data["downloaders"]:
         lines.append(f"| {d['client']} | {d['organisation'] or ''} | {d['kind']} | {d['first']} | {d['requests']} | "
-                     f"{d['bytes']:,} | {'yes' if d['full_copy'] else 'no'} |")
+                     f"{'not logged' if d['bytes'] is None else format(d['bytes'], ',')} | "
+                     f"{'yes' if d['full_copy'] else 'no'} |")
     lines += ["", "## Removal holds", "", "| status | people |", "|---|---|"]
     lines += [f"| {k} | {v:,} |" for k, v in data["holds"].items()]
     lines += ["", "## Audit trail", ""] + [f"- {a['at']} {a['actor']}: {a['action']}" for a in data["audit"]]
