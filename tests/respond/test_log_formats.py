@@ -316,3 +316,20 @@ def test_a_known_request_read_differently_now_is_updated(incident, tmp_path: Pat
     assert (again.new_requests, again.known_requests, again.reread) == (0, 1, 1)
     assert found(again) == {"198.51.100.62": {"kind": "visitor", "full_copy": True, "requests": 1}}
     assert ingest_logs(store, None, [log]).reread == 0
+
+
+def test_forwarded_for_first_and_trailing_quoted_values_that_are_no_chain(incident, tmp_path: Path) -> None:
+    store, size, _, _ = incident
+    t = PUBLISHED.strftime("%d/%b/%Y:%H:%M:%S %z")
+    log = tmp_path / "access.log"
+    log.write_text(
+        # LogFormat "%{X-Forwarded-For}i %l %u %t \"%r\" %>s %b …": the chain first, our proxy last
+        f'198.51.100.71, 10.0.0.2 - - [{t}] "GET {PATH} HTTP/1.1" 200 {size} "-" "Mozilla/5.0"\n'
+        # nginx: "$http_x_forwarded_for" then an upstream address and a request time, also quoted
+        f'10.0.0.2 - - [{t}] "GET {PATH} HTTP/1.1" 200 {size} "-" "Mozilla/5.0" "198.51.100.72" '
+        f'"10.0.0.5:8080" "0.003"\n'
+        f'10.0.0.2 - - [{t}] "GET {PATH} HTTP/1.1" 200 {size} "-" "Mozilla/5.0" "-" "10.0.0.5:8080" "0.004"\n',
+        encoding="utf-8")
+    result = ingest_logs(store, None, [log])
+    assert [(f.format, f.unreadable) for f in result.files] == [("combined", 0)]
+    assert sorted(found(result)) == ["10.0.0.2", "198.51.100.71", "198.51.100.72"]

@@ -17,6 +17,7 @@ another record type) and raises ``ValueError`` for a damaged line, which the cal
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import re
 from collections.abc import Callable
@@ -53,8 +54,8 @@ UNKNOWN_SIZE = -1
 
 _CLF_TIME = "%d/%b/%Y:%H:%M:%S %z"
 _COMBINED = re.compile(
-    r'^(?P<ip>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<method>[A-Z]+) (?P<path>\S+)[^"]*" (?P<status>\d{3}) '
-    r'(?P<bytes>\d+|-)(?: "(?P<referer>[^"]*)" "(?P<ua>[^"]*)")?(?P<rest>.*)$')
+    r'^(?P<ip>[^\s,]+(?:, ?[^\s,]+)*) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<method>[A-Z]+) (?P<path>\S+)[^"]*" '
+    r'(?P<status>\d{3}) (?P<bytes>\d+|-)(?: "(?P<referer>[^"]*)" "(?P<ua>[^"]*)")?(?P<rest>.*)$')
 _S3 = re.compile(
     r'^\S+ (?P<bucket>\S+) \[(?P<time>[^\]]+)\] (?P<ip>\S+) \S+ \S+ \S+ (?P<key>\S+) '
     r'"(?P<method>[A-Z]+) (?P<path>\S+)[^"]*" (?P<status>\d{3}) \S+ (?P<bytes>\d+|-) \S+ \S+ \S+ '
@@ -64,7 +65,6 @@ _ALB = re.compile(
     r'(?P<status>\d{3}|-) (?P<target_status>\d{3}|-) \d+ (?P<bytes>\d+) "(?P<method>[A-Z-]+) (?P<url>\S+) [^"]*" '
     r'"(?P<ua>[^"]*)"')
 _QUOTED = re.compile(r'"([^"]*)"')
-_ADDRESS_LIST = re.compile(r"^[0-9A-Fa-f:.]+(?:\s*,\s*[0-9A-Fa-f:.]+)*$")
 _RANGE = re.compile(r"bytes=(\d+)-(\d*)")
 
 
@@ -87,13 +87,31 @@ def _request_path(value: str) -> str:
     return urlsplit(value).path or "/"
 
 
+def _addresses(value: str) -> list[str] | None:
+    """The addresses of an X-Forwarded-For value, or None when any part is no IP address (a
+    request time ``0.003``, an upstream ``10.0.0.5:8080`` are not a forwarded-for chain)."""
+    parts = [p.strip() for p in value.split(",")]
+    try:
+        for part in parts:
+            ipaddress.ip_address(part)
+    except ValueError:
+        return None
+    return parts if parts and parts != [""] else None
+
+
 def combined(line: str) -> Hit | None:
+    """Common / combined, with trailing quoted fields (the first that is an address chain is the
+    X-Forwarded-For), and the ``LogFormat "%{X-Forwarded-For}i …"`` variant whose first field is the
+    chain itself (``client, proxy - - [...]``: the last address connected, the rest forwarded)."""
     m = _COMBINED.match(line)
     if m is None:
         raise ValueError("not a combined line")
-    forwarded = next((q for q in reversed(_QUOTED.findall(m.group("rest") or ""))
-                      if _ADDRESS_LIST.match(q.strip())), "")
-    return Hit(m.group("ip"), dt.datetime.strptime(m.group("time"), _CLF_TIME), m.group("path"),
+    forwarded = next((q.strip() for q in _QUOTED.findall(m.group("rest") or "") if _addresses(q)), "")
+    client = m.group("ip")
+    chain = _addresses(client) if "," in client else None
+    if chain is not None:
+        client, forwarded = chain[-1], ", ".join(chain[:-1])
+    return Hit(client, dt.datetime.strptime(m.group("time"), _CLF_TIME), m.group("path"),
                int(m.group("status")), _int(m.group("bytes")), m.group("ua") or "", m.group("method"), forwarded)
 
 
