@@ -127,3 +127,36 @@ def test_readings_no_name_decides_are_asked_with_the_letters_they_differ_on(tmp_
         understand(path, {})
     assert "João" not in str(refused.value) and "Conceição" not in str(refused.value)  # letters, never names
     assert understand(path, {}, encoding="cp1252").rows[1]["name"] == "Conceição Lima"
+
+
+def test_title_rows_above_the_header_and_headers_in_the_notices_languages(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "exportacion.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["Exportación del sistema de casos"])
+    sheet.write_row(1, 0, ["Generado el 2022-12-01 08:00"])
+    sheet.write_row(3, 0, ["Número A", "Nombre completo", "Fecha de nacimiento", "Idioma preferido",
+                           "Estado de custodia", "Fecha de expulsión", "Dirección actual"])
+    for i, p in enumerate(CROWD[:4]):
+        sheet.write_row(4 + i, 0, [f"A{p.a_number}", p.name, p.birth.isoformat(), "Español",
+                                   ["En custodia", "Liberado bajo fianza", "Deportado", "Detenido"][i],
+                                   "2022-11-28" if i == 2 else "", "Calle 1, Ciudad"])
+    book.close()
+    understood = understand(path, {})
+    assert understood.columns == {"a_number": "Número A", "name": "Nombre completo",
+                                  "birth_date": "Fecha de nacimiento", "language": "Idioma preferido",
+                                  "custody": "Estado de custodia", "removal_date": "Fecha de expulsión",
+                                  "address": "Dirección actual"}
+    assert [r["_category"] for r in understood.rows] == ["in_custody", "released", "removed", "in_custody"]
+    assert "  skipped 3 row(s) above the header (a title)" in understood.lines()
+    french = tmp_path / "export.csv"
+    french.write_text("Numéro étranger;Nom complet;Date de naissance;Langue;Statut;Date d'expulsion\n"
+                      + "".join(f"A{p.a_number};{p.name};{p.birth.isoformat()};Français;{s};{d}\n"
+                                for p, s, d in zip(CROWD[4:7], ["Détenu", "Libéré", "Expulsé"],
+                                                   ["", "", "29/11/2022"], strict=True)), encoding="utf-8")
+    fr = understand(french, {})
+    assert fr.columns["removal_date"] == "Date d'expulsion" and fr.columns["a_number"] == "Numéro étranger"
+    assert [(r["_category"], r["_removal_date"][:10]) for r in fr.rows] == [
+        ("in_custody", ""), ("released", ""), ("removed", "2022-11-29")]

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,21 +25,34 @@ from spillguard.errors import UsageError
 
 #: roster field → accepted column names, folded (see ``fold``); ``--map field=Column`` adds one
 COLUMNS: dict[str, tuple[str, ...]] = {
+    # English, then the languages of the notices case workers export in (Spanish, French, Portuguese)
     "a_number": ("a number", "anumber", "alien number", "a#", "alien registration number", "a no", "alien reg",
-                 "a nbr"),
-    "name": ("name", "full name", "detainee name", "nombre", "person name", "subject name"),
-    "birth_date": ("birth date", "date of birth", "dob", "fecha de nacimiento", "birthdate"),
-    "language": ("preferred language", "language", "idioma", "lang", "primary language", "language spoken"),
-    "custody": ("custody status", "custody", "status", "detention status", "current status"),
-    "facility": ("facility", "current facility", "detention facility", "facility name"),
+                 "a nbr", "numero a", "numero de extranjero", "numero etranger", "numero de estrangeiro"),
+    "name": ("name", "full name", "detainee name", "nombre", "person name", "subject name", "nombre completo",
+             "nom", "nom complet", "nome", "nome completo"),
+    "birth_date": ("birth date", "date of birth", "dob", "fecha de nacimiento", "birthdate", "fecha nacimiento",
+                   "date de naissance", "data de nascimento", "data nascimento"),
+    "language": ("preferred language", "language", "idioma", "lang", "primary language", "language spoken",
+                 "idioma preferido", "langue", "langue preferee", "lingua", "idioma preferencial"),
+    "custody": ("custody status", "custody", "status", "detention status", "current status", "estado de custodia",
+                "estado", "situacion", "statut", "statut de detention", "situation", "situacao",
+                "estado de detencao"),
+    "facility": ("facility", "current facility", "detention facility", "facility name", "centro de detencion",
+                 "centre de detention", "centro de detencao", "etablissement"),
     "attorney_name": ("attorney", "attorney name", "attorney of record", "atty name", "representative",
-                      "attorney of record name"),
-    "attorney_email": ("attorney email", "attorney e mail", "atty email", "attorney of record email"),
+                      "attorney of record name", "abogado", "nombre del abogado", "avocat", "nom de l avocat",
+                      "advogado", "nome do advogado"),
+    "attorney_email": ("attorney email", "attorney e mail", "atty email", "attorney of record email",
+                       "correo del abogado", "email del abogado", "courriel de l avocat", "email de l avocat",
+                       "email do advogado"),
     "attorney_address": ("attorney address", "attorney postal address", "atty address",
-                         "attorney of record address"),
+                         "attorney of record address", "direccion del abogado", "adresse de l avocat",
+                         "endereco do advogado"),
     "removal_date": ("removal date", "removed on", "date removed", "removal datetime", "departure date",
-                     "removal date time"),
-    "address": ("current address", "mailing address", "address", "person address"),
+                     "removal date time", "fecha de expulsion", "fecha de deportacion", "fecha de remocion",
+                     "date d expulsion", "date de renvoi", "data de remocao", "data de deportacao"),
+    "address": ("current address", "mailing address", "address", "person address", "direccion", "domicilio",
+                "direccion actual", "adresse", "adresse actuelle", "endereco", "endereco atual"),
 }
 
 #: custody status (folded) → category; ``--status VALUE=category`` extends it
@@ -46,13 +60,16 @@ CATEGORIES = ("in_custody", "released", "removed", "lifted")
 STATUS_WORDS: dict[str, str] = {
     **dict.fromkeys(("in custody", "detained", "in ice custody", "custody", "booked in", "not released",
                      "bond denied", "active", "in detention", "transferred", "pending transfer",
-                     "hospitalized", "en custodia", "detenido", "detenida"), "in_custody"),
+                     "hospitalized", "en custodia", "detenido", "detenida", "en detention", "detenu", "detenue",
+                     "detido", "detida", "sob custodia"), "in_custody"),
     **dict.fromkeys(("released", "released on bond", "bond", "bonded out", "bond posted", "paroled", "parole",
                      "released on parole", "atd", "released atd", "alternatives to detention",
                      "released on recognizance", "order of recognizance", "orr", "released orr",
-                     "released to sponsor", "liberado", "liberada"), "released"),
+                     "released to sponsor", "liberado", "liberada", "liberado bajo fianza", "libere", "liberee",
+                     "libere sous caution", "libertado", "libertada", "solto", "solta"), "released"),
     **dict.fromkeys(("removed", "deported", "removal", "departed", "voluntary departure", "returned",
-                     "removed deported", "repatriated", "deportado", "deportada"), "removed"),
+                     "removed deported", "repatriated", "deportado", "deportada", "expulsado", "expulsada",
+                     "expulse", "expulsee", "renvoye", "renvoyee", "removido", "removida"), "removed"),
     **dict.fromkeys(("hold lifted", "lifted", "case closed"), "lifted"),
 }
 #: a share of values past which a column that does not parse refuses the whole import
@@ -63,15 +80,21 @@ _DATE_FORMATS = ("%d-%b-%Y", "%d-%b-%Y %H:%M", "%d %b %Y", "%b %d, %Y", "%B %d, 
                  "%d %B %Y", "%Y/%m/%d %H:%M")
 
 
+def _plain(text: str) -> str:
+    """Without accents (``Expulsión`` → ``Expulsion``)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def fold(header: str) -> str:
-    """``FULL_NAME``, ``Full-Name``, ``fullName``, `` full  name `` → ``full name``."""
-    text = _CAMEL.sub(" ", header.strip().lstrip("\ufeff"))
-    text = re.sub(r"[_\-./:()]+", " ", text.lower())
+    """``FULL_NAME``, ``Full-Name``, ``fullName``, `` full  name ``, ``Date d'expulsion`` → ``full
+    name``, ``date d expulsion`` (case, accents, separators and apostrophes folded)."""
+    text = _CAMEL.sub(" ", _plain(header.strip().lstrip("\ufeff")))
+    text = re.sub(r"[_\-./:()'’]+", " ", text.lower())
     return " ".join(text.split())
 
 
 def status_key(value: str) -> str:
-    return " ".join(re.sub(r"[_\-/,.()]+", " ", value.lower()).split())
+    return " ".join(re.sub(r"[_\-/,.()'’]+", " ", _plain(value).lower()).split())
 
 
 #: a date written with numbers only, day and month in an order the column decides (time may follow)
@@ -185,6 +208,7 @@ class Understood:
     unparsed_dates: dict[str, int] = field(default_factory=dict)  # field → count
     date_orders: dict[str, str] = field(default_factory=dict)  # field → dmy | mdy, decided by its values
     encoding_evidence: str = ""  # known non-ASCII names under each legacy encoding tried
+    title_rows: int = 0  # rows above the header (an export's title), skipped
     exact_duplicates: int = 0  # rows repeating a person exactly (one kept)
     conflicts: int = 0  # people in rows that disagree, decided by ``duplicate_decision``
     duplicate_decision: str | None = None
@@ -194,6 +218,8 @@ class Understood:
 
     def lines(self) -> list[str]:
         out = [f"read {len(self.rows):,} rows ({self.encoding}, delimiter {self.delimiter!r})"]
+        if self.title_rows:
+            out.append(f"  skipped {self.title_rows} row(s) above the header (a title)")
         if self.encoding_evidence:
             out.append(f"  encoding chosen by the names it makes (known non-ASCII names: {self.encoding_evidence})")
         out += [f"  {col!r} → {name}" for name, col in self.columns.items()]
@@ -273,7 +299,8 @@ def _differences(a: str, b: str) -> str:
     return ", ".join(f"{x}/{y} {n:,}" for (x, y), n in pairs.most_common(6))
 
 
-def _records(path: Path, understood: Understood, encoding: str | None = None) -> list[dict[str, str]]:
+def _records(path: Path, understood: Understood, encoding: str | None = None,
+             extra: tuple[str, ...] = ()) -> list[dict[str, str]]:
     data = path.read_bytes()
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
         from python_calamine import CalamineWorkbook
@@ -284,11 +311,7 @@ def _records(path: Path, understood: Understood, encoding: str | None = None) ->
         except Exception as exc:  # calamine raises its own error types and, on damage, others
             raise UsageError(f"{path.name}: the workbook cannot be read ({type(exc).__name__})") from None
         understood.encoding, understood.delimiter = "workbook", "cells"
-        if not grid:
-            return []
-        head = [str(h).strip() for h in grid[0]]
-        return [{h: _cell(v) for h, v in zip(head, row, strict=False)} for row in grid[1:]
-                if any(str(v).strip() for v in row)]
+        return _table([[_cell(v) for v in row] for row in grid], understood, extra)
     text, understood.encoding = _text(data, encoding, understood)
     sample = text[:65536]
     if "\x00" in sample or sum(c.isprintable() or c in "\t\r\n" for c in sample) < 0.95 * len(sample):
@@ -298,11 +321,30 @@ def _records(path: Path, understood: Understood, encoding: str | None = None) ->
         understood.delimiter = csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
     except csv.Error:
         understood.delimiter = ","
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=understood.delimiter)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=understood.delimiter)
     try:
-        return [{k.strip(): (v or "") for k, v in r.items() if k is not None} for r in reader]
+        grid = list(reader)
     except csv.Error as exc:
         raise UsageError(f"{path.name}: line {reader.line_num} cannot be read as CSV ({exc})") from None
+    return _table(grid, understood, extra)
+
+
+#: rows above the header an export may carry (a title, the date it was run, a blank line)
+MAX_TITLE_ROWS = 15
+
+
+def _table(grid: list[list[str]], understood: Understood, extra: tuple[str, ...]) -> list[dict[str, str]]:
+    """Records under the header row: the first row (of the first ``MAX_TITLE_ROWS``) in which at
+    least two cells are known column names; the rows above it are titles, skipped and said."""
+    known = {fold(n) for key, names in COLUMNS.items() for n in (key, *names)} | {fold(n) for n in extra}
+    at = next((i for i, row in enumerate(grid[:MAX_TITLE_ROWS])
+               if sum(1 for cell in row if cell and fold(str(cell)) in known) >= 2), 0)
+    understood.title_rows = at
+    if len(grid) <= at:
+        return []
+    head = [str(h).strip() for h in grid[at]]
+    return [{h: (str(v) if v is not None else "").strip() for h, v in zip(head, row, strict=False) if h}
+            for row in grid[at + 1:] if any(str(v).strip() for v in row)]
 
 
 def _cell(value: object) -> str:
@@ -325,7 +367,7 @@ def read(path: Path, mapping: dict[str, str], statuses: dict[str, str] | None = 
     if bad:
         raise UsageError(f"--status …={', '.join(bad)}: no such category (known: {', '.join(CATEGORIES)})")
     understood = Understood()
-    records = _records(path, understood, encoding)
+    records = _records(path, understood, encoding, tuple(mapping.values()))
     if not records:
         raise UsageError(f"{path.name}: the roster is empty")
     headers = list(records[0])
