@@ -160,3 +160,14 @@ def test_title_rows_above_the_header_and_headers_in_the_notices_languages(tmp_pa
     assert fr.columns["removal_date"] == "Date d'expulsion" and fr.columns["a_number"] == "Numéro étranger"
     assert [(r["_category"], r["_removal_date"][:10]) for r in fr.rows] == [
         ("in_custody", ""), ("released", ""), ("removed", "2022-11-29")]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ht", "30 novanm 2022, 09:45 UTC−05:00"), ("en", "November 30, 2022, 9:45 AM EST"),
+    ("fr", "30 novembre 2022, 09:45 UTC−05:00"), ("pt", "30 de novembro de 2022, 09:45 UTC−05:00")])
+def test_notice_times_are_written_in_the_language_with_their_zone(lang: str, text: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from spillguard.respond.languages import when
+
+    assert when(dt.datetime(2022, 11, 30, 14, 45, tzinfo=dt.UTC), lang, ZoneInfo("America/New_York")) == text

@@ -10,6 +10,7 @@ checked the template and ``REVIEWED`` (or the agency's own template folder) says
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 
 #: languages whose shipped template a professional translator has reviewed
@@ -72,22 +73,34 @@ def _locale(lang: str):
     return Locale.parse(LOCALES.get(lang, lang))
 
 
+#: Haitian Creole month names: the CLDR data babel ships for ``ht`` has none ("2022 M11 30")
+HT_MONTHS = ("janvye", "fevriye", "mas", "avril", "me", "jen", "jiyè", "out", "septanm", "oktòb", "novanm",
+             "desanm")
+
+
 def when(t: dt.datetime | None, lang: str, zone: dt.tzinfo) -> str:
-    """A date and time as the language writes it, in ``zone``, with the zone's name."""
+    """A date and time as the language writes it, in ``zone``, with the zone: its name where the
+    language has one (``EST``), else its offset from UTC (``UTC−05:00``), never a bare ``-0500``."""
     if t is None:
         return {"es": "(aún no se sabe)", "fr": "(pas encore connu)", "pt": "(ainda não se sabe)"}.get(
             lang, "(not yet known)")
-    from babel.dates import format_date, format_time, get_timezone_name
+    from babel.dates import format_time, get_timezone_name
 
     t = (t if t.tzinfo else t.replace(tzinfo=dt.UTC)).astimezone(zone)
     loc = _locale(lang)
     name = get_timezone_name(t, width="short", locale=loc, zone_variant=None)
-    return f"{format_date(t, 'long', locale=loc)}, {format_time(t, 'short', locale=loc)} {name}"
+    if not re.fullmatch(r"[A-Za-z]{2,5}", name):
+        offset = t.strftime("%z")
+        name = f"UTC{offset[0].replace('-', '−')}{offset[1:3]}:{offset[3:]}"
+    clock = t.strftime("%H:%M") if lang == "ht" else format_time(t, "short", locale=loc)
+    return f"{day(t.date(), lang)}, {clock} {name}"
 
 
 def day(d: dt.date, lang: str) -> str:
     from babel.dates import format_date
 
+    if lang == "ht":
+        return f"{d.day} {HT_MONTHS[d.month - 1]} {d.year}"
     return format_date(d, "long", locale=_locale(lang))
 
 
