@@ -172,3 +172,33 @@ def test_notice_times_are_written_in_the_language_with_their_zone(lang: str, tex
     from spillguard.respond.languages import when
 
     assert when(dt.datetime(2022, 11, 30, 14, 45, tzinfo=dt.UTC), lang, ZoneInfo("America/New_York")) == text
+
+
+def test_the_office_s_time_zone_is_kept_with_the_incident(tmp_path: Path, monkeypatch) -> None:
+    from spillguard.respond.models import AuditEntry
+    from spillguard.respond.store import Store
+    from tests.respond.test_incident import PUBLISHED, REMOVED, URL, leaked
+
+    monkeypatch.setenv("SPILLGUARD_INCIDENT_KEY", "zone-test-key")
+    monkeypatch.chdir(tmp_path)
+    file = leaked(tmp_path / "leak.xlsx", list(people(90, seed=5)))
+    runner = CliRunner()
+    db = str(tmp_path / "z.db")
+    bad = runner.invoke(app, ["incident", "open", "z", "--file", str(file), "--url", URL, "--published-at",
+                              PUBLISHED.isoformat(), "--timezone", "Mars/Olympus", "--db", db])
+    assert bad.exit_code == 2 and "'Mars/Olympus' is not a time zone name" in bad.output
+    opened = runner.invoke(app, ["incident", "open", "z", "--file", str(file), "--url", URL, "--published-at",
+                                 PUBLISHED.isoformat(), "--removed-at", REMOVED.isoformat(),
+                                 "--timezone", "America/New_York", "--db", db])
+    assert opened.exit_code == 0, opened.output
+    notices = runner.invoke(app, ["incident", "notices", "-o", str(tmp_path / "out"), "--no-pdf", "--db", db])
+    assert notices.exit_code == 0, notices.output
+    assert "times in America/New_York (the incident's)" in notices.output
+    changed = runner.invoke(app, ["incident", "timezone", "America/Port-au-Prince", "--db", db])
+    assert changed.exit_code == 0 and "(was America/New_York)" in changed.output
+    with Store(db).session() as s:
+        assert [(a.detail["old"], a.detail["new"]) for a in s.query(AuditEntry).filter_by(action="timezone")] == [
+            ("America/New_York", "America/Port-au-Prince")]
+    given = runner.invoke(app, ["incident", "notices", "-o", str(tmp_path / "out2"), "--no-pdf", "--timezone",
+                                "UTC", "--db", db])
+    assert "times in UTC (--timezone)" in given.output

@@ -45,6 +45,9 @@ def incident_open(
                                                                        "and first-seen time.")] = None,
     discovered_at: Annotated[str | None, typer.Option("--discovered-at", help="When it was noticed.")] = None,
     removed_at: Annotated[str | None, typer.Option("--removed-at", help="When it was taken down.")] = None,
+    timezone: Annotated[str | None, typer.Option("--timezone", help="The office's time zone (IANA name), kept "
+                                                                    "with the incident for every later command "
+                                                                    "and the web app.")] = None,
     db: DbOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Open an incident: the affected people of the leaked file, with the fields exposed for each."""
@@ -70,7 +73,9 @@ def incident_open(
     with usage_errors():
         times = [parse_time(t, n) for t, n in ((published_at, "--published-at"), (discovered_at, "--discovered-at"),
                                                (removed_at, "--removed-at"))]
-    result = open_incident(store, name, file, url or [], times[0], times[1], times[2], cfg)  # type: ignore[arg-type]
+    with usage_errors():
+        result = open_incident(store, name, file, url or [], times[0], times[1], times[2], cfg,  # type: ignore[arg-type]
+                               timezone=timezone)
     print(f"incident {result['incident']}: {result['affected']:,} affected people in {file.name}")
     for reason in result["incomplete"]:
         print(f"  not fully read (the count may be low): {reason}", file=sys.stderr)
@@ -167,8 +172,9 @@ def incident_roster(
     status: Annotated[list[str] | None, typer.Option(
         "--status", help="VALUE=CATEGORY for a custody value the vocabulary lacks (in_custody, released, "
                          "removed, lifted); repeatable.")] = None,
-    timezone: Annotated[str, typer.Option("--timezone", help="The zone of times the roster gives without one "
-                                                             "(IANA name).")] = "UTC",
+    timezone: Annotated[str | None, typer.Option("--timezone", help="The zone of times the roster gives without "
+                                                                    "one (IANA name) [default: the incident's, "
+                                                                    "else UTC].")] = None,
     notice_date: Annotated[str | None, typer.Option("--notice-date", help="When notices go out (ISO date or "
                                                                           "date-time); today by default.")] = None,
     date_order: Annotated[list[str] | None, typer.Option(
@@ -184,24 +190,23 @@ def incident_roster(
     """Match the affected people to the case system: exact on A-number, careful on name + birth date.
     Prints what it understood first; refuses (exit 1, store unchanged) what it could not."""
     import datetime as dt
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from spillguard.respond.roster import RosterRefused, match_roster, understand
     from spillguard.respond.roster_read import parse_when
 
     if not roster.is_file():
         raise _usage(f"no such file: {roster}")
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise _usage(f"--timezone {timezone}: not a time zone name (e.g. America/New_York)") from None
+    from spillguard.respond.incident import office_zone
+
+    store = _store(db)
+    with usage_errors():
+        zone, _ = office_zone(store, incident, timezone)
     notice = parse_when(notice_date, zone) if notice_date else None
     if notice_date and notice is None:
         raise _usage(f"--notice-date {notice_date}: not a date")
     if notice is not None and len(notice_date.strip()) <= 10:  # a day: notices go out by its end
         notice = notice.replace(hour=23, minute=59)
     cfg = _config_or_exit(config, None, None, None, False)
-    store = _store(db)
     try:
         understood = understand(roster, _mapping(map_), _mapping(status, "--status"), zone,
                                 _mapping(date_order, "--date-order"), duplicates, encoding)
@@ -322,6 +327,21 @@ def incident_rekey(
               f"set ${ENV_KEY} to the value of ${ENV_KEY}_NEW now")
 
 
+@incident_app.command("timezone")
+def incident_timezone(
+    name: Annotated[str, typer.Argument(help="The office's time zone (IANA name, e.g. America/New_York).",
+                                        show_default=False)],
+    db: DbOpt = None, incident: IncidentOpt = None,
+) -> None:
+    """Keep the office's time zone with the incident (audited): notices, letters, roster times and the
+    web app use it unless a command is given --timezone."""
+    from spillguard.respond.incident import set_zone
+
+    with usage_errors():
+        old = set_zone(_store(db), incident, name)
+    print(f"time zone: {name}" + (f" (was {old})" if old and old != name else ""))
+
+
 @incident_app.command("notices")
 def incident_notices(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the documents.")],
@@ -330,26 +350,26 @@ def incident_notices(
     = "[Privacy office contact]",
     templates: Annotated[Path | None, typer.Option(help="A folder of your own templates (same names).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also printable PDFs of the notices.")] = True,
-    timezone: Annotated[str, typer.Option("--timezone", help="The agency's time zone for every date and time "
-                                                             "(IANA name).")] = "UTC",
+    timezone: Annotated[str | None, typer.Option("--timezone", help="The agency's time zone for every date and "
+                                                                    "time (IANA name) [default: the incident's, "
+                                                                    "else UTC].")] = None,
     roster: Annotated[Path | None, typer.Option("--roster", help="The case-system export again: notices quote "
                                                                 "the A-number for mailroom delivery.")] = None,
     map_: MapOpt = None, db: DbOpt = None, incident: IncidentOpt = None,
 ) -> None:
     """Notices to each affected person (their language), to each attorney of record, claw-back letters
     and removal requests to crawlers and archives."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
+    from spillguard.respond.incident import office_zone
     from spillguard.respond.notices import write_documents
 
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise _usage(f"--timezone {timezone}: not a time zone name (e.g. America/New_York)") from None
     if roster is not None and not roster.is_file():
         raise _usage(f"no such file: {roster}")
+    store = _store(db)
     with usage_errors():
-        w = write_documents(_store(db), incident, output, agency, contact, templates, pdf=pdf, zone=zone,
+        zone, source = office_zone(store, incident, timezone)
+    print(f"times in {getattr(zone, 'key', 'UTC')} ({source})")
+    with usage_errors():
+        w = write_documents(store, incident, output, agency, contact, templates, pdf=pdf, zone=zone,
                             roster=roster, mapping=_mapping(map_))
     langs = ", ".join(f"{n} in {lang}" for lang, n in sorted(w.notices.items())) or "none"
     print(f"notices: {langs}; attorneys: {w.attorneys}; claw-back letters and removal requests: {w.clawbacks} "

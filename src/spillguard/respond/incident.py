@@ -43,20 +43,24 @@ def _sha256(path: Path) -> str:
 
 
 def open_incident(store: Store, name: str, file: Path, urls: list[str], published_at: dt.datetime,
-                  discovered_at: dt.datetime | None, removed_at: dt.datetime | None, config: Config) -> dict[str, Any]:
+                  discovered_at: dt.datetime | None, removed_at: dt.datetime | None, config: Config,
+                  timezone: str | None = None) -> dict[str, Any]:
+    if timezone is not None:
+        zone_named(timezone)  # a wrong name is refused before anything is read
     found = extract(file, config)
     published_at, discovered_at, removed_at = (_utc(t) for t in (published_at, discovered_at, removed_at))
     with store.session() as s:
         incident = Incident(name=name, created_at=now(), file_name=file.name, file_sha256=_sha256(file),
                             file_size=file.stat().st_size, urls=list(urls), published_at=published_at,
-                            discovered_at=discovered_at, removed_at=removed_at, key_id=store.key_id)
+                            discovered_at=discovered_at, removed_at=removed_at, key_id=store.key_id,
+                            timezone=timezone)
         s.add(incident)
         s.flush()
         for p in found.people:
             s.add(Person(incident_id=incident.id, key=person_key(p, store.hmac), masked=p.label,
                          fields=sorted(p.fields), places=sorted(p.places)))
         store.audit(s, incident, "open", file_sha256=incident.file_sha256, people=len(found.people),
-                    urls=len(urls), incomplete=len(found.incomplete))
+                    urls=len(urls), incomplete=len(found.incomplete), timezone=timezone)
         s.commit()
         return {"incident": incident.id, "affected": len(found.people), "incomplete": found.incomplete}
 
@@ -174,6 +178,44 @@ def add_url(store: Store, incident_id: int | None, url: str, actor: str | None =
         store.audit(s, incident, "url-add", actor=actor, url=url)
         s.commit()
         return list(incident.urls)
+
+
+def zone_named(name: str) -> dt.tzinfo:
+    """An IANA time zone; UsageError for a name that is none."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"{name!r} is not a time zone name (e.g. America/New_York)") from None
+
+
+def office_zone(store: Store, incident_id: int | None, given: str | None = None) -> tuple[dt.tzinfo, str]:
+    """The zone a command shows times in and reads zone-less times in: the one given for this run,
+    else the incident's own (``incident open --timezone``, ``incident timezone``), else UTC; and
+    where it came from."""
+    if given:
+        return zone_named(given), "--timezone"
+    with store.session() as s:
+        try:
+            stored = store.incident(s, incident_id).timezone
+        except UsageError:
+            if incident_id is not None:
+                raise
+            stored = None  # no incident yet: the command says so itself when it needs one
+    return (zone_named(stored), "the incident's") if stored else (dt.UTC, "UTC (no zone set for the incident)")
+
+
+def set_zone(store: Store, incident_id: int | None, name: str, actor: str | None = None) -> str | None:
+    """Keep the office's time zone with the incident (audited with the old value); the old one."""
+    zone_named(name)
+    with store.session() as s:
+        incident = store.incident(s, incident_id)
+        old = incident.timezone
+        incident.timezone = name
+        store.audit(s, incident, "timezone", actor=actor, old=old, new=name)
+        s.commit()
+    return old
 
 
 def _utc(t: dt.datetime | None) -> dt.datetime | None:

@@ -39,6 +39,8 @@ class Incident(Base):
     removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     #: which key made the HMACs (a short HMAC of a constant), so a wrong key is refused
     key_id: Mapped[str] = mapped_column(String(16))
+    #: the office's time zone (IANA name) for every date and time its documents and pages show
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Person(Base):

@@ -336,7 +336,14 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
             steps.append("Draft the notices and letters below, and send them once reviewed.")
         return page(request, "incident.html", status, title="Incident", r=data, statuses=STATUSES,
                     labels=STATUS_LABELS, chart=svg_chart(_hours(data)), steps=steps,
-                    zone=getattr(display_zone, "key", "UTC"), **extra)
+                    zone=getattr(_zone_of(incident_id), "key", "UTC"), **extra)
+
+    def _zone_of(incident_id: int) -> dt.tzinfo:
+        """The incident's own time zone (kept with it, as the CLI keeps it), else the server's."""
+        from spillguard.respond.incident import office_zone
+
+        zone_, source = office_zone(store, incident_id)
+        return zone_ if source == "the incident's" else display_zone
 
     @app.get("/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False)
     def incident(request: Request, incident_id: int, status: str = "", documents: str = "") -> Response:
@@ -484,7 +491,8 @@ def add_pages(app: FastAPI, store: Store, cfg: Config, uploads: "Uploads", max_u
 
         def work(progress: Callable[[int, int], None]) -> str:
             work_dir = folder / "documents"
-            write_documents(store, incident_id, work_dir, agency, contact, pdf=False, progress=progress)
+            write_documents(store, incident_id, work_dir, agency, contact, pdf=False, progress=progress,
+                            zone=_zone_of(incident_id))
             shutil.make_archive(str(folder / name), "zip", work_dir)
             shutil.rmtree(work_dir)
             with store.session() as s:
