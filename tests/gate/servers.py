@@ -41,6 +41,17 @@ def need(server: str) -> None:
         pytest.skip(message)
 
 
+def stop(process: subprocess.Popen | None) -> None:
+    """SIGTERM, then SIGKILL if it has not gone after 30 s."""
+    if process is not None and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -158,13 +169,7 @@ class Site:
         wait_port(self.fcgi_port, self.gate)
 
     def stop_gate(self) -> None:
-        if self.gate is not None and self.gate.poll() is None:
-            self.gate.send_signal(signal.SIGTERM)
-            try:
-                self.gate.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.gate.kill()
-                self.gate.wait()
+        stop(self.gate)
         self.gate = None
 
     def start_web(self, extra_config: str = "") -> None:
@@ -185,13 +190,7 @@ class Site:
         wait_port(self.port, self.web)
 
     def stop_web(self) -> None:
-        if self.web is not None and self.web.poll() is None:
-            self.web.send_signal(signal.SIGTERM)
-            try:
-                self.web.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.web.kill()
-                self.web.wait()
+        stop(self.web)
         self.web = None
 
     def close(self) -> None:
