@@ -202,3 +202,28 @@ def test_the_office_s_time_zone_is_kept_with_the_incident(tmp_path: Path, monkey
     given = runner.invoke(app, ["incident", "notices", "-o", str(tmp_path / "out2"), "--no-pdf", "--timezone",
                                 "UTC", "--db", db])
     assert "times in UTC (--timezone)" in given.output
+
+
+def test_spreadsheet_day_numbers_are_read_in_the_system_the_user_names(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "r.csv", roster(["44895", "44927", ""]))  # a workbook column saved as numbers
+    with pytest.raises(RosterRefused, match=r"2 values of 'REMOVAL_DATE' \(removal_date\) are spreadsheet day "
+                                            r"numbers .*--date-order removal_date=serial1900 or "
+                                            r"--date-order removal_date=serial1904"):
+        understand(path, {})
+    windows = understand(path, {}, date_orders={"removal_date": "serial1900"})
+    assert [r["_removal_date"][:10] for r in windows.rows] == ["2022-11-30", "2023-01-01", ""]
+    mac = understand(path, {}, date_orders={"removal_date": "serial1904"})
+    assert [r["_removal_date"][:10] for r in mac.rows][:1] == ["2026-12-01"]
+    with pytest.raises(RosterRefused, match="holds no day numbers"):
+        understand(write_csv(tmp_path / "d.csv", roster(["2022-11-30"])), {},
+                   date_orders={"removal_date": "serial1900"})
+
+
+def test_a_custody_value_with_its_date_gives_the_status_and_the_removal_date(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "r.csv", roster(["", "", "", ""], ["Removed 11/29/22", "Deported on 12/15/2022",
+                                                                   "Released 11/30/22", "IN CUSTODY"]))
+    understood = understand(path, {})
+    assert [(r["_category"], r["_removal_date"][:10]) for r in understood.rows] == [
+        ("removed", "2022-11-29"), ("removed", "2022-12-15"), ("released", ""), ("in_custody", "")]
+    assert '  3 custody value(s) carried a date ("Removed 11/29/22"): the status read, a removal\'s date taken ' \
+           "as its removal date" in understood.lines()

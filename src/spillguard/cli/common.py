@@ -235,7 +235,8 @@ def _mapping(items: list[str] | None, option: str = "--map") -> dict[str, str]:
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep:
-            expected = {"--map": "field=Column", "--date-order": "FIELD=dmy or FIELD=mdy"}.get(option, "VALUE=CATEGORY")
+            expected = {"--map": "field=Column", "--date-order": "FIELD=dmy or FIELD=mdy (or serial1900, "
+                                                                 "serial1904)"}.get(option, "VALUE=CATEGORY")
             raise _usage(f"{option} {item}: expected {expected}")
         out[key.strip()] = value.strip()
     return out

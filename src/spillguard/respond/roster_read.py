@@ -99,7 +99,12 @@ def status_key(value: str) -> str:
 
 #: a date written with numbers only, day and month in an order the column decides (time may follow)
 NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?=$|[ T])(.*)$")
-ORDERS = ("dmy", "mdy")
+ORDERS = ("dmy", "mdy", "serial1900", "serial1904")
+#: a spreadsheet's day number exported as text (Excel, LibreOffice): 1955 to 2119 in either system
+SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+#: day 0 of the 1900 system (Windows Excel; its phantom 29 Feb 1900 is behind every date used here)
+#: and of the 1904 system (Excel for Mac before 2011)
+_EPOCHS = {"serial1900": dt.datetime(1899, 12, 30), "serial1904": dt.datetime(1904, 1, 1)}
 
 
 def date_order(values: list[str]) -> str | None:
@@ -126,6 +131,10 @@ def parse_when(value: str, zone: dt.tzinfo, order: str = "mdy") -> dt.datetime |
     if not text:
         return None
     parsed: dt.datetime | None = None
+    if order in _EPOCHS:
+        if not SERIAL.match(text):
+            return None
+        return (_EPOCHS[order] + dt.timedelta(days=float(text))).replace(microsecond=0, tzinfo=zone)
     m = NUMERIC_DATE.match(text)
     if m:
         first, second, year = int(m.group(1)), int(m.group(3)), m.group(4)
@@ -209,6 +218,7 @@ class Understood:
     date_orders: dict[str, str] = field(default_factory=dict)  # field → dmy | mdy, decided by its values
     encoding_evidence: str = ""  # known non-ASCII names under each legacy encoding tried
     title_rows: int = 0  # rows above the header (an export's title), skipped
+    dated_statuses: int = 0  # custody values that carried a date ("Removed 11/29/22")
     exact_duplicates: int = 0  # rows repeating a person exactly (one kept)
     conflicts: int = 0  # people in rows that disagree, decided by ``duplicate_decision``
     duplicate_decision: str | None = None
@@ -218,6 +228,9 @@ class Understood:
 
     def lines(self) -> list[str]:
         out = [f"read {len(self.rows):,} rows ({self.encoding}, delimiter {self.delimiter!r})"]
+        if self.dated_statuses:
+            out.append(f"  {self.dated_statuses:,} custody value(s) carried a date (\"Removed 11/29/22\"): the "
+                       "status read, a removal's date taken as its removal date")
         if self.title_rows:
             out.append(f"  skipped {self.title_rows} row(s) above the header (a title)")
         if self.encoding_evidence:
@@ -388,6 +401,7 @@ def read(path: Path, mapping: dict[str, str], statuses: dict[str, str] | None = 
                                  "use --map a_number=COLUMN)")
     vocabulary = {**STATUS_WORDS, **{status_key(k): v for k, v in (statuses or {}).items()}}
     rows = [{k: (r.get(col) or "").strip() for k, col in understood.columns.items()} for r in records]
+    _dated_statuses(rows, vocabulary, understood)
     orders = _orders(rows, understood, date_orders or {})
     for row in rows:
         raw = row.get("custody", "")
@@ -424,18 +438,55 @@ def read(path: Path, mapping: dict[str, str], statuses: dict[str, str] | None = 
     return understood
 
 
+#: a custody value that carries its date ("Removed 11/29/22", "Deported on 2022-11-29")
+_DATED_STATUS = re.compile(r"^(?P<word>.*?[^\d\s])\s*(?:[-:,]\s*)?(?:on |le |el |em )?"
+                           r"(?P<date>\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d\d-\d\d)\s*$", re.IGNORECASE)
+
+
+def _dated_statuses(rows: list[dict[str, str]], vocabulary: dict[str, str], understood: Understood) -> None:
+    """A custody value with a date in it is the status and, for a removal with no removal date of
+    its own, that date (read in the removal column's order, decided with its values)."""
+    for row in rows:
+        raw = row.get("custody", "")
+        m = _DATED_STATUS.match(raw) if raw and status_key(raw) not in vocabulary else None
+        if m is None or status_key(m.group("word")) not in vocabulary:
+            continue
+        row["custody"] = m.group("word").strip()
+        if vocabulary[status_key(m.group("word"))] == "removed" and not row.get("removal_date"):
+            row["removal_date"] = m.group("date")
+        understood.dated_statuses += 1
+
+
 def _orders(rows: list[dict[str, str]], understood: Understood, given: dict[str, str]) -> dict[str, str]:
     """Each date column's day-month order, from its own values or the user's option; a column whose
     values say both, or none while some read both ways, is refused with the question to answer."""
     bad = sorted(f"{k}={v}" for k, v in given.items() if k not in ("removal_date", "birth_date") or v not in ORDERS)
     if bad:
-        raise UsageError(f"--date-order {', '.join(bad)}: FIELD=dmy or FIELD=mdy for removal_date or birth_date")
+        raise UsageError(f"--date-order {', '.join(bad)}: FIELD=dmy, mdy, serial1900 or serial1904 for "
+                         "removal_date or birth_date")
     out = {}
     for key in ("removal_date", "birth_date"):
         values = [r[key] for r in rows if r.get(key)]
         found = date_order(values)
         column = understood.columns.get(key, key)
         numeric = sum(1 for v in values if NUMERIC_DATE.match(v))
+        serials = sum(1 for v in values if SERIAL.match(v))
+        if serials:  # day numbers: which spreadsheet system made them is asked, never guessed
+            if given.get(key) in _EPOCHS and not numeric:
+                out[key] = given[key]
+            elif numeric:
+                understood.errors.append(f"{column!r} ({key}) mixes spreadsheet day numbers and written dates: "
+                                         "fix the export")
+            else:
+                understood.errors.append(
+                    f"{serials:,} values of {column!r} ({key}) are spreadsheet day numbers (such as 44895), which "
+                    "name different days in the two systems (30 Nov 2022 in Windows Excel's 1900 system, "
+                    f"1 Dec 2026 in the 1904 system of older Mac Excel): say --date-order {key}=serial1900 or "
+                    f"--date-order {key}=serial1904")
+            continue
+        if given.get(key) in _EPOCHS:
+            understood.errors.append(f"--date-order {key}={given[key]}, but {column!r} holds no day numbers")
+            continue
         if key in given:
             if found not in (None, given[key]):
                 understood.errors.append(f"--date-order {key}={given[key]}, but values of {column!r} can only be "
