@@ -106,3 +106,17 @@ def test_attorney_letters_and_letters_to_downloaders(setup, tmp_path: Path) -> N
     assert len(clawbacks) == 5 and len(removals) == 2 and written.removal_requests == 2
     assert all(URL in text and "FY24_Q1_detentionStats.xlsx from" not in text for text in clawbacks + removals)
     assert any("To: Google" in t for t in removals) and any("info@archive.org" in t for t in removals)
+
+
+def test_no_attorney_named_where_there_is_none_and_no_toll_free_line_abroad(setup, tmp_path: Path) -> None:  # noqa: F811
+    _, with_a, _, _, merge = prepared(setup, tmp_path)
+    french = notice_of(merge, with_a[6])  # no attorney of record
+    assert "votre avocat" not in french
+    assert "Un avocat ou une organisation d'aide juridique peut vous conseiller" in french
+    english = notice_of(merge, with_a[7])  # an attorney of record
+    assert "You may wish to talk to your attorney (Ana Ruiz) about this notice." in english
+    spanish = notice_of(merge, with_a[1])  # removed during the exposure: outside the country
+    assert merge[with_a[1].a_number]["hold_status"] == "removed_during_exposure"
+    assert "Desde fuera del país, escríbanos o llame al número de abajo como llamada internacional" in spanish
+    assert "sin costo" not in spanish
+    assert "free of charge; an interpreter" in english  # in the country: the free line

@@ -223,6 +223,9 @@ def write_documents(store: Store, incident_id: int | None, out: Path, agency: st
             words = lang_words.FIELDS.get(lang, lang_words.FIELDS["en"])
             text = env.get_template(f"notice.{lang}.txt.j2").render(
                 **bases[lang], person={"name": p.name, "address": address, "hold": held,
+                                       # removed: outside the country, a toll-free number cannot be called
+                                       "abroad": (p.hold_status or "").startswith("removed")
+                                       and p.hold_status != "removed_after_notice",
                                        "a_number": a_numbers.get(p.roster_key or ""),
                                        "attorney": lawyer.name if lawyer else None},
                 fields=[words.get(f, f) for f in p.fields])
