@@ -166,7 +166,7 @@ def test_report_formats_and_the_other_commands(tmp_path: Path, many: list[Someon
     requests, expected = accesslog.scenario("/statistics/FY24_Q1_detentionStats.xlsx", file.stat().st_size,
                                             PUBLISHED, REMOVED)
     (tmp_path / "access.log").write_text("".join(accesslog.combined(requests)), encoding="utf-8")
-    (tmp_path / "orgs.csv").write_text("198.51.100.0/24,Example Newsroom\n192.0.2.200/32,Internet Archive\n")
+    (tmp_path / "orgs.csv").write_text("198.51.100.0/24,Example Newsroom\n207.241.229.39/32,Internet Archive\n")
     write_roster(tmp_path / "roster.csv", many[:80])
     runner = CliRunner()
     for args in (["incident", "open", "FY24", "--file", str(file), "--url", URL, "--published-at",

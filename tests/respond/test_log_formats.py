@@ -333,3 +333,31 @@ def test_forwarded_for_first_and_trailing_quoted_values_that_are_no_chain(incide
     result = ingest_logs(store, None, [log])
     assert [(f.format, f.unreadable) for f in result.files] == [("combined", 0)]
     assert sorted(found(result)) == ["10.0.0.2", "198.51.100.71", "198.51.100.72"]
+
+
+def test_a_crawler_is_believed_only_from_its_operator_s_published_ranges(incident, tmp_path: Path) -> None:
+    from spillguard.respond.incident import report
+    from spillguard.respond.logs import kind_of
+    from spillguard.respond.notices import write_documents
+
+    google = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+    bing = "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"
+    archive = "Mozilla/5.0 (compatible; archive.org_bot +http://archive.org/details/archive.org_bot)"
+    assert kind_of(google, "66.249.66.1") == "crawler"  # in the list Google publishes
+    assert kind_of(google, "[2001:4860:4801:10::5]:443") == "crawler"
+    assert kind_of(google, "198.51.100.80") == "unverified"  # anyone can say Googlebot
+    assert kind_of(archive, "207.241.229.39") == "archive" and kind_of(archive, "198.51.100.81") == "unverified"
+    assert kind_of(bing, "40.77.167.1") == "unverified"  # no list of Bing's shipped: a claim only
+    assert kind_of(google) == "crawler"  # no address: what the agent says
+    store, size, _, _ = incident
+    t = PUBLISHED.strftime("%d/%b/%Y:%H:%M:%S %z")
+    (tmp_path / "access.log").write_text(
+        f'66.249.66.1 - - [{t}] "GET {PATH} HTTP/1.1" 200 {size} "-" "{google}"\n'
+        f'198.51.100.80 - - [{t}] "GET {PATH} HTTP/1.1" 200 {size} "-" "{google}"\n', encoding="utf-8")
+    ingest_logs(store, None, [tmp_path / "access.log"])
+    data = report(store, None)
+    assert sorted((d["kind"], d["full_copy"]) for d in data["downloaders"]) == [("crawler", True),
+                                                                                ("unverified", True)]
+    assert "1 outside downloader(s) took a full copy" in data["risk"]["reasons"]
+    docs = write_documents(store, None, tmp_path / "out", "Agency", "Privacy Office", pdf=False)
+    assert (docs.clawbacks, docs.removal_requests) == (2, 1)  # the claimant gets a claw-back letter

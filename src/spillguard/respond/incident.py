@@ -244,7 +244,7 @@ def report(store: Store, incident_id: int | None, show_values: bool = False) -> 
                           .order_by(AuditEntry.id)).all()
         fields = Counter(f for p in people for f in p.fields)
         holds = Counter(p.hold_status or "unassessed" for p in people)
-        external = [c for c in clients if c.kind in ("visitor", "script")]
+        external = [c for c in clients if c.kind in ("visitor", "script", "unverified")]
 
         def iso(t: dt.datetime | None) -> str | None:
             return None if t is None else _aware(t).isoformat()

@@ -20,11 +20,13 @@ import csv
 import datetime as dt
 import gzip
 import ipaddress
+import json
 import posixpath
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -309,13 +311,48 @@ _SCRIPTS = re.compile(
     r"playwright|selenium|windowspowershell|powershell/|electron/")
 
 
-def kind_of(agent: str) -> str:
-    """archive, crawler, script (a tool someone ran: they hold the copy) or visitor."""
+@cache
+def _published_ranges() -> dict[str, tuple[tuple[str, ...], Networks]]:
+    """Operator → (its crawlers' user-agent words, the address ranges it publishes for them), from
+    ``data/crawler_ranges.json`` (each list with its source and date)."""
+    from importlib import resources
+
+    data = json.loads(resources.files("spillguard.data").joinpath("crawler_ranges.json").read_text("utf-8"))
+    return {name: (tuple(v["agents"]), tuple(ipaddress.ip_network(p) for p in v["prefixes"]))
+            for name, v in data.items() if not name.startswith("_")}
+
+
+def verified(agent: str, address: str) -> bool | None:
+    """Whether a crawler's claim is backed by its operator's published ranges: True inside them,
+    False outside (anyone can write "Googlebot" in a request), None when we hold no list for the
+    operator the agent names."""
+    lowered = agent.lower()
+    for words, networks in _published_ranges().values():
+        if any(w in lowered for w in words):
+            try:
+                ip = ipaddress.ip_address(host(address))
+            except ValueError:
+                return False
+            return any(ip in n for n in networks if n.version == ip.version)
+    return None
+
+
+def kind_of(agent: str, address: str | None = None) -> str:
+    """archive, crawler, script (a tool someone ran: they hold the copy), visitor — or, given the
+    address, ``unverified``: a declared crawler or archive outside its operator's published ranges,
+    or of an operator whose ranges we do not hold. It claims to be a crawler; it is treated as
+    someone holding a copy (a claw-back letter, counted in the risk)."""
     if _ARCHIVES.search(agent):
-        return "archive"
-    if _SCRIPTS.search(agent):
+        kind = "archive"
+    elif _SCRIPTS.search(agent):
         return "script"
-    return "crawler" if agent and crawleruseragents.is_crawler(agent) else "visitor"
+    elif agent and crawleruseragents.is_crawler(agent):
+        kind = "crawler"
+    else:
+        return "visitor"
+    if address is not None and not verified(agent, address):
+        return "unverified"
+    return kind
 
 
 @dataclass(slots=True)
@@ -364,7 +401,7 @@ def analyse(all_hits: Iterable[Hit], start: dt.datetime, end: dt.datetime | None
         if h.agent and not d.agent:
             d.agent = h.agent
     for d in found.values():
-        d.kind = kind_of(d.agent)
+        d.kind = kind_of(d.agent, d.client)
         d.organisation = orgs.lookup(d.client) if orgs is not None else None
         (result.inside if d.window == "inside" else result.outside).append(d)
     result.inside.sort(key=lambda d: (d.first, d.client))

@@ -320,7 +320,7 @@ def _clawbacks(env: Environment, base: dict[str, object], incident: Incident, cl
     (every URL sharing that path: a log without the host cannot say which). An address of the
     office's own network gets no letter: it goes to a worklist, to be found in the proxy's logs."""
     from spillguard.respond.incident import _aware
-    from spillguard.respond.logs import kind_of, normalise
+    from spillguard.respond.logs import normalise
 
     internal: list[str] = []
     for i, c in enumerate(clients, start=1):
@@ -335,7 +335,7 @@ def _clawbacks(env: Environment, base: dict[str, object], incident: Incident, cl
                   "bytes": f"{c.bytes:,}" if c.bytes >= 0 else "", "full_copy": c.full_copy,
                   "urls": [u for u in incident.urls if normalise(u) in fetched] or list(incident.urls),
                   "first": first, "last": last}
-        if kind_of(c.user_agent) in ("crawler", "archive"):
+        if c.kind in ("crawler", "archive"):  # verified against its operator's ranges (logs.kind_of)
             operator = next((o for rx, o in OPERATORS if rx.search(c.user_agent)), GENERIC_OPERATOR)
             text = env.get_template("removal.en.txt.j2").render(**base, client=detail, operator=operator)
             stem = out / "clawback" / f"removal-{i:03d}"

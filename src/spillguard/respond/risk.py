@@ -37,8 +37,9 @@ def assess(affected: int, fields: dict[str, int], exposure_hours: float | None, 
     if fields.get("FACILITY") or fields.get("A_NUMBER"):
         score += 1
         reasons.append("a vulnerable population: people in immigration detention (M-17-12 names immigration status)")
-    # a script or headless browser is someone holding a copy too
-    external = [d for d in downloaders if d["kind"] in ("visitor", "script") and d["full_copy"]]
+    # a script, a headless browser, a crawler whose claim its operator's ranges do not back: someone
+    # holding a copy too
+    external = [d for d in downloaders if d["kind"] in ("visitor", "script", "unverified") and d["full_copy"]]
     archived = [d for d in downloaders if d["kind"] == "archive"]
     if external:
         score += 2

@@ -1,7 +1,9 @@
 """Access logs with known downloaders, for tests, the demo and the log benchmark: visitors who
 fetched the whole file, one who fetched half of it (a range request), a search-engine crawler,
 a web archive, requests before and after the exposure window, other pages, and 404s — in the
-combined, JSON-lines, S3 and CloudFront formats. Addresses are documentation ranges (RFC 5737)."""
+combined, JSON-lines, S3 and CloudFront formats. Addresses are documentation ranges (RFC 5737), but
+the crawler's and the archive's, which lie in the ranges their operators publish (a claim from
+anywhere else is not believed: ``logs.kind_of``)."""
 
 from __future__ import annotations
 
@@ -43,10 +45,10 @@ def scenario(path: str, size: int, published: dt.datetime, removed: dt.datetime,
     reqs.append(Request(resumed, inside(0.6), path, 206, size // 2, AGENTS["visitor"]))
     reqs.append(Request(resumed, inside(0.61), path, 206, size - size // 2, AGENTS["visitor"]))
     expected[resumed] = {"kind": "visitor", "full_copy": True, "requests": 2}
-    reqs.append(Request("192.0.2.66", inside(0.3), path, 200, size, AGENTS["crawler"]))
-    expected["192.0.2.66"] = {"kind": "crawler", "full_copy": True, "requests": 1}
-    reqs.append(Request("192.0.2.200", inside(0.7), path, 200, size, AGENTS["archive"]))
-    expected["192.0.2.200"] = {"kind": "archive", "full_copy": True, "requests": 1}
+    reqs.append(Request("66.249.66.1", inside(0.3), path, 200, size, AGENTS["crawler"]))  # in Google's ranges
+    expected["66.249.66.1"] = {"kind": "crawler", "full_copy": True, "requests": 1}
+    reqs.append(Request("207.241.229.39", inside(0.7), path, 200, size, AGENTS["archive"]))  # the Archive's
+    expected["207.241.229.39"] = {"kind": "archive", "full_copy": True, "requests": 1}
     # not downloads of the exposed file in the window
     reqs.append(Request("198.51.100.99", published - dt.timedelta(hours=2), path, 404, 0, AGENTS["visitor"]))
     reqs.append(Request("198.51.100.98", removed + dt.timedelta(minutes=5), path, 404, 0, AGENTS["visitor"]))
