@@ -90,6 +90,7 @@ class Gate:
         self._config_digest = config_digest(self.config)
         self.identities = Identities()
         self._verdicts: dict[tuple[str, str], Verdict] = {}
+        self._settings: dict[str, str] = {}  # name → settings digest
         self._lock = threading.Lock()
         self._snapshots = tempfile.mkdtemp(prefix="spillguard-gate-")  # owner-only (mkdtemp: 0700)
         self.pool = ScanPool(self.config, self.options.workers, self.options.survey_pause)
@@ -163,7 +164,11 @@ class Gate:
         return known
 
     def _remember(self, real: str, known: Known) -> None:
+        before = self.identities.get(real)
         self.identities.put(real, known)
+        if (before is not None and before.identity == known.identity and before.sha256 == known.sha256
+                and before.trusted == known.trusted):
+            return  # a re-read of a file changed moments ago that found nothing new: no store write
         with self.store.session() as s:
             row = s.scalars(select(GateFile).where(GateFile.path == real)).first()
             if row is None:
@@ -181,10 +186,14 @@ class Gate:
                     self.identities.put(row.path, Known(identity, row.sha256, row.hashed_ns))
 
     def settings(self, name: str) -> str:
-        """What besides the bytes decides a verdict: spillguard, the settings, the file's intent."""
-        h = hashlib.sha256(f"{__version__}\x1f{self._config_digest}\x1f"
-                           f"{intent.for_file(self.config.intents, name)!r}".encode())
-        return h.hexdigest()
+        """What besides the bytes decides a verdict: spillguard, the settings, the file's intent
+        (worked out once per name: it is on every request's path)."""
+        found = self._settings.get(name)
+        if found is None:
+            h = hashlib.sha256(f"{__version__}\x1f{self._config_digest}\x1f"
+                               f"{intent.for_file(self.config.intents, name)!r}".encode())
+            found = self._settings[name] = h.hexdigest()
+        return found
 
     def verdict(self, sha256: str, name: str) -> Verdict | None:
         """The verdict on these bytes under this name: a trusted attestation, else a scan's."""

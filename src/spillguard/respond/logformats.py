@@ -211,14 +211,19 @@ def _json_time(value: object) -> dt.datetime:
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
-def json_line(line: str) -> Hit | None:
+def _json_object(line: str) -> dict:
+    """A JSON log record; ValueError for a line that is none (the reason)."""
     try:
         record = json.loads(line)
     except ValueError:
-        raise ValueError("not a JSON record") from None
+        raise ValueError("JSON lines that do not parse") from None
     if not isinstance(record, dict):
-        raise ValueError("not a JSON object")
-    r = _flat(record)
+        raise ValueError("JSON lines that are not objects")
+    return record
+
+
+def json_line(line: str) -> Hit | None:
+    r = _flat(_json_object(line))
 
     def first(name: str) -> object:
         return next((r[k] for k in _JSON[name] if r.get(k) not in (None, "", "-")), None)
@@ -257,11 +262,9 @@ def recognise(first_lines: list[str]) -> tuple[str, Parser]:
         parsed = [_tolerant(json_line, x) for x in lines if x.lstrip().startswith("{")]
         if not any(h is not False for h in parsed):
             try:
-                record = json.loads(sample)
-            except ValueError:
-                raise LogFormatError("JSON lines that do not parse") from None
-            if not isinstance(record, dict):
-                raise LogFormatError("JSON lines that are not objects")
+                record = _json_object(sample)
+            except ValueError as exc:
+                raise LogFormatError(str(exc)) from None
             # field names only (never a value): which one holds the status is what is missing
             raise LogFormatError("JSON request records without a status field spillguard knows (their fields: "
                                  + ", ".join(sorted(_flat(record))[:20]) + "; the status is read from "

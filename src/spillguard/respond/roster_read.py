@@ -281,7 +281,10 @@ def _text(data: bytes, encoding: str | None, understood: Understood) -> tuple[st
     if not readings:
         raise UsageError("the roster is in no encoding spillguard reads (UTF-8, UTF-16, "
                          + ", ".join(LEGACY) + "): say --encoding NAME")
-    scores = {name: _known_words(text) for name, text in readings.items()}
+    from spillguard.detect import lexicon
+
+    known = lexicon.given_names() | lexicon.surnames() | lexicon.common_words()  # once, for every reading
+    scores = {name: _known_words(text, known) for name, text in readings.items()}
     best = max(scores.values())
     winners = [name for name in readings if scores[name] == best]
     distinct = {readings[name] for name in winners}
@@ -296,12 +299,10 @@ def _text(data: bytes, encoding: str | None, understood: Understood) -> tuple[st
     return readings[chosen], chosen
 
 
-def _known_words(text: str) -> int:
+def _known_words(text: str, known: frozenset[str]) -> int:
     """Distinct non-ASCII words of the text that the name lexicons or the word list know."""
-    from spillguard.detect import lexicon
     from spillguard.detect.base import fold
 
-    known = lexicon.given_names() | lexicon.surnames() | lexicon.common_words()
     words = {w for w in re.findall(r"[^\W\d_]+", text) if not w.isascii()}
     return sum(1 for w in words if fold(w) in known)
 
