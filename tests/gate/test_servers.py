@@ -299,3 +299,20 @@ def test_a_file_not_judged_yet_is_503_with_retry_after_until_its_scan_ends(serve
         site.check_invariant()
     finally:
         remove(site)
+
+
+def test_the_demo_s_gate_step_runs_real_nginx_from_a_relative_folder(tmp_path: Path, monkeypatch) -> None:
+    from rich.console import Console
+
+    from spillguard.gate.demo import run_gate
+    from tests.gate.servers import need
+
+    need("nginx")
+    monkeypatch.chdir(tmp_path)
+    build_last_quarter(tmp_path / "last.xlsx")
+    build_this_quarter(tmp_path / "this.xlsx")
+    console = Console(record=True, width=200)
+    assert run_gate(Path("demo"), tmp_path / "last.xlsx", tmp_path / "this.xlsx", console) == "enforced"
+    said = console.export_text()
+    assert "served by nginx on 127.0.0.1:" in said  # `make demo` passes a relative folder
+    assert "GET /detention-statistics/this.xlsx → 403" in said and "GET /detention-statistics/last.xlsx → 200" in said

@@ -42,6 +42,7 @@ def _start_nginx(folder: Path, root: Path, gate_port: int) -> tuple[subprocess.P
     if not Path(NGINX).exists() or not Path("/etc/nginx/mime.types").exists():
         return None
     port = _port()
+    folder = folder.resolve()  # nginx reads relative paths from its own prefix, not from here
     run = folder / "gate-nginx"
     run.mkdir(exist_ok=True)
     conf = folder / "gate-nginx.conf"
@@ -95,8 +96,10 @@ def run_gate(folder: Path, last: Path, this: Path, console: Console) -> str:
                                                                     "X-Original-URI": url})
             answers[path.name] = status
             console.print(f"GET {url} → [bold]{status}[/]")
+        missing = not Path(NGINX).exists()
         where = f"nginx on 127.0.0.1:{web[1]} ({folder / 'gate-nginx.conf'})" if web else \
-            "the gate asked as nginx asks it (nginx is not installed here)"
+            "the gate asked as nginx asks it (" + ("nginx is not installed here" if missing else
+                                                   f"nginx did not start: {folder / 'gate-nginx' / 'error.log'}") + ")"
         console.print(f"served by {where}")
         with store.session() as s:
             alert = s.scalars(select(Alert)).first()
